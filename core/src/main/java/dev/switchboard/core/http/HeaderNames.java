@@ -1,0 +1,20 @@
+package dev.switchboard.core.http;
+
+/** HTTP header names that are part of Switchboard's wire contracts. Lower case, as HTTP/2 sends them. */
+public final class HeaderNames {
+    /** ORCA: a client asks a model server for a load report in this format ({@code TEXT} or {@code JSON}). */
+    public static final String ENDPOINT_LOAD_METRICS_FORMAT = "endpoint-load-metrics-format";
+    /** ORCA: the model server's load report on a response. */
+    public static final String ENDPOINT_LOAD_METRICS = "endpoint-load-metrics";
+    /** The model server (simulator endpoint) that served a response, by name. */
+    public static final String INFERENCE_POD = "x-inference-pod";
+    /** The port of the model server that served a response. */
+    public static final String INFERENCE_PORT = "x-inference-port";
+    /** Simulator: forces an injected failure ({@code 429}, {@code 500}, {@code 503}, {@code reset}, {@code slow}). */
+    public static final String SIM_FAIL = "x-sim-fail";
+    /** Simulator test-upstream mode: a JSON script (raw, or base64) that checks the request and scripts the response. */
+    public static final String SIM_SCRIPT = "x-sim-script";
+    public static final String REQUEST_ID = "x-request-id";
+
+    private HeaderNames() {}
+}

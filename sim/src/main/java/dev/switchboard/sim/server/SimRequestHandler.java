@@ -1,0 +1,193 @@
+package dev.switchboard.sim.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.error.ApiError;
+import dev.switchboard.core.http.HeaderNames;
+import dev.switchboard.sim.engine.BlockHasher;
+import dev.switchboard.sim.engine.Engine;
+import dev.switchboard.sim.engine.GenerationRequest;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The simulator's routes. Last in the pipeline, after the codec and the aggregator; answers every request itself.
+ * One request at a time per connection: reading pauses while a generation is in flight.
+ */
+final class SimRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final SimEndpoint endpoint;
+    /** The generation in flight on this connection, cancelled if the client goes away. */
+    private Engine.Handle inFlight;
+
+    SimRequestHandler(SimEndpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        if (!req.decoderResult().isSuccess()) {
+            Responses.error(ctx, endpoint, ApiError.badRequest("Malformed HTTP request.", null), false);
+            return;
+        }
+        String script = req.headers().get(HeaderNames.SIM_SCRIPT);
+        if (script != null) {
+            ScriptedResponder.respond(ctx, endpoint, req, script, keepAlive);
+            return;
+        }
+        String path = pathOf(req.uri());
+        HttpMethod method = req.method();
+        switch (path) {
+            case "/health" -> text(ctx, HttpResponseStatus.OK, "", keepAlive);
+            case "/metrics" -> only(ctx, method, HttpMethod.GET, keepAlive, () -> Responses.send(ctx, endpoint,
+                    HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+                    Unpooled.copiedBuffer(MetricsText.render(endpoint), StandardCharsets.UTF_8), keepAlive));
+            case "/v1/models" -> only(ctx, method, HttpMethod.GET, keepAlive, () -> Responses.send(ctx, endpoint,
+                    HttpResponseStatus.OK, HttpHeaderValues.APPLICATION_JSON, ModelList.render(ctx.alloc(), endpoint), keepAlive));
+            case "/v1/chat/completions" -> only(ctx, method, HttpMethod.POST, keepAlive, () -> generate(ctx, req, Api.CHAT, keepAlive));
+            case "/v1/completions" -> only(ctx, method, HttpMethod.POST, keepAlive, () -> generate(ctx, req, Api.COMPLETION, keepAlive));
+            case "/v1/embeddings" -> only(ctx, method, HttpMethod.POST, keepAlive, () -> generate(ctx, req, Api.EMBEDDING, keepAlive));
+            case "/v1/load_lora_adapter" -> only(ctx, method, HttpMethod.POST, keepAlive, () -> loadLora(ctx, req, keepAlive));
+            case "/v1/unload_lora_adapter" -> only(ctx, method, HttpMethod.POST, keepAlive, () -> unloadLora(ctx, req, keepAlive));
+            default -> Responses.error(ctx, endpoint, ApiError.notFound("Unknown path " + path + ".", "unknown_url"), keepAlive);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (inFlight != null) {
+            inFlight.cancel();
+            inFlight = null;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close(); // connection-level errors (reset by peer): nothing to answer
+    }
+
+    private void generate(ChannelHandlerContext ctx, FullHttpRequest req, Api api, boolean keepAlive) {
+        ParsedRequest p;
+        FailureInjector.Type failure;
+        try {
+            p = endpoint.parser.parse(api, RequestParser.readObject(ByteBufUtil.getBytes(req.content())));
+            failure = endpoint.failures.pick(req.headers().get(HeaderNames.SIM_FAIL));
+        } catch (RequestParser.Rejected e) {
+            Responses.error(ctx, endpoint, e.error, keepAlive);
+            return;
+        } catch (IllegalArgumentException e) {
+            Responses.error(ctx, endpoint, ApiError.badRequest(e.getMessage(), null), keepAlive);
+            return;
+        }
+        if (failure != null) {
+            switch (failure) {
+                case RATE_LIMIT -> {
+                    Responses.error(ctx, endpoint, ApiError.rateLimited("Injected failure: the server is overloaded."), keepAlive);
+                    return;
+                }
+                case SERVER_ERROR, UNAVAILABLE -> {
+                    Responses.error(ctx, endpoint, ApiError.serverError(failure == FailureInjector.Type.SERVER_ERROR ? 500 : 503,
+                            "Injected failure: " + failure.token + "."), keepAlive);
+                    return;
+                }
+                case RESET -> {
+                    if (!p.stream()) {
+                        Responses.reset(ctx);
+                        return;
+                    }
+                }
+                case SLOW -> { }
+            }
+        }
+        int resetAfter = failure == FailureInjector.Type.RESET ? Math.min(2, Math.max(0, p.outputTokens() - 2)) : -1;
+        String seedName = p.adapter() != null ? p.adapter() : p.model();
+        GenerationRequest g = new GenerationRequest(p.promptIds().length,
+                BlockHasher.hash(p.promptIds(), endpoint.engine.config().profile().blockSize(), seedName),
+                p.outputTokens(), p.maxTokens(), p.adapter());
+        ctx.channel().config().setAutoRead(false);
+        GenerationResponder responder = new GenerationResponder(ctx, endpoint, p,
+                req.headers().get(HeaderNames.ENDPOINT_LOAD_METRICS_FORMAT), keepAlive, resetAfter, () -> done(ctx));
+        Runnable submit = () -> {
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            inFlight = endpoint.engine.submit(g, responder);
+            if (inFlight == null) {
+                done(ctx);
+                Responses.error(ctx, endpoint, ApiError.rateLimited("The waiting requests queue is full."), keepAlive);
+            }
+        };
+        if (failure == FailureInjector.Type.SLOW) {
+            ctx.executor().schedule(submit, endpoint.failures.slowFirstTokenMillis, TimeUnit.MILLISECONDS);
+        } else {
+            submit.run();
+        }
+    }
+
+    private void done(ChannelHandlerContext ctx) {
+        inFlight = null;
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    private void loadLora(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive) {
+        try {
+            JsonNode body = RequestParser.readObject(ByteBufUtil.getBytes(req.content()));
+            String name = body.path("lora_name").asText("");
+            if (name.isEmpty() || body.path("lora_path").asText("").isEmpty()) {
+                throw new RequestParser.Rejected(ApiError.badRequest("Both 'lora_name' and 'lora_path' must be provided.", null));
+            }
+            if (name.equals(endpoint.model) || !endpoint.engine.adapters().add(name)) {
+                throw new RequestParser.Rejected(ApiError.badRequest("The lora adapter '" + name + "' has already been loaded.",
+                        "lora_name"));
+            }
+            text(ctx, HttpResponseStatus.OK, "Success: LoRA adapter '" + name + "' added successfully.", keepAlive);
+        } catch (RequestParser.Rejected e) {
+            Responses.error(ctx, endpoint, e.error, keepAlive);
+        }
+    }
+
+    private void unloadLora(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive) {
+        try {
+            JsonNode body = RequestParser.readObject(ByteBufUtil.getBytes(req.content()));
+            String name = body.path("lora_name").asText("");
+            if (name.isEmpty()) {
+                throw new RequestParser.Rejected(ApiError.badRequest("'lora_name' needs to be provided to unload a LoRA adapter.",
+                        "lora_name"));
+            }
+            if (!endpoint.engine.adapters().remove(name)) {
+                throw new RequestParser.Rejected(ApiError.notFound("The lora adapter '" + name + "' cannot be found.", null));
+            }
+            text(ctx, HttpResponseStatus.OK, "Success: LoRA adapter '" + name + "' removed successfully.", keepAlive);
+        } catch (RequestParser.Rejected e) {
+            Responses.error(ctx, endpoint, e.error, keepAlive);
+        }
+    }
+
+    private void only(ChannelHandlerContext ctx, HttpMethod actual, HttpMethod allowed, boolean keepAlive, Runnable action) {
+        if (!actual.equals(allowed)) {
+            Responses.error(ctx, endpoint, new ApiError(405, ApiError.INVALID_REQUEST,
+                    "Method " + actual + " is not allowed here; use " + allowed + ".", null, "method_not_allowed"), keepAlive);
+            return;
+        }
+        action.run();
+    }
+
+    private void text(ChannelHandlerContext ctx, HttpResponseStatus status, String body, boolean keepAlive) {
+        Responses.send(ctx, endpoint, status, "text/plain; charset=utf-8",
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8), keepAlive);
+    }
+
+    private static String pathOf(String uri) {
+        int q = uri.indexOf('?');
+        return q < 0 ? uri : uri.substring(0, q);
+    }
+}

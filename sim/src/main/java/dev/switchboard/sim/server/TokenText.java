@@ -1,0 +1,26 @@
+package dev.switchboard.sim.server;
+
+/**
+ * The text of generated tokens: words of at most four letters, each one token under
+ * {@link dev.switchboard.core.model.ApproxTokenizer}, picked by a hash of (seed, index) so a request's output is
+ * repeatable and its length in tokens is exactly what was generated.
+ */
+final class TokenText {
+    private static final String[] WORDS = {
+        "the", "sim", "gpu", "kv", "of", "a", "to", "and", "in", "is", "that", "it", "for", "on", "with", "as",
+        "this", "by", "we", "can", "fast", "load", "pool", "next", "word", "each", "step", "run", "batch", "cache",
+        "hit", "miss", "time", "tok", "lora", "base", "node", "path", "data", "flow", "rate", "peak", "low", "high",
+        "warm", "cold", "plan", "pick", "best", "good", "more", "less", "all", "some", "one", "two", "new", "old",
+        "yes", "no", "ok", "end", "go", "so",
+    };
+
+    private TokenText() {}
+
+    /** The text of token {@code index}: a word with a leading space, except the very first. */
+    static String of(long seed, int index) {
+        long h = (seed + index) * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 31;
+        String word = WORDS[(int) Math.floorMod(h, (long) WORDS.length)];
+        return index == 0 ? word : " " + word;
+    }
+}
