@@ -16,12 +16,20 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Turns one sequence's engine events into its HTTP response: SSE chunks as tokens come (flushed one by one), or
- * one JSON body at the end. Engine callbacks hop onto the channel's event loop; all writing happens there.
+ * Turns one sequence's engine events into its HTTP response: SSE chunks as tokens come, or one JSON body at the
+ * end. Engine callbacks hop onto the channel's event loop; all writing happens there.
  */
 final class GenerationResponder implements SequenceListener {
+    /*
+     * Coalescing: the engine thread only records how many tokens exist and schedules one drain task if none is
+     * pending; the drain writes every token produced so far and flushes once. When the event loop keeps up, that
+     * is one chunk and one flush per token, as a model server sends them. When it falls behind (many streams, time
+     * scale 0) tokens are batched into fewer flushes instead of piling up one task each.
+     */
     private final ChannelHandlerContext ctx;
     private final SimEndpoint endpoint;
     private final ParsedRequest request;
@@ -32,6 +40,14 @@ final class GenerationResponder implements SequenceListener {
     private final int resetAfterToken;
     private final Runnable onDone;
     private final StringBuilder text;
+    /** Pre-rendered token chunk framing (streams only): prefix + quoted word + suffix. */
+    private final byte[] tokenPrefix;
+    private final byte[] tokenSuffix;
+    /** Tokens generated so far; written by the engine thread. */
+    private final AtomicInteger produced = new AtomicInteger();
+    private final AtomicBoolean drainPending = new AtomicBoolean();
+    /** Tokens written to the response so far; event loop only. */
+    private int written;
     private boolean headersSent;
 
     GenerationResponder(ChannelHandlerContext ctx, SimEndpoint endpoint, ParsedRequest request, String orcaFormat,
@@ -46,11 +62,16 @@ final class GenerationResponder implements SequenceListener {
         this.header = new ResponseJson.Header(request.api(), request.api().idPrefix + Long.toHexString(request.seed() ^ System.nanoTime()),
                 System.currentTimeMillis() / 1000, request.model());
         this.text = request.stream() ? null : new StringBuilder(request.outputTokens() * 5);
+        this.tokenPrefix = request.stream() ? ResponseJson.tokenPrefix(header) : null;
+        this.tokenSuffix = ResponseJson.tokenSuffix(request.api());
     }
 
     @Override
     public void onToken(int index) {
-        ctx.executor().execute(() -> token(index));
+        produced.set(index + 1);
+        if (drainPending.compareAndSet(false, true)) {
+            ctx.executor().execute(this::drain);
+        }
     }
 
     @Override
@@ -58,28 +79,44 @@ final class GenerationResponder implements SequenceListener {
         ctx.executor().execute(() -> finish(reason, promptTokens, outputTokens, cachedTokens));
     }
 
-    private void token(int index) {
+    /** Writes every token produced and not yet written; false if the connection is gone or was reset. */
+    private boolean drain() {
+        drainPending.set(false);
         if (!ctx.channel().isActive()) {
-            return;
+            return false;
         }
-        String piece = TokenText.of(request.seed(), index);
-        if (request.stream()) {
+        int upTo = produced.get();
+        if (written == upTo) {
+            return true;
+        }
+        while (written < upTo) {
+            int index = written++;
+            if (!request.stream()) {
+                text.append(TokenText.of(request.seed(), index));
+                continue;
+            }
             if (!headersSent) {
                 sendStreamHeaders();
             }
-            write(ResponseJson.chunk(header, null, piece, null));
+            byte[] quoted = TokenText.quoted(request.seed(), index);
+            ByteBuf chunk = ctx.alloc().buffer(tokenPrefix.length + quoted.length + tokenSuffix.length);
+            chunk.writeBytes(tokenPrefix).writeBytes(quoted).writeBytes(tokenSuffix);
+            ctx.write(new DefaultHttpContent(chunk));
+            if (index == resetAfterToken) {
+                ctx.flush();
+                onDone.run();
+                Responses.reset(ctx);
+                return false;
+            }
+        }
+        if (request.stream()) {
             ctx.flush();
-        } else {
-            text.append(piece);
         }
-        if (index == resetAfterToken) {
-            onDone.run();
-            Responses.reset(ctx);
-        }
+        return true;
     }
 
     private void finish(String reason, int promptTokens, int outputTokens, int cachedTokens) {
-        if (!ctx.channel().isActive()) {
+        if (!drain()) {
             return;
         }
         onDone.run();
@@ -101,7 +138,7 @@ final class GenerationResponder implements SequenceListener {
         if (!headersSent) {
             sendStreamHeaders();
         }
-        write(ResponseJson.chunk(header, null, null, reason));
+        write(ResponseJson.chunk(header, null, reason));
         if (request.includeUsage()) {
             write(ResponseJson.usageChunk(header, promptTokens, outputTokens, cachedTokens));
         }
@@ -122,7 +159,7 @@ final class GenerationResponder implements SequenceListener {
         decorate(res);
         ctx.write(res);
         if (request.api() == Api.CHAT) {
-            write(ResponseJson.chunk(header, "assistant", null, null));
+            write(ResponseJson.chunk(header, "assistant", null));
         }
     }
 

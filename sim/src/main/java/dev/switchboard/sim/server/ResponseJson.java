@@ -2,6 +2,7 @@ package dev.switchboard.sim.server;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
@@ -54,8 +55,30 @@ final class ResponseJson {
         }
     }
 
-    /** A streamed chunk: the role chunk (role != null), a token (text != null) or the finish chunk. */
-    static Body chunk(Header h, String role, String text, String finishReason) {
+    /**
+     * The bytes of a token chunk up to its text: {@code data: {"id":...,"choices":[{"index":0,"delta":{"content":}
+     * (chat) or {@code ...,"text":} (completions). A token chunk is this, the quoted text, then {@link #tokenSuffix}.
+     */
+    static byte[] tokenPrefix(Header h) {
+        JsonStringEncoder enc = JsonStringEncoder.getInstance();
+        StringBuilder sb = new StringBuilder(160).append("data: {\"id\":\"").append(enc.quoteAsString(h.id()))
+                .append("\",\"object\":\"").append(h.api() == Api.CHAT ? "chat.completion.chunk" : "text_completion")
+                .append("\",\"created\":").append(h.created()).append(",\"model\":\"").append(enc.quoteAsString(h.model()))
+                .append("\",\"choices\":[{\"index\":0,").append(h.api() == Api.CHAT ? "\"delta\":{\"content\":" : "\"text\":");
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] tokenSuffix(Api api) {
+        return api == Api.CHAT ? CHAT_TOKEN_SUFFIX : COMPLETION_TOKEN_SUFFIX;
+    }
+
+    private static final byte[] CHAT_TOKEN_SUFFIX =
+            "},\"logprobs\":null,\"finish_reason\":null}]}\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] COMPLETION_TOKEN_SUFFIX =
+            ",\"logprobs\":null,\"finish_reason\":null}]}\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** A streamed chunk without text: the role chunk (role != null) or the finish chunk. */
+    static Body chunk(Header h, String role, String finishReason) {
         return g -> {
             start(g, h, h.api() == Api.CHAT ? "chat.completion.chunk" : "text_completion");
             g.writeArrayFieldStart("choices");
@@ -66,12 +89,10 @@ final class ResponseJson {
                 if (role != null) {
                     g.writeStringField("role", role);
                     g.writeStringField("content", "");
-                } else if (text != null) {
-                    g.writeStringField("content", text);
                 }
                 g.writeEndObject();
             } else {
-                g.writeStringField("text", text == null ? "" : text);
+                g.writeStringField("text", "");
             }
             g.writeNullField("logprobs");
             g.writeStringField("finish_reason", finishReason);

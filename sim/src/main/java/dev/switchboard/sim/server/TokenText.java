@@ -1,5 +1,7 @@
 package dev.switchboard.sim.server;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * The text of generated tokens: words of at most four letters, each one token under
  * {@link dev.switchboard.core.model.ApproxTokenizer}, picked by a hash of (seed, index) so a request's output is
@@ -14,13 +16,34 @@ final class TokenText {
         "yes", "no", "ok", "end", "go", "so",
     };
 
+    /** Each word as a JSON string literal, with and without its leading space: token chunks copy these bytes. */
+    private static final byte[][] QUOTED_FIRST = new byte[WORDS.length][];
+    private static final byte[][] QUOTED_NEXT = new byte[WORDS.length][];
+
+    static {
+        for (int i = 0; i < WORDS.length; i++) {
+            QUOTED_FIRST[i] = ("\"" + WORDS[i] + "\"").getBytes(StandardCharsets.US_ASCII);
+            QUOTED_NEXT[i] = ("\" " + WORDS[i] + "\"").getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
     private TokenText() {}
 
     /** The text of token {@code index}: a word with a leading space, except the very first. */
     static String of(long seed, int index) {
+        String word = WORDS[word(seed, index)];
+        return index == 0 ? word : " " + word;
+    }
+
+    /** {@link #of} as a quoted JSON string, UTF-8; shared, do not modify. */
+    static byte[] quoted(long seed, int index) {
+        int w = word(seed, index);
+        return index == 0 ? QUOTED_FIRST[w] : QUOTED_NEXT[w];
+    }
+
+    private static int word(long seed, int index) {
         long h = (seed + index) * 0x9E3779B97F4A7C15L;
         h ^= h >>> 31;
-        String word = WORDS[(int) Math.floorMod(h, (long) WORDS.length)];
-        return index == 0 ? word : " " + word;
+        return (int) Math.floorMod(h, (long) WORDS.length);
     }
 }

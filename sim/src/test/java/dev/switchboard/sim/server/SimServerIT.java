@@ -127,6 +127,26 @@ class SimServerIT {
     }
 
     @Test
+    void streamedCompletionsAreWellFormedChunksEndingWithUsageAndDone() throws Exception {
+        HttpResponse<String> r = client.post("/v1/completions", "{\"model\":\"" + MODEL + "\",\"prompt\":\"go\","
+                + "\"max_tokens\":5,\"ignore_eos\":true,\"stream\":true,\"stream_options\":{\"include_usage\":true}}");
+        assertThat(r.headers().firstValue("content-type").orElseThrow()).startsWith("text/event-stream");
+        List<String> events = List.of(r.body().split("\n\n"));
+        assertThat(events.get(events.size() - 1)).isEqualTo("data: [DONE]");
+        StringBuilder text = new StringBuilder();
+        for (String e : events.subList(0, events.size() - 1)) {
+            JsonNode chunk = SimClient.json(e.substring("data: ".length()));
+            assertThat(chunk.path("object").asText()).isEqualTo("text_completion");
+            assertThat(chunk.path("model").asText()).isEqualTo(MODEL);
+            chunk.path("choices").forEach(c -> text.append(c.path("text").asText()));
+        }
+        assertThat(dev.switchboard.core.model.ApproxTokenizer.count(text)).isEqualTo(5);
+        JsonNode usage = SimClient.json(events.get(events.size() - 2).substring(6)).path("usage");
+        assertThat(usage.path("completion_tokens").asInt()).isEqualTo(5);
+        assertThat(usage.path("prompt_tokens_details").path("cached_tokens").isInt()).isTrue();
+    }
+
+    @Test
     void everyResponseNamesTheEndpointThatServedIt() throws Exception {
         HttpResponse<String> ok = client.post("/v1/chat/completions", SimClient.chat(MODEL, "hi", 2, false));
         HttpResponse<String> bad = client.post("/v1/chat/completions", "{");
