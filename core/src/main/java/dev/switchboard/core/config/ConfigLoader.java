@@ -1,0 +1,267 @@
+package dev.switchboard.core.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Reads a gateway configuration: one YAML file of Kubernetes-shaped documents, validated whole.
+ *
+ * <p>Kinds: {@code Gateway} ({@code switchboard.dev/v1alpha1}), {@code AIGatewayRoute} and {@code AIServiceBackend}
+ * ({@code aigateway.envoyproxy.io/v1alpha1} or {@code v1beta1}), {@code Backend} ({@code gateway.envoyproxy.io/v1alpha1}).
+ * Field names are Envoy AI Gateway's, so its users' resources load unchanged. Loading is in phases: parse every
+ * document, read each strictly (unknown fields are errors), then resolve references; the first problem aborts the
+ * load with a message naming file, document, field path and what was expected.
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private ConfigLoader() {}
+
+    public static GatewayConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        return parse(text, file.getFileName().toString());
+    }
+
+    /** Parses {@code yaml}; {@code source} names it in errors. */
+    public static GatewayConfig parse(String yaml, String source) throws ConfigException {
+        List<JsonNode> docs = documents(yaml, source);
+        ListenerSettings listener = ListenerSettings.defaults();
+        Map<String, BackendDoc> services = new LinkedHashMap<>();
+        Map<String, List<Upstream>> endpoints = new LinkedHashMap<>();
+        List<RouteDoc> routes = new ArrayList<>();
+        boolean sawGateway = false;
+        for (int i = 0; i < docs.size(); i++) {
+            JsonNode doc = docs.get(i);
+            if (doc == null || doc.isNull() || doc.isEmpty()) {
+                continue;
+            }
+            Fields top = new Fields(doc, source + ": document " + (i + 1), "");
+            top.only("apiVersion", "kind", "metadata", "spec", "status");
+            String kind = top.string("kind");
+            String name = top.object("metadata").string("name");
+            Fields f = new Fields(doc, source + ": document " + (i + 1) + " (" + kind + "/" + name + ")", "");
+            String apiVersion = f.string("apiVersion");
+            Fields spec = f.optionalObject("spec");
+            switch (kind) {
+                case "Gateway" -> {
+                    requireGroup(f, apiVersion, "switchboard.dev/");
+                    if (sawGateway) {
+                        throw f.error("a second Gateway document; one file configures one gateway");
+                    }
+                    sawGateway = true;
+                    listener = listener(spec);
+                }
+                case "AIGatewayRoute" -> {
+                    requireGroup(f, apiVersion, "aigateway.envoyproxy.io/");
+                    routes.add(new RouteDoc(name, f, spec));
+                }
+                case "AIServiceBackend" -> {
+                    requireGroup(f, apiVersion, "aigateway.envoyproxy.io/");
+                    putUnique(services, name, service(spec), f);
+                }
+                case "Backend" -> {
+                    requireGroup(f, apiVersion, "gateway.envoyproxy.io/");
+                    putUnique(endpoints, name, upstreams(spec), f);
+                }
+                default -> throw f.error("kind", "unsupported kind '" + kind
+                        + "'; expected Gateway, AIGatewayRoute, AIServiceBackend or Backend");
+            }
+        }
+        Map<String, Backend> backends = resolveBackends(services, endpoints);
+        List<RouteRule> rules = new ArrayList<>();
+        for (RouteDoc r : routes) {
+            rules.addAll(rules(r, backends));
+        }
+        return new GatewayConfig(listener, rules, List.copyOf(backends.values()), source);
+    }
+
+    private static List<JsonNode> documents(String yaml, String source) throws ConfigException {
+        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(yaml)) {
+            return it.readAll();
+        } catch (JsonProcessingException e) {
+            var loc = e.getLocation();
+            throw new ConfigException(source + (loc != null ? ":" + loc.getLineNr() + ":" + loc.getColumnNr() : "")
+                    + ": not valid YAML: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ConfigException(source + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireGroup(Fields f, String apiVersion, String group) throws ConfigException {
+        if (!apiVersion.startsWith(group)) {
+            throw f.error("apiVersion", "expected " + group + "<version>, got '" + apiVersion + "'");
+        }
+    }
+
+    private static <T> void putUnique(Map<String, T> map, String name, T value, Fields f) throws ConfigException {
+        if (map.putIfAbsent(name, value) != null) {
+            throw f.error("metadata.name", "a second document of this kind is named '" + name + "'");
+        }
+    }
+
+    private static ListenerSettings listener(Fields spec) throws ConfigException {
+        spec.only("listen", "admin", "maxRequestBodyBytes", "tls", "drainTimeout", "accessLog");
+        ListenerSettings d = ListenerSettings.defaults();
+        Fields listen = spec.optionalObject("listen").only("host", "port");
+        Fields admin = spec.optionalObject("admin").only("port");
+        Fields tls = spec.optionalObject("tls").only("certFile", "keyFile");
+        Path cert = tls.has("certFile") ? Path.of(tls.string("certFile")) : null;
+        Path key = tls.has("keyFile") ? Path.of(tls.string("keyFile")) : null;
+        if ((cert == null) != (key == null)) {
+            throw tls.error("certFile and keyFile go together");
+        }
+        return new ListenerSettings(listen.optionalString("host", d.host()), listen.integer("port", d.port(), 0, 65535),
+                admin.integer("port", d.adminPort(), 0, 65535),
+                spec.integer("maxRequestBodyBytes", d.maxBodyBytes(), 1024, Integer.MAX_VALUE), cert, key,
+                spec.duration("drainTimeout", d.drainTimeout()), spec.bool("accessLog", d.accessLog()));
+    }
+
+    private record BackendDoc(String schema, String backendName, Fields at, HeaderMutation headerMutation) {}
+
+    private static BackendDoc service(Fields spec) throws ConfigException {
+        spec.only("schema", "backendRef", "headerMutation", "bodyMutation");
+        Fields schema = spec.object("schema").only("name", "version", "prefix");
+        String schemaName = schema.string("name");
+        if (!schemaName.equals("OpenAI")) {
+            throw schema.error("name", "schema '" + schemaName + "' is not supported yet; expected OpenAI");
+        }
+        Fields ref = spec.object("backendRef").only("name", "kind", "group", "namespace");
+        String kind = ref.optionalString("kind", "Backend");
+        if (!kind.equals("Backend")) {
+            throw ref.error("kind", "expected Backend (gateway.envoyproxy.io), got '" + kind + "'");
+        }
+        return new BackendDoc(schemaName, ref.string("name"), ref, headerMutation(spec.optionalObject("headerMutation")));
+    }
+
+    private static List<Upstream> upstreams(Fields spec) throws ConfigException {
+        spec.only("endpoints", "tls", "type", "appProtocols");
+        boolean tls = spec.has("tls");
+        spec.optionalObject("tls").only("insecureSkipVerify", "sni", "caCertificateRefs", "wellKnownCACertificates");
+        List<Upstream> out = spec.list("endpoints", e -> {
+            e.only("ip", "fqdn");
+            if (e.has("ip") == e.has("fqdn")) {
+                throw e.error("expected exactly one of ip or fqdn");
+            }
+            Fields addr = e.has("ip") ? e.object("ip").only("address", "port") : e.object("fqdn").only("hostname", "port");
+            String host = addr.string(e.has("ip") ? "address" : "hostname");
+            if (!addr.has("port")) {
+                throw addr.error("port", "required");
+            }
+            return new Upstream(host, addr.integer("port", 0, 1, 65535), tls);
+        });
+        if (out.isEmpty()) {
+            throw spec.error("endpoints", "required: at least one endpoint");
+        }
+        return out;
+    }
+
+    private static HeaderMutation headerMutation(Fields f) throws ConfigException {
+        f.only("set", "remove");
+        List<Map.Entry<String, String>> set = f.list("set", h -> {
+            h.only("name", "value");
+            return new AbstractMap.SimpleImmutableEntry<>(h.string("name"), h.optionalString("value", ""));
+        });
+        return new HeaderMutation(set, f.strings("remove"));
+    }
+
+    private static Map<String, Backend> resolveBackends(Map<String, BackendDoc> services,
+            Map<String, List<Upstream>> endpoints) throws ConfigException {
+        Map<String, Backend> out = new LinkedHashMap<>();
+        for (Map.Entry<String, BackendDoc> e : services.entrySet()) {
+            BackendDoc d = e.getValue();
+            List<Upstream> ups = endpoints.get(d.backendName());
+            if (ups == null) {
+                throw d.at().error("name", "no Backend named '" + d.backendName() + "' in this file"
+                        + (endpoints.isEmpty() ? "" : "; Backends: " + String.join(", ", endpoints.keySet())));
+            }
+            out.put(e.getKey(), new Backend(e.getKey(), d.schema(), ups, d.headerMutation()));
+        }
+        return out;
+    }
+
+    private record RouteDoc(String name, Fields doc, Fields spec) {}
+
+    private static List<RouteRule> rules(RouteDoc r, Map<String, Backend> backends) throws ConfigException {
+        Fields spec = r.spec().only("parentRefs", "rules", "llmRequestCosts", "hostnames", "filterConfig");
+        List<RouteRule> out = new ArrayList<>();
+        List<Fields> rules = spec.list("rules", f -> f);
+        if (rules.isEmpty()) {
+            throw spec.error("rules", "required: at least one rule");
+        }
+        for (int i = 0; i < rules.size(); i++) {
+            Fields rule = rules.get(i).only("name", "matches", "backendRefs", "timeouts", "streamIdleTimeout", "retry",
+                    "modelsOwnedBy", "modelsCreatedAt");
+            List<List<HeaderMatch>> matches = rule.list("matches", m -> {
+                m.only("headers");
+                return m.list("headers", ConfigLoader::headerMatch);
+            });
+            List<BackendRef> refs = rule.list("backendRefs", b -> backendRef(b, backends));
+            if (refs.isEmpty()) {
+                throw rule.error("backendRefs", "required: at least one backendRef");
+            }
+            if (refs.stream().noneMatch(b -> b.weight() > 0)) {
+                throw rule.error("backendRefs", "at least one backendRef needs a weight above 0");
+            }
+            Fields timeouts = rule.optionalObject("timeouts").only("request", "backendRequest");
+            Fields retry = rule.optionalObject("retry").only("numRetries", "backoff");
+            RouteRule.RetryPolicy d = RouteRule.RetryPolicy.DEFAULT;
+            out.add(new RouteRule(rule.optionalString("name", r.name() + "/" + i), matches, refs,
+                    timeouts.duration("request", RouteRule.DEFAULT_REQUEST_TIMEOUT),
+                    rule.duration("streamIdleTimeout", RouteRule.DEFAULT_STREAM_IDLE_TIMEOUT),
+                    new RouteRule.RetryPolicy(retry.integer("numRetries", d.numRetries(), 0, 10),
+                            retry.duration("backoff", d.backoff()))));
+        }
+        return out;
+    }
+
+    private static HeaderMatch headerMatch(Fields h) throws ConfigException {
+        h.only("type", "name", "value");
+        String type = h.optionalString("type", "Exact");
+        HeaderMatch.Type t;
+        try {
+            t = HeaderMatch.Type.valueOf(type);
+        } catch (IllegalArgumentException e) {
+            throw h.error("type", "expected Exact, Prefix or RegularExpression, got '" + type + "'");
+        }
+        try {
+            return HeaderMatch.of(t, h.string("name"), h.string("value"));
+        } catch (PatternSyntaxException e) {
+            throw h.error("value", "not a valid regular expression: " + e.getDescription());
+        }
+    }
+
+    private static BackendRef backendRef(Fields b, Map<String, Backend> backends) throws ConfigException {
+        b.only("name", "namespace", "group", "kind", "weight", "priority", "modelNameOverride", "headerMutation",
+                "bodyMutation");
+        String name = b.string("name");
+        String kind = b.optionalString("kind", "AIServiceBackend");
+        if (!kind.equals("AIServiceBackend")) {
+            throw b.error("kind", "kind '" + kind + "' is not supported yet; expected AIServiceBackend");
+        }
+        Backend backend = backends.get(name);
+        if (backend == null) {
+            throw b.error("name", "no AIServiceBackend named '" + name + "' in this file"
+                    + (backends.isEmpty() ? "" : "; AIServiceBackends: " + String.join(", ", backends.keySet())));
+        }
+        return new BackendRef(backend, b.integer("weight", 1, 0, 1_000_000), b.integer("priority", 0, 0, 1000),
+                b.optionalString("modelNameOverride", null),
+                backend.headerMutation().then(headerMutation(b.optionalObject("headerMutation"))));
+    }
+}

@@ -1,0 +1,174 @@
+package dev.switchboard.core.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Strict reading of one YAML object: every field read is checked for its type, every field not expected is an
+ * error, and every error names where it is ({@code <where>: spec.rules[0].weight: expected ...}).
+ */
+final class Fields {
+    private final JsonNode node;
+    private final String where;
+    private final String path;
+
+    Fields(JsonNode node, String where, String path) {
+        this.node = node;
+        this.where = where;
+        this.path = path;
+    }
+
+    /** Fails on any field of this object outside {@code known}. */
+    Fields only(String... known) throws ConfigException {
+        if (!node.isObject()) {
+            throw at(path, "expected an object, got " + describe(node));
+        }
+        Set<String> allowed = Set.of(known);
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!allowed.contains(f)) {
+                throw at(child(f), "unknown field; expected one of " + String.join(", ", new java.util.TreeSet<>(allowed)));
+            }
+        }
+        return this;
+    }
+
+    boolean has(String field) {
+        JsonNode v = node.get(field);
+        return v != null && !v.isNull();
+    }
+
+    Fields object(String field) throws ConfigException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            throw at(child(field), "required");
+        }
+        return new Fields(v, where, child(field));
+    }
+
+    /** The object at {@code field}, or an empty object when absent. */
+    Fields optionalObject(String field) throws ConfigException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return new Fields(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), where, child(field));
+        }
+        if (!v.isObject()) {
+            throw at(child(field), "expected an object, got " + describe(v));
+        }
+        return new Fields(v, where, child(field));
+    }
+
+    String string(String field) throws ConfigException {
+        String s = optionalString(field, null);
+        if (s == null || s.isEmpty()) {
+            throw at(child(field), "required: a non-empty string");
+        }
+        return s;
+    }
+
+    String optionalString(String field, String dflt) throws ConfigException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isTextual()) {
+            throw at(child(field), "expected a string, got " + describe(v));
+        }
+        return v.asText();
+    }
+
+    int integer(String field, int dflt, int min, int max) throws ConfigException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
+            throw at(child(field), "expected an integer in [" + min + ", " + max + "], got " + describe(v));
+        }
+        return v.asInt();
+    }
+
+    boolean bool(String field, boolean dflt) throws ConfigException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isBoolean()) {
+            throw at(child(field), "expected true or false, got " + describe(v));
+        }
+        return v.asBoolean();
+    }
+
+    Duration duration(String field, Duration dflt) throws ConfigException {
+        String s = optionalString(field, null);
+        if (s == null) {
+            return dflt;
+        }
+        try {
+            return Durations.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw at(child(field), e.getMessage());
+        }
+    }
+
+    /** Each element of the list at {@code field} (absent = empty), read by {@code read}. */
+    <T> List<T> list(String field, Reader<T> read) throws ConfigException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            throw at(child(field), "expected a list, got " + describe(v));
+        }
+        List<T> out = new ArrayList<>(v.size());
+        for (int i = 0; i < v.size(); i++) {
+            out.add(read.read(new Fields(v.get(i), where, child(field) + "[" + i + "]")));
+        }
+        return out;
+    }
+
+    List<String> strings(String field) throws ConfigException {
+        return list(field, f -> {
+            if (!f.node.isTextual()) {
+                throw f.at(f.path, "expected a string, got " + describe(f.node));
+            }
+            return f.node.asText();
+        });
+    }
+
+    /** An error at this object's path. */
+    ConfigException error(String message) {
+        return at(path, message);
+    }
+
+    /** An error at this object's field {@code field}. */
+    ConfigException error(String field, String message) {
+        return at(child(field), message);
+    }
+
+    private ConfigException at(String absolutePath, String message) {
+        return new ConfigException(where + ": " + (absolutePath.isEmpty() ? "" : absolutePath + ": ") + message);
+    }
+
+    String path() {
+        return path;
+    }
+
+    private String child(String field) {
+        return path.isEmpty() ? field : path + "." + field;
+    }
+
+    static String describe(JsonNode v) {
+        String text = v.toString();
+        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+    }
+
+    @FunctionalInterface
+    interface Reader<T> {
+        T read(Fields f) throws ConfigException;
+    }
+}

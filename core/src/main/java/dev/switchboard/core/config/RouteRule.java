@@ -1,0 +1,36 @@
+package dev.switchboard.core.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One rule of an {@code AIGatewayRoute}: when it matches, and where requests go.
+ *
+ * @param name              rule name (route name and index when unnamed)
+ * @param matches           alternatives; the rule matches if any matches (all its header matches hold); empty = all
+ * @param backendRefs       where requests go
+ * @param requestTimeout    time for a whole request, all attempts included
+ * @param streamIdleTimeout longest silence from an upstream before an attempt is abandoned
+ * @param retry             how failed attempts are retried
+ */
+public record RouteRule(
+        String name, List<List<HeaderMatch>> matches, List<BackendRef> backendRefs, Duration requestTimeout,
+        Duration streamIdleTimeout, RetryPolicy retry) {
+
+    /** Envoy AI Gateway's default request timeout. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+    public RouteRule {
+        matches = matches.stream().map(List::copyOf).toList();
+        backendRefs = List.copyOf(backendRefs);
+    }
+
+    /**
+     * Retrying: up to {@code numRetries} more attempts after the first, on connect failures, timeouts, 429 and 5xx,
+     * only while nothing has reached the client, waiting {@code backoff} (doubling, jittered) between them.
+     */
+    public record RetryPolicy(int numRetries, Duration backoff) {
+        public static final RetryPolicy DEFAULT = new RetryPolicy(2, Duration.ofMillis(25));
+    }
+}

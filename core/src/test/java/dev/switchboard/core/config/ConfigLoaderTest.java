@@ -1,0 +1,141 @@
+package dev.switchboard.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+    static final String VALID = """
+            apiVersion: switchboard.dev/v1alpha1
+            kind: Gateway
+            metadata: {name: gw}
+            spec:
+              listen: {host: 0.0.0.0, port: 8081}
+              admin: {port: 9902}
+              maxRequestBodyBytes: 2048
+            ---
+            apiVersion: aigateway.envoyproxy.io/v1beta1
+            kind: AIGatewayRoute
+            metadata: {name: main}
+            spec:
+              rules:
+              - name: llama
+                matches:
+                - headers:
+                  - {type: Exact, name: x-ai-eg-model, value: llama-3}
+                - headers:
+                  - {type: Prefix, name: x-ai-eg-model, value: "llama-"}
+                  - {type: RegularExpression, name: x-tenant, value: "team-[a-z]+"}
+                backendRefs:
+                - {name: a, weight: 3}
+                - name: b
+                  priority: 1
+                  modelNameOverride: llama-3-fp8
+                  headerMutation: {set: [{name: x-extra, value: "1"}], remove: [x-drop]}
+                timeouts: {request: 90s}
+                streamIdleTimeout: 500ms
+                retry: {numRetries: 4, backoff: 10ms}
+            ---
+            apiVersion: aigateway.envoyproxy.io/v1alpha1
+            kind: AIServiceBackend
+            metadata: {name: a}
+            spec:
+              schema: {name: OpenAI}
+              backendRef: {name: sim, kind: Backend, group: gateway.envoyproxy.io}
+              headerMutation: {set: [{name: x-backend, value: a}]}
+            ---
+            apiVersion: aigateway.envoyproxy.io/v1alpha1
+            kind: AIServiceBackend
+            metadata: {name: b}
+            spec:
+              schema: {name: OpenAI}
+              backendRef: {name: remote}
+            ---
+            apiVersion: gateway.envoyproxy.io/v1alpha1
+            kind: Backend
+            metadata: {name: sim}
+            spec:
+              endpoints:
+              - ip: {address: 127.0.0.1, port: 8000}
+              - ip: {address: 127.0.0.1, port: 8001}
+            ---
+            apiVersion: gateway.envoyproxy.io/v1alpha1
+            kind: Backend
+            metadata: {name: remote}
+            spec:
+              endpoints: [{fqdn: {hostname: api.example.com, port: 443}}]
+              tls: {}
+            """;
+
+    @Test
+    void readsEveryKindAndResolvesReferences() throws Exception {
+        GatewayConfig c = ConfigLoader.parse(VALID, "gw.yaml");
+
+        assertThat(c.listener().port()).isEqualTo(8081);
+        assertThat(c.listener().adminPort()).isEqualTo(9902);
+        assertThat(c.listener().maxBodyBytes()).isEqualTo(2048);
+        RouteRule rule = c.rules().get(0);
+        assertThat(rule.name()).isEqualTo("llama");
+        assertThat(rule.matches()).hasSize(2);
+        assertThat(rule.matches().get(1).get(0).matches("llama-70b")).isTrue();
+        assertThat(rule.matches().get(1).get(1).matches("team-x1")).isFalse();
+        assertThat(rule.requestTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(rule.streamIdleTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(rule.retry()).isEqualTo(new RouteRule.RetryPolicy(4, Duration.ofMillis(10)));
+        BackendRef a = rule.backendRefs().get(0);
+        BackendRef b = rule.backendRefs().get(1);
+        assertThat(a.weight()).isEqualTo(3);
+        assertThat(a.priority()).isZero();
+        assertThat(a.backend().upstreams()).extracting(Upstream::port).containsExactly(8000, 8001);
+        assertThat(a.headerMutation().set()).extracting(e -> e.getKey() + "=" + e.getValue()).containsExactly("x-backend=a");
+        assertThat(b.priority()).isEqualTo(1);
+        assertThat(b.modelNameOverride()).isEqualTo("llama-3-fp8");
+        assertThat(b.headerMutation().remove()).containsExactly("x-drop");
+        assertThat(b.backend().upstreams().get(0)).isEqualTo(new Upstream("api.example.com", 443, true));
+    }
+
+    @Test
+    void defaultsApplyWhenFieldsAreLeftOut() throws Exception {
+        GatewayConfig c = ConfigLoader.parse(VALID.substring(VALID.indexOf("---") + 4), "gw.yaml");
+        assertThat(c.listener()).isEqualTo(ListenerSettings.defaults());
+    }
+
+    @Test
+    void errorsNameTheFileDocumentPathAndExpectation() {
+        expectError(VALID.replace("weight: 3", "weight: -1"),
+                "gw.yaml: document 2 (AIGatewayRoute/main): spec.rules[0].backendRefs[0].weight: expected an integer in [0, 1000000], got -1");
+        expectError(VALID.replace("{name: a, weight: 3}", "{name: nope, weight: 3}"),
+                "spec.rules[0].backendRefs[0].name: no AIServiceBackend named 'nope' in this file; AIServiceBackends: a, b");
+        expectError(VALID.replace("value: \"team-[a-z]+\"", "value: \"team-[\""),
+                "spec.rules[0].matches[1].headers[1].value: not a valid regular expression");
+        expectError(VALID.replace("streamIdleTimeout: 500ms", "streamIdleTimeout: soon"),
+                "spec.rules[0].streamIdleTimeout: expected a duration like 500ms, 30s, 2m or 1h, got 'soon'");
+        expectError(VALID.replace("backendRef: {name: remote}", "backendRef: {name: remote}\n  weigth: 2"),
+                "document 4 (AIServiceBackend/b): spec.weigth: unknown field; expected one of");
+        expectError(VALID.replace("kind: Backend\nmetadata: {name: remote}", "kind: Mystery\nmetadata: {name: remote}"),
+                "document 6 (Mystery/remote): kind: unsupported kind 'Mystery'");
+        expectError(VALID.replace("{type: Exact, name", "{type: Fuzzy, name"),
+                "spec.rules[0].matches[0].headers[0].type: expected Exact, Prefix or RegularExpression, got 'Fuzzy'");
+        expectError(VALID.replace("port: 8081", "port: eighty"), "spec.listen.port: expected an integer in [0, 65535]");
+        expectError(VALID.replace("backendRef: {name: remote}", "backendRef: {name: missing}"),
+                "spec.backendRef.name: no Backend named 'missing' in this file; Backends: sim, remote");
+        expectError("kind: [unclosed", "gw.yaml:1:");
+        expectError(VALID.replace("- {name: a, weight: 3}\n", "- {name: a, weight: 0}\n").replace("      priority: 1\n", "      priority: 1\n      weight: 0\n"),
+                "at least one backendRef needs a weight above 0");
+    }
+
+    private static void expectError(String yaml, String message) {
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml, "gw.yaml")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void durationsInGatewayApiForm() {
+        assertThat(Durations.parse("1m30s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThatThrownBy(() -> Durations.parse("10")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Durations.parse("5 s")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
