@@ -15,6 +15,10 @@ public final class HeaderNames {
     /** Simulator test-upstream mode: a JSON script (raw, or base64) that checks the request and scripts the response. */
     public static final String SIM_SCRIPT = "x-sim-script";
     public static final String REQUEST_ID = "x-request-id";
+    /** The model of a request, set by the gateway from the body (Envoy AI Gateway's name); routes match on it. */
+    public static final String MODEL = "x-ai-eg-model";
+    /** The backend (AIServiceBackend name) that served a response, added by the gateway. */
+    public static final String BACKEND = "x-switchboard-backend";
 
     private HeaderNames() {}
 }

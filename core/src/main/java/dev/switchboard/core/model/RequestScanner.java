@@ -34,6 +34,8 @@ public final class RequestScanner {
     private boolean rootSeen;
     private String model;
     private JsonToken modelToken;
+    private long modelStart = -1;
+    private long modelEnd = -1;
     private boolean stream;
     private JsonToken streamToken;
 
@@ -122,6 +124,9 @@ public final class RequestScanner {
             case "model" -> {
                 modelToken = t;
                 model = t == JsonToken.VALUE_STRING ? parser.getText() : null;
+                // the async parser locates a string token just past its opening quote (the test pins this down)
+                modelStart = parser.currentTokenLocation().getByteOffset() - 1;
+                modelEnd = parser.currentLocation().getByteOffset();
             }
             case "stream" -> {
                 streamToken = t;
@@ -146,6 +151,16 @@ public final class RequestScanner {
             return "not a string";
         }
         return model.isEmpty() ? "empty" : null;
+    }
+
+    /** Byte offset of the model value's opening quote in the body, or -1. */
+    public long modelStart() {
+        return modelStart;
+    }
+
+    /** Byte offset just past the model value's closing quote, or -1. */
+    public long modelEnd() {
+        return modelEnd;
     }
 
     /** Whether the body asks for a streamed response ({@code "stream": true}). */

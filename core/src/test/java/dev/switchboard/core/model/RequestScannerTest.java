@@ -33,6 +33,18 @@ class RequestScannerTest {
     }
 
     @Test
+    void knowsTheByteRangeOfTheModelValueSoItCanBeReplaced() throws IOException {
+        String body = "{\"messages\":[{\"content\":\"h\u00e9llo \u2603\"}], \"model\" : \"llama\\\"3\" ,\"n\":1}";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        for (int chunk : new int[] {1, 5, bytes.length}) {
+            RequestScanner s = scan(body, chunk);
+            String value = new String(bytes, (int) s.modelStart(), (int) (s.modelEnd() - s.modelStart()), StandardCharsets.UTF_8);
+            assertThat(value).as("chunk %d", chunk).isEqualTo("\"llama\\\"3\"");
+            assertThat(s.model()).isEqualTo("llama\"3");
+        }
+    }
+
+    @Test
     void reportsAMissingOrMistypedModel() throws IOException {
         assertThat(scan("{\"prompt\":\"x\"}", 4).modelProblem()).isEqualTo("missing");
         assertThat(scan("{\"model\":42}", 4).modelProblem()).isEqualTo("not a string");

@@ -1,0 +1,26 @@
+package dev.switchboard.core.metrics;
+
+/**
+ * Metric and label names the gateway exports: the OpenTelemetry GenAI semantic conventions in their Prometheus
+ * spelling (dots become underscores, the unit becomes a suffix), plus Switchboard's own.
+ */
+public final class GenAiMetricNames {
+    /** {@code gen_ai.server.request.duration}. */
+    public static final String REQUEST_DURATION = "gen_ai_server_request_duration_seconds";
+    /** {@code gen_ai.server.time_to_first_token}. */
+    public static final String TIME_TO_FIRST_TOKEN = "gen_ai_server_time_to_first_token_seconds";
+    /** {@code gen_ai.server.time_per_output_token}. */
+    public static final String TIME_PER_OUTPUT_TOKEN = "gen_ai_server_time_per_output_token_seconds";
+    /** {@code gen_ai.client.token.usage}. */
+    public static final String TOKEN_USAGE = "gen_ai_client_token_usage";
+    /** Time the gateway adds to a request: request fully read to upstream write, on a pooled connection. */
+    public static final String GATEWAY_OVERHEAD = "switchboard_gateway_overhead_seconds";
+
+    public static final String LABEL_OPERATION = "gen_ai_operation_name";
+    public static final String LABEL_REQUEST_MODEL = "gen_ai_request_model";
+    public static final String LABEL_TOKEN_TYPE = "gen_ai_token_type";
+    public static final String LABEL_BACKEND = "switchboard_backend";
+    public static final String LABEL_STATUS = "http_response_status_code";
+
+    private GenAiMetricNames() {}
+}

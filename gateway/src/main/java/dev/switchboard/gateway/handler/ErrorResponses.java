@@ -1,0 +1,39 @@
+package dev.switchboard.gateway.handler;
+
+import dev.switchboard.core.error.ApiError;
+import dev.switchboard.core.http.HeaderNames;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+
+/** Responses the gateway writes itself, in the OpenAI error shape. */
+final class ErrorResponses {
+    private ErrorResponses() {}
+
+    static void send(ChannelHandlerContext ctx, ApiError error, String requestId, boolean keepAlive) {
+        send(ctx, HttpResponseStatus.valueOf(error.status()), error.toJson(), HttpHeaderValues.APPLICATION_JSON,
+                requestId, keepAlive);
+    }
+
+    static void send(ChannelHandlerContext ctx, HttpResponseStatus status, byte[] body, CharSequence contentType,
+            String requestId, boolean keepAlive) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        if (requestId != null) {
+            res.headers().set(HeaderNames.REQUEST_ID, requestId);
+        }
+        HttpUtil.setContentLength(res, body.length);
+        HttpUtil.setKeepAlive(res, keepAlive);
+        var f = ctx.writeAndFlush(res);
+        if (!keepAlive) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

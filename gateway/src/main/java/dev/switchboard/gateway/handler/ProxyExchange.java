@@ -1,0 +1,342 @@
+package dev.switchboard.gateway.handler;
+
+import dev.switchboard.core.config.RouteRule;
+import dev.switchboard.core.error.ApiError;
+import dev.switchboard.core.http.HeaderNames;
+import dev.switchboard.gateway.routing.Attempt;
+import dev.switchboard.gateway.routing.AttemptPlan;
+import dev.switchboard.gateway.server.GatewayContext;
+import dev.switchboard.gateway.upstream.UpstreamConnection;
+import dev.switchboard.gateway.upstream.UpstreamListener;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client request on its way through the gateway: the attempt loop, then the relay of the chosen upstream's
+ * response back to the client. Lives on the client channel's event loop; upstream connections are on the same
+ * loop, so no field needs synchronization.
+ */
+final class ProxyExchange implements UpstreamListener {
+    /*
+     * Attempt loop: attempts follow the AttemptPlan (weights, then priorities, bounded by the retry count). An
+     * attempt fails on connect failure, a reset or close before the response head, the stream-idle timeout, or a
+     * 429/5xx head; it is retried, after a jittered exponential backoff, only while nothing has been sent to the
+     * client and the request deadline allows. The last attempt's 429/5xx is passed through as the upstream sent it;
+     * a last attempt that got no response at all becomes a 502 (or 504 on timeout) in the OpenAI error shape.
+     *
+     * Relay and backpressure: the upstream connection never reads on its own (AUTO_READ off). After each part is
+     * written to the client, the next upstream read is requested only if the client channel is still writable;
+     * otherwise it waits for the client channel to drain (onWritable). So a slow client slows the upstream read
+     * instead of growing a buffer, and each SSE chunk is flushed the moment it arrives.
+     *
+     * Failures after the response head went out cannot be retried or turned into an error status: the client
+     * connection is closed, so the client sees a truncated response instead of a clean end that looks complete.
+     */
+
+    private final ChannelHandlerContext ctx;
+    private final GatewayContext gateway;
+    private final HttpRequest request;
+    private final CompositeByteBuf body;
+    private final RequestInfo info;
+    private final RouteRule rule;
+    private final AttemptPlan plan;
+    private final Runnable onDone;
+
+    private UpstreamConnection connection;
+    private Attempt attempt;
+    private ScheduledFuture<?> deadline;
+    private ScheduledFuture<?> idleCheck;
+    private long lastUpstreamActivity;
+    /** Whether this attempt's connection came from the idle pool (no connect time in the measured overhead). */
+    private boolean pooledConnection;
+    private long firstByteNanos = -1;
+    private int status;
+    private boolean upstreamKeepAlive;
+    private boolean committed;
+    private boolean waitingForWritability;
+    private boolean done;
+    private String lastFailure = "no backend was available";
+    private boolean lastFailureTimeout;
+
+    /** Takes ownership of {@code body}. */
+    ProxyExchange(ChannelHandlerContext ctx, GatewayContext gateway, HttpRequest request, CompositeByteBuf body,
+            RequestInfo info, RouteRule rule, Runnable onDone) {
+        this.ctx = ctx;
+        this.gateway = gateway;
+        this.request = request;
+        this.body = body;
+        this.info = info;
+        this.rule = rule;
+        this.onDone = onDone;
+        this.plan = AttemptPlan.of(rule, gateway.outliers(), ThreadLocalRandom.current());
+    }
+
+    void start() {
+        deadline = ctx.executor().schedule(this::requestTimedOut, rule.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        nextAttempt();
+    }
+
+    private void nextAttempt() {
+        if (done) {
+            return;
+        }
+        attempt = plan.next();
+        if (attempt == null) {
+            fail(lastFailureTimeout ? 504 : 502, plan.made() == 0 ? lastFailure
+                    : "All " + plan.made() + " attempts failed; the last one: " + lastFailure);
+            return;
+        }
+        Future<UpstreamConnection> f = gateway.pool().acquire(ctx.channel().eventLoop(), attempt.upstream());
+        pooledConnection = f.isDone();
+        if (f.isDone()) {
+            connected(f);
+        } else {
+            f.addListener(x -> connected(f));
+        }
+    }
+
+    private void connected(Future<UpstreamConnection> f) {
+        if (!f.isSuccess()) {
+            attemptFailed("cannot connect: " + describe(f.cause()), false);
+            return;
+        }
+        if (done) {
+            gateway.pool().release(f.getNow(), true);
+            return;
+        }
+        connection = f.getNow();
+        connection.attach(this);
+        var upstreamRequest = UpstreamRequests.build(request, body, info.modelStart(), info.modelEnd(), attempt,
+                info.model(), info.requestId());
+        if (pooledConnection && plan.made() == 1) {
+            gateway.metrics().overhead(System.nanoTime() - info.readyNanos());
+        }
+        connection.channel().writeAndFlush(upstreamRequest).addListener(w -> {
+            if (!w.isSuccess()) {
+                onFailure(w.cause());
+            }
+        });
+        lastUpstreamActivity = System.nanoTime();
+        armIdleCheck(rule.streamIdleTimeout().toNanos());
+        connection.channel().read();
+    }
+
+    @Override
+    public void onMessage(HttpObject message) {
+        if (done) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
+        lastUpstreamActivity = System.nanoTime();
+        if (message instanceof HttpResponse head) {
+            if (!head(head)) {
+                ReferenceCountUtil.release(message);
+                return;
+            }
+        } else if (message instanceof HttpContent content) {
+            if (firstByteNanos < 0 && content.content().isReadable()) {
+                firstByteNanos = System.nanoTime();
+            }
+            boolean last = message instanceof LastHttpContent;
+            ctx.write(content);
+            if (last) {
+                ctx.flush();
+                finish(upstreamKeepAlive);
+                return;
+            }
+            ctx.flush();
+        } else {
+            ReferenceCountUtil.release(message);
+        }
+        readMore();
+    }
+
+    /** Handles the response head; false when the attempt is abandoned for a retry (the head is then released). */
+    private boolean head(HttpResponse head) {
+        status = head.status().code();
+        boolean retryable = status == 429 || status >= 500;
+        if (retryable && plan.made() < plan.all().size() && deadlineAllowsRetry()) {
+            gateway.outliers().failure(attempt.upstream());
+            dropConnection();
+            scheduleRetry("backend '" + attempt.ref().backend().name() + "' answered " + status);
+            return false;
+        }
+        if (!retryable) {
+            gateway.outliers().success(attempt.upstream());
+        }
+        committed = true;
+        upstreamKeepAlive = HttpUtil.isKeepAlive(head);
+        HttpResponse out = new DefaultHttpResponse(head.protocolVersion(), head.status());
+        out.headers().set(head.headers());
+        out.headers().remove(HttpHeaderNames.CONNECTION).remove("keep-alive").remove("proxy-connection");
+        out.headers().set(HeaderNames.REQUEST_ID, info.requestId());
+        out.headers().set(HeaderNames.BACKEND, attempt.ref().backend().name());
+        HttpUtil.setKeepAlive(out, info.keepAlive());
+        ctx.write(out);
+        return true;
+    }
+
+    private void readMore() {
+        if (connection == null) {
+            return;
+        }
+        if (ctx.channel().isWritable()) {
+            connection.channel().read();
+        } else {
+            waitingForWritability = true;
+        }
+    }
+
+    /** The client channel can take more: resume reading the upstream. */
+    void onWritable() {
+        if (waitingForWritability && ctx.channel().isWritable()) {
+            waitingForWritability = false;
+            readMore();
+        }
+    }
+
+    @Override
+    public void onFailure(Throwable cause) {
+        if (done) {
+            return;
+        }
+        String what = cause == null ? "closed the connection" : describe(cause);
+        if (committed) {
+            gateway.outliers().failure(attempt.upstream());
+            abort("backend '" + attempt.ref().backend().name() + "' " + what + " mid-response");
+            return;
+        }
+        attemptFailed(what, false);
+    }
+
+    private void attemptFailed(String what, boolean timeout) {
+        gateway.outliers().failure(attempt.upstream());
+        dropConnection();
+        String failure = "backend '" + attempt.ref().backend().name() + "' (" + attempt.upstream().authority() + ") " + what;
+        lastFailureTimeout = timeout;
+        if (plan.made() < plan.all().size() && deadlineAllowsRetry()) {
+            scheduleRetry(failure);
+        } else {
+            lastFailure = failure;
+            nextAttempt(); // exhausted: answers the client
+        }
+    }
+
+    private void scheduleRetry(String failure) {
+        lastFailure = failure;
+        long base = rule.retry().backoff().toNanos() << Math.min(10, Math.max(0, plan.made() - 1));
+        long delay = (long) (base * (0.5 + ThreadLocalRandom.current().nextDouble()));
+        ctx.executor().schedule(this::nextAttempt, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private boolean deadlineAllowsRetry() {
+        return deadline == null || deadline.getDelay(TimeUnit.NANOSECONDS) > rule.retry().backoff().toNanos();
+    }
+
+    private void armIdleCheck(long idleNanos) {
+        idleCheck = ctx.executor().schedule(() -> {
+            if (done || connection == null) {
+                return;
+            }
+            long silent = System.nanoTime() - lastUpstreamActivity;
+            if (silent >= idleNanos) {
+                String what = "sent nothing for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms (streamIdleTimeout)";
+                if (committed) {
+                    abort("backend '" + attempt.ref().backend().name() + "' " + what);
+                } else {
+                    attemptFailed(what, true);
+                }
+            } else {
+                armIdleCheck(idleNanos - silent);
+            }
+        }, idleNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void requestTimedOut() {
+        if (done) {
+            return;
+        }
+        String what = "The request did not complete within " + rule.requestTimeout().toMillis() + " ms (route timeout).";
+        if (committed) {
+            abort(what);
+        } else {
+            dropConnection();
+            fail(504, what + (plan.made() > 0 ? " Last failure: " + lastFailure : ""));
+        }
+    }
+
+    /** Answers the client with a gateway error; nothing has been sent yet. */
+    private void fail(int code, String message) {
+        status = code;
+        ErrorResponses.send(ctx, ApiError.serverError(code, message), info.requestId(), info.keepAlive());
+        end(false);
+    }
+
+    /** The client went away, or the response cannot be completed: drop everything. */
+    void abort(String why) {
+        if (done) {
+            return;
+        }
+        if (!committed) {
+            status = 499;
+        }
+        dropConnection();
+        ctx.close();
+        end(false);
+    }
+
+    private void finish(boolean reusable) {
+        gateway.outliers().success(attempt.upstream());
+        if (connection != null) {
+            gateway.pool().release(connection, reusable);
+            connection = null;
+        }
+        end(true);
+    }
+
+    private void end(boolean complete) {
+        done = true;
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+        }
+        body.release();
+        long now = System.nanoTime();
+        gateway.metrics().request(info, attempt, status, now - info.startNanos(),
+                firstByteNanos < 0 ? -1 : firstByteNanos - info.startNanos());
+        gateway.accessLog().log(info, attempt, status, plan.made(), now - info.startNanos(),
+                firstByteNanos < 0 ? -1 : firstByteNanos - info.startNanos(), complete);
+        onDone.run();
+    }
+
+    private void dropConnection() {
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+            idleCheck = null;
+        }
+        if (connection != null) {
+            gateway.pool().release(connection, false);
+            connection = null;
+        }
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+}

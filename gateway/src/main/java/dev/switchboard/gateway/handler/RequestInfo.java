@@ -1,0 +1,20 @@
+package dev.switchboard.gateway.handler;
+
+/**
+ * What the gateway learned about a request while reading it.
+ *
+ * @param requestId   the client's {@code x-request-id}, or one assigned by the gateway
+ * @param api         API path, e.g. {@code /v1/chat/completions}
+ * @param model       the body's model
+ * @param stream      whether a streamed response was asked for
+ * @param modelStart  byte range of the model value in the body (for a model override)
+ * @param modelEnd    end of that range
+ * @param keepAlive   whether the client connection stays open after the response
+ * @param startNanos  when the request head arrived
+ * @param readyNanos  when the whole body had arrived
+ * @param bodyBytes   body size
+ */
+public record RequestInfo(
+        String requestId, String api, String model, boolean stream, long modelStart, long modelEnd, boolean keepAlive,
+        long startNanos, long readyNanos, long bodyBytes) {
+}

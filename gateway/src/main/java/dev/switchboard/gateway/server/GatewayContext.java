@@ -1,0 +1,58 @@
+package dev.switchboard.gateway.server;
+
+import dev.switchboard.gateway.admin.AccessLog;
+import dev.switchboard.gateway.admin.GatewayMetrics;
+import dev.switchboard.gateway.routing.OutlierDetector;
+import dev.switchboard.gateway.upstream.UpstreamPool;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What every request handler of one gateway shares: the current configuration (swapped whole on reload), the
+ * upstream pools, passive health, metrics and the access log.
+ */
+public final class GatewayContext {
+    private final AtomicReference<RuntimeConfig> config;
+    private final UpstreamPool pool;
+    private final OutlierDetector outliers;
+    private final GatewayMetrics metrics;
+    private final AccessLog accessLog;
+    /** Requests between routing and the end of their response. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    GatewayContext(RuntimeConfig initial, UpstreamPool pool, GatewayMetrics metrics, AccessLog accessLog) {
+        this.config = new AtomicReference<>(initial);
+        this.pool = pool;
+        this.outliers = new OutlierDetector(System::nanoTime);
+        this.metrics = metrics;
+        this.accessLog = accessLog;
+    }
+
+    public RuntimeConfig config() {
+        return config.get();
+    }
+
+    void swap(RuntimeConfig next) {
+        config.set(next);
+    }
+
+    public UpstreamPool pool() {
+        return pool;
+    }
+
+    public OutlierDetector outliers() {
+        return outliers;
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    public AccessLog accessLog() {
+        return accessLog;
+    }
+
+    public AtomicInteger inFlight() {
+        return inFlight;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.switchboard.gateway.server;
+
+import dev.switchboard.core.config.GatewayConfig;
+import dev.switchboard.core.config.ListenerSettings;
+import dev.switchboard.gateway.admin.AccessLog;
+import dev.switchboard.gateway.admin.AdminHandler;
+import dev.switchboard.gateway.admin.GatewayMetrics;
+import dev.switchboard.gateway.upstream.UpstreamPool;
+import dev.switchboard.transport.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: the API listener, the admin listener, one event loop group shared by client and upstream
+ * connections, and the current configuration, which {@link #reload} swaps atomically.
+ */
+public final class GatewayServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+    /** Time allowed to open a connection to an upstream before the attempt fails. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final EventLoopGroup group;
+    private final GatewayContext context;
+    private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+    private final ListenerSettings listener;
+    private Channel api;
+    private Channel admin;
+    private volatile boolean draining;
+
+    private GatewayServer(GatewayConfig config, int ioThreads) {
+        Transport transport = Transport.best();
+        this.group = transport.newGroup(ioThreads, "gateway-io");
+        this.listener = config.listener();
+        this.context = new GatewayContext(RuntimeConfig.of(config), new UpstreamPool(transport, CONNECT_TIMEOUT),
+                new GatewayMetrics(), new AccessLog(config.listener().accessLog()));
+    }
+
+    /** Starts listening; {@code ioThreads} 0 = Netty's default (two per core). */
+    public static GatewayServer start(GatewayConfig config, int ioThreads) throws InterruptedException {
+        GatewayServer s = new GatewayServer(config, ioThreads);
+        try {
+            s.bind();
+        } catch (RuntimeException | InterruptedException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    private void bind() throws InterruptedException {
+        Transport transport = Transport.best();
+        api = new ServerBootstrap().group(group).channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new GatewayInitializer(context, clients))
+                .bind(listener.host(), listener.port()).sync().channel();
+        if (listener.adminPort() >= 0) {
+            AdminHandler handler = new AdminHandler(context.metrics(), () -> !draining);
+            admin = new ServerBootstrap().group(group).channel(transport.serverChannel())
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), handler);
+                        }
+                    })
+                    .bind(listener.host(), listener.adminPort() == 0 && listener.port() == 0 ? 0 : listener.adminPort())
+                    .sync().channel();
+        }
+    }
+
+    public int port() {
+        return ((InetSocketAddress) api.localAddress()).getPort();
+    }
+
+    /** The admin port, or -1 when there is no admin listener. */
+    public int adminPort() {
+        return admin == null ? -1 : ((InetSocketAddress) admin.localAddress()).getPort();
+    }
+
+    public GatewayContext context() {
+        return context;
+    }
+
+    /**
+     * Makes {@code next} the configuration for every request that arrives from now on; requests in flight finish
+     * with the one they started with. Listener settings (ports, TLS) only change with a restart.
+     */
+    public void reload(GatewayConfig next) {
+        if (!next.listener().equals(listener)) {
+            LOG.warn("listener settings changed in {}; they take effect at the next restart", next.source());
+        }
+        context.swap(RuntimeConfig.of(next));
+        LOG.info("configuration reloaded from {}: {} rules, {} backends", next.source(), next.rules().size(),
+                next.backends().size());
+    }
+
+    /** Stops accepting, lets requests in flight finish up to the drain timeout, then closes everything. */
+    @Override
+    public void close() {
+        draining = true;
+        if (api != null) {
+            api.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        long deadline = System.nanoTime() + listener.drainTimeout().toNanos();
+        while (context.inFlight().get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (context.inFlight().get() > 0) {
+            LOG.warn("{} requests still in flight after the drain timeout of {}; closing them", context.inFlight().get(),
+                    listener.drainTimeout());
+        }
+        clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (admin != null) {
+            admin.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

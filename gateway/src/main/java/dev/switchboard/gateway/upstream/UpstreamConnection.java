@@ -1,0 +1,37 @@
+package dev.switchboard.gateway.upstream;
+
+import dev.switchboard.core.config.Upstream;
+import io.netty.channel.Channel;
+
+/**
+ * A connection to one upstream, lent to one exchange at a time by {@link UpstreamPool}. Reads are manual
+ * ({@code AUTO_READ} off): the exchange asks for the next read when the client can take more.
+ */
+public final class UpstreamConnection {
+    private final Channel channel;
+    private final Upstream upstream;
+    private final UpstreamHandler handler;
+
+    UpstreamConnection(Channel channel, Upstream upstream, UpstreamHandler handler) {
+        this.channel = channel;
+        this.upstream = upstream;
+        this.handler = handler;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public Upstream upstream() {
+        return upstream;
+    }
+
+    /** Routes this connection's response parts to {@code listener} until {@link #detach}. */
+    public void attach(UpstreamListener listener) {
+        handler.attach(listener);
+    }
+
+    void detach() {
+        handler.detach();
+    }
+}

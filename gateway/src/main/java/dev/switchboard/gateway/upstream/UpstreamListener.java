@@ -1,0 +1,12 @@
+package dev.switchboard.gateway.upstream;
+
+import io.netty.handler.codec.http.HttpObject;
+
+/** What an upstream connection reports to the exchange using it. Called on the connection's event loop. */
+public interface UpstreamListener {
+    /** A response part; ownership moves to the listener, which must release it or pass it on. */
+    void onMessage(HttpObject message);
+
+    /** The connection failed or closed before the response ended ({@code cause} may be null for a plain close). */
+    void onFailure(Throwable cause);
+}
