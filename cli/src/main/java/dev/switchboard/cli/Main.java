@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code switchboard} command: one runnable jar, one subcommand per tool. */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, version = "switchboard 0.1.0",
         description = "Switchboard: an AI inference gateway, with its model-server simulator and load generator.",
-        subcommands = {SimCommand.class, BenchCommand.class})
+        subcommands = {RunCommand.class, ValidateCommand.class, SimCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -24,6 +24,10 @@ public final class Main implements Runnable {
             return 2;
         });
         cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof dev.switchboard.core.config.ConfigException) {
+                c.getErr().println(ex.getMessage());
+                return 1;
+            }
             if (ex instanceof IllegalArgumentException) {
                 c.getErr().println("switchboard: " + ex.getMessage());
                 return 2;

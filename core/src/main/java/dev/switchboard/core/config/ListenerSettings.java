@@ -8,7 +8,7 @@ import java.time.Duration;
  *
  * @param host              address to listen on
  * @param port              API port
- * @param adminPort         port of /metrics, /health, /ready (0 = no admin listener)
+ * @param adminPort         port of /metrics, /health, /ready (0 = any free port)
  * @param maxBodyBytes      largest request body (413 above)
  * @param tlsCert           PEM certificate chain for HTTPS with HTTP/2 by ALPN, or null for cleartext
  * @param tlsKey            PEM private key (PKCS#8), with {@code tlsCert}

@@ -68,27 +68,23 @@ public final class GatewayServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new GatewayInitializer(context, clients))
                 .bind(listener.host(), listener.port()).sync().channel();
-        if (listener.adminPort() >= 0) {
-            AdminHandler handler = new AdminHandler(context.metrics(), () -> !draining);
-            admin = new ServerBootstrap().group(group).channel(transport.serverChannel())
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), handler);
-                        }
-                    })
-                    .bind(listener.host(), listener.adminPort() == 0 && listener.port() == 0 ? 0 : listener.adminPort())
-                    .sync().channel();
-        }
+        AdminHandler handler = new AdminHandler(context.metrics(), () -> !draining);
+        admin = new ServerBootstrap().group(group).channel(transport.serverChannel())
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), handler);
+                    }
+                })
+                .bind(listener.host(), listener.adminPort()).sync().channel();
     }
 
     public int port() {
         return ((InetSocketAddress) api.localAddress()).getPort();
     }
 
-    /** The admin port, or -1 when there is no admin listener. */
     public int adminPort() {
-        return admin == null ? -1 : ((InetSocketAddress) admin.localAddress()).getPort();
+        return ((InetSocketAddress) admin.localAddress()).getPort();
     }
 
     public GatewayContext context() {

@@ -1,0 +1,88 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.sim.SimConfig;
+import dev.switchboard.sim.engine.EngineConfig;
+import dev.switchboard.sim.server.SimServer;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code switchboard run} serves with no configuration: a pool of in-process simulated model servers, plus
+ * every provider whose standard API-key variable is set. Built as configuration text and loaded like any file.
+ */
+final class EmbeddedDefault {
+    /** Simulated model servers in the embedded pool. */
+    static final int SIM_ENDPOINTS = 2;
+
+    private EmbeddedDefault() {}
+
+    /** Starts the simulated pool; the caller closes it. */
+    static SimServer startSims() throws InterruptedException {
+        return SimServer.start(SimConfig.defaults().withEndpoints(0, SIM_ENDPOINTS)
+                .withEngine(EngineConfig.defaults().withTimeScale(1)));
+    }
+
+    /** The configuration for {@code sims} and the providers with keys in {@code env}, listening on {@code port}. */
+    static String yaml(SimServer sims, Map<String, String> env, String host, int port, int adminPort) {
+        StringBuilder y = new StringBuilder();
+        y.append("""
+                apiVersion: switchboard.dev/v1alpha1
+                kind: Gateway
+                metadata: {name: embedded}
+                spec: {listen: {host: %s, port: %d}, admin: {port: %d}}
+                ---
+                apiVersion: aigateway.envoyproxy.io/v1beta1
+                kind: AIGatewayRoute
+                metadata: {name: embedded}
+                spec:
+                  rules:
+                  - name: simulated
+                    matches: [{headers: [{name: x-ai-eg-model, value: %s}]}]
+                    backendRefs: [{name: simulated-pool}]
+                """.formatted(host, port, adminPort, SimConfig.DEFAULT_MODEL));
+        String openAiKey = env.get("OPENAI_API_KEY");
+        if (openAiKey != null && !openAiKey.isBlank()) {
+            y.append("""
+                      - name: openai
+                        matches: [{headers: [{type: RegularExpression, name: x-ai-eg-model, value: "(gpt-|o[0-9]|chatgpt-|text-embedding-).*"}]}]
+                        backendRefs: [{name: openai}]
+                    ---
+                    apiVersion: aigateway.envoyproxy.io/v1beta1
+                    kind: AIServiceBackend
+                    metadata: {name: openai}
+                    spec:
+                      schema: {name: OpenAI}
+                      backendRef: {name: openai}
+                      headerMutation: {set: [{name: authorization, value: "Bearer %s"}]}
+                    ---
+                    apiVersion: gateway.envoyproxy.io/v1alpha1
+                    kind: Backend
+                    metadata: {name: openai}
+                    spec: {endpoints: [{fqdn: {hostname: api.openai.com, port: 443}}], tls: {}}
+                    """.formatted(openAiKey.replace("\"", "")));
+        }
+        y.append("""
+                ---
+                apiVersion: aigateway.envoyproxy.io/v1beta1
+                kind: AIServiceBackend
+                metadata: {name: simulated-pool}
+                spec: {schema: {name: OpenAI}, backendRef: {name: simulated-pool}}
+                ---
+                apiVersion: gateway.envoyproxy.io/v1alpha1
+                kind: Backend
+                metadata: {name: simulated-pool}
+                spec:
+                  endpoints:
+                """);
+        for (var a : sims.addresses()) {
+            y.append("  - ip: {address: 127.0.0.1, port: ").append(a.getPort()).append("}\n");
+        }
+        return y.toString();
+    }
+
+    /** The providers the embedded configuration includes, for the start banner. */
+    static List<String> providers(Map<String, String> env) {
+        String key = env.get("OPENAI_API_KEY");
+        return key != null && !key.isBlank() ? List.of("openai (OPENAI_API_KEY)") : List.of();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.core.config.ConfigLoader;
+import dev.switchboard.core.config.GatewayConfig;
+import dev.switchboard.gateway.server.ConfigWatcher;
+import dev.switchboard.gateway.server.GatewayServer;
+import dev.switchboard.sim.SimConfig;
+import dev.switchboard.sim.server.SimServer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code switchboard run}: the gateway, from a configuration file or, without one, the embedded default. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs the gateway. With --config, serves that file and reloads it when it changes (an invalid",
+            "change is rejected and the running configuration kept). Without, serves an embedded default: a simulated",
+            "model pool, plus each provider whose API-key variable (OPENAI_API_KEY) is set."})
+final class RunCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, description = "Configuration file (YAML); see docs/gateway.md.")
+    Path config;
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Embedded default only: address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+    @Option(names = "--port", defaultValue = "8080", description = "Embedded default only: API port (default: ${DEFAULT-VALUE}).")
+    int port;
+    @Option(names = "--admin-port", defaultValue = "9901", description = "Embedded default only: admin port (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+    @Option(names = "--io-threads", defaultValue = "0", description = "Event loop threads; 0 = two per core (default).")
+    int ioThreads;
+
+    @Override
+    public Integer call() throws Exception {
+        SimServer sims = null;
+        GatewayConfig gatewayConfig;
+        if (config != null) {
+            gatewayConfig = ConfigLoader.load(config);
+        } else {
+            sims = EmbeddedDefault.startSims();
+            gatewayConfig = ConfigLoader.parse(EmbeddedDefault.yaml(sims, System.getenv(), host, port, adminPort),
+                    "embedded default");
+        }
+        GatewayServer server = GatewayServer.start(gatewayConfig, ioThreads);
+        ConfigWatcher watcher = config == null ? null : new ConfigWatcher(config, server::reload);
+        SimServer simsToClose = sims;
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                if (watcher != null) {
+                    watcher.close();
+                }
+            } catch (Exception ignored) {
+                // shutting down
+            }
+            server.close();
+            if (simsToClose != null) {
+                simsToClose.close();
+            }
+            stopped.countDown();
+        }, "gateway-shutdown"));
+        banner(server, gatewayConfig, sims);
+        stopped.await();
+        return 0;
+    }
+
+    private void banner(GatewayServer server, GatewayConfig c, SimServer sims) {
+        String base = "http://" + c.listener().host() + ":" + server.port();
+        System.out.printf("switchboard gateway on %s (admin: http://%s:%d/metrics), config: %s%n", base,
+                c.listener().host(), server.adminPort(), c.source());
+        if (sims != null) {
+            System.out.printf("  simulated pool: %d in-process vLLM simulators serving %s (h100-8b profile, real time)%n",
+                    sims.addresses().size(), SimConfig.DEFAULT_MODEL);
+            List<String> providers = EmbeddedDefault.providers(System.getenv());
+            System.out.println("  providers: " + (providers.isEmpty() ? "none (set OPENAI_API_KEY to add OpenAI)"
+                    : String.join(", ", providers)));
+            System.out.printf("  try:%n    curl -s %s/v1/models%n", base);
+            System.out.printf("    curl -s %s/v1/chat/completions -H 'content-type: application/json' \\%n"
+                    + "      -d '{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}],\"max_tokens\":16}'%n",
+                    base, SimConfig.DEFAULT_MODEL);
+            System.out.printf("    curl -sN %s/v1/chat/completions -H 'content-type: application/json' \\%n"
+                    + "      -d '{\"model\":\"%s\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}],\"max_tokens\":16}'%n",
+                    base, SimConfig.DEFAULT_MODEL);
+        }
+        System.out.println("  Ctrl-C drains in-flight requests and stops.");
+        System.out.flush();
+    }
+}
