@@ -1,21 +1,44 @@
 package dev.switchboard.gateway.server;
 
 import dev.switchboard.gateway.handler.ApiRequestHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.util.AsciiString;
 
 /**
- * A client connection's pipeline: HTTP/1.1 codec (request line and headers bounded), keep-alive, then
- * {@link ApiRequestHandler}, which answers everything.
+ * A client connection's pipeline. Cleartext connections speak HTTP/1.1, or HTTP/2 (h2c) by prior knowledge or by
+ * an {@code Upgrade: h2c} request; HTTP/2 streams each get their own child channel. Both end in the same
+ * {@link ApiRequestHandler}: HTTP/2 frames are converted to HTTP/1.x message objects per stream, so request handling,
+ * routing and relaying are written once.
+ *
+ * <pre>
+ * HTTP/1.1:  HttpServerCodec - HttpServerKeepAliveHandler - ApiRequestHandler
+ * HTTP/2:    Http2FrameCodec - Http2MultiplexHandler -> per stream: Http2StreamFrameToHttpObjectCodec - ApiRequestHandler
+ * </pre>
  */
 final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
     /** Longest request line and header block accepted; beyond them the codec fails the request (400). */
     static final int MAX_INITIAL_LINE = 8192;
     static final int MAX_HEADER_BYTES = 65_536;
+    /** Concurrent streams a client may open on one HTTP/2 connection. */
+    static final int MAX_CONCURRENT_STREAMS = 1000;
 
     private final GatewayContext gateway;
     private final ChannelGroup clients;
@@ -28,10 +51,58 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel ch) {
         clients.add(ch);
-        ch.pipeline()
-                .addLast(new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(MAX_INITIAL_LINE)
-                        .setMaxHeaderSize(MAX_HEADER_BYTES)))
-                .addLast(new HttpServerKeepAliveHandler())
-                .addLast(new ApiRequestHandler(gateway));
+        HttpServerCodec http1 = newHttp1Codec();
+        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(http1, protocol ->
+                AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
+                        ? new Http2ServerUpgradeCodec(http2FrameCodec(), http2Multiplexer())
+                        : null, gateway.config().config().listener().maxBodyBytes());
+        ch.pipeline().addLast(new CleartextHttp2ServerUpgradeHandler(http1, upgrade, new PriorKnowledgeHttp2()));
+        ch.pipeline().addLast(new HttpServerKeepAliveHandler(), new ApiRequestHandler(gateway));
+    }
+
+    /**
+     * Installed when a cleartext connection opens with the HTTP/2 preface: puts the HTTP/2 handlers where it stands
+     * (a ChannelInitializer would append them after the HTTP/1 handlers, which would then see the frames) and drops
+     * the HTTP/1 handlers that follow.
+     */
+    private final class PriorKnowledgeHttp2 extends ChannelHandlerAdapter {
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            ChannelPipeline p = ctx.pipeline();
+            p.remove(HttpServerKeepAliveHandler.class);
+            p.remove(ApiRequestHandler.class);
+            p.replace(this, "h2-frames", http2FrameCodec()); // the multiplexer needs the frame codec in place
+            p.addAfter("h2-frames", null, http2Multiplexer());
+        }
+    }
+
+    /** The HTTP/1.1 tail of a pipeline, for TLS connections that negotiated http/1.1. */
+    void http1(ChannelPipeline p) {
+        p.addLast(newHttp1Codec(), new HttpServerKeepAliveHandler(), new ApiRequestHandler(gateway));
+    }
+
+    /** The HTTP/2 tail of a pipeline, for TLS connections that negotiated h2. */
+    void http2(ChannelPipeline p) {
+        p.addLast(http2FrameCodec(), http2Multiplexer());
+    }
+
+    private static HttpServerCodec newHttp1Codec() {
+        return new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(MAX_INITIAL_LINE)
+                .setMaxHeaderSize(MAX_HEADER_BYTES));
+    }
+
+    private static Http2FrameCodec http2FrameCodec() {
+        Http2FrameCodecBuilder b = Http2FrameCodecBuilder.forServer();
+        b.initialSettings().maxConcurrentStreams(MAX_CONCURRENT_STREAMS).maxHeaderListSize(MAX_HEADER_BYTES);
+        return b.build();
+    }
+
+    private ChannelHandler http2Multiplexer() {
+        return new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new ApiRequestHandler(gateway));
+            }
+        });
     }
 }
