@@ -20,6 +20,8 @@ trap cleanup EXIT
 command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx >/dev/null; }
 command -v taskset >/dev/null || { echo "taskset (util-linux) is needed" >&2; exit 2; }
 "$ROOT/switchboard" build
+cp "$ROOT/cli/target/switchboard.jar" "$WORK/switchboard.jar"
+export SWITCHBOARD_JAR="$WORK/switchboard.jar"   # every process below runs this build, even if sources change meanwhile
 
 SIM=18600 NGINX=18601 GW=18602 ADMIN=18603
 taskset -c 0 "$ROOT/switchboard" sim --port $SIM --time-scale 0 --max-num-seqs 1024 > "$WORK/sim.log" 2>&1 & PIDS+=($!)

@@ -287,7 +287,8 @@ class GatewayIT {
         String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("gen_ai_server_request_duration_seconds_bucket{",
-                "gen_ai_request_model=\"" + SIM_MODEL + "\"", "switchboard_gateway_overhead_seconds_count");
+                "gen_ai_request_model=\"" + SIM_MODEL + "\"", "switchboard_gateway_overhead_seconds_count",
+                "gen_ai_client_token_usage_bucket{", "gen_ai_token_type=\"output\"", "gen_ai_token_type=\"input\"");
         assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/ready")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
     }

@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.admin;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.switchboard.core.model.UsageTail;
 import dev.switchboard.gateway.handler.RequestInfo;
 import dev.switchboard.gateway.routing.Attempt;
 import java.time.Instant;
@@ -20,7 +21,7 @@ public final class AccessLog {
     }
 
     public void log(RequestInfo info, Attempt attempt, int status, int attempts, long durationNanos, long firstByteNanos,
-            boolean complete) {
+            UsageTail.Usage usage, boolean complete) {
         if (!enabled || !LOG.isInfoEnabled()) {
             return;
         }
@@ -36,6 +37,8 @@ public final class AccessLog {
                 .append(",\"request_bytes\":").append(info.bodyBytes())
                 .append(",\"duration_ms\":").append(durationNanos / 1_000_000.0)
                 .append(",\"first_byte_ms\":").append(firstByteNanos < 0 ? "null" : Double.toString(firstByteNanos / 1_000_000.0))
+                .append(",\"prompt_tokens\":").append(usage == null || usage.promptTokens() < 0 ? "null" : usage.promptTokens())
+                .append(",\"completion_tokens\":").append(usage == null || usage.completionTokens() < 0 ? "null" : usage.completionTokens())
                 .append('}');
         LOG.info(sb.toString());
     }

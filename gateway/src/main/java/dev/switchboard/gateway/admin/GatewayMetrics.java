@@ -2,6 +2,7 @@ package dev.switchboard.gateway.admin;
 
 import static dev.switchboard.core.metrics.GenAiMetricNames.*;
 
+import dev.switchboard.core.model.UsageTail;
 import dev.switchboard.gateway.handler.RequestInfo;
 import dev.switchboard.gateway.routing.Attempt;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -20,6 +21,12 @@ public final class GatewayMetrics {
     private static final double[] OVERHEAD_BUCKETS = {10e-6, 25e-6, 50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3,
         5e-3, 10e-3, 50e-3};
 
+    /** OpenTelemetry's recommended buckets for gen_ai.client.token.usage (powers of 4). */
+    private static final double[] TOKEN_BUCKETS = {1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576,
+        4194304, 16777216, 67108864};
+    /** OpenTelemetry's recommended buckets for gen_ai.server.time_per_output_token. */
+    private static final double[] TPOT_BUCKETS = {0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5};
+
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Histogram duration = Histogram.builder().name(REQUEST_DURATION)
             .help("Time from the request's arrival to the end of its response.")
@@ -29,16 +36,45 @@ public final class GatewayMetrics {
             .help("Time from the request's arrival to the first byte of a streamed response body.")
             .labelNames(LABEL_OPERATION, LABEL_REQUEST_MODEL, LABEL_BACKEND)
             .classicUpperBounds(LATENCY_BUCKETS).register(registry);
+    private final Histogram tokens = Histogram.builder().name(TOKEN_USAGE)
+            .help("Tokens per request, as the upstream's usage reports them.")
+            .labelNames(LABEL_OPERATION, LABEL_REQUEST_MODEL, LABEL_BACKEND, LABEL_TOKEN_TYPE)
+            .classicUpperBounds(TOKEN_BUCKETS).register(registry);
+    private final Histogram timePerOutputToken = Histogram.builder().name(TIME_PER_OUTPUT_TOKEN)
+            .help("Time per output token after the first, of streamed responses.")
+            .labelNames(LABEL_OPERATION, LABEL_REQUEST_MODEL, LABEL_BACKEND)
+            .classicUpperBounds(TPOT_BUCKETS).register(registry);
     private final Histogram overhead = Histogram.builder().name(GATEWAY_OVERHEAD)
             .help("Time the gateway adds before a request reaches its upstream (pooled connection, first attempt).")
             .classicUpperBounds(OVERHEAD_BUCKETS).register(registry);
 
-    public void request(RequestInfo info, Attempt attempt, int status, long durationNanos, long firstByteNanos) {
+    /**
+     * Records one finished request.
+     *
+     * @param firstByteNanos time to the first response byte, or -1
+     * @param usage          the upstream's reported usage, or null
+     */
+    public void request(RequestInfo info, Attempt attempt, int status, long durationNanos, long firstByteNanos,
+            UsageTail.Usage usage) {
         String op = operation(info.api());
         String backend = attempt == null ? "" : attempt.ref().backend().name();
         duration.labelValues(op, info.model(), backend, Integer.toString(status)).observe(durationNanos / 1e9);
-        if (info.stream() && firstByteNanos >= 0 && status == 200) {
+        boolean streamed = info.stream() && firstByteNanos >= 0 && status == 200;
+        if (streamed) {
             firstToken.labelValues(op, info.model(), backend).observe(firstByteNanos / 1e9);
+        }
+        if (usage == null) {
+            return;
+        }
+        if (usage.promptTokens() >= 0) {
+            tokens.labelValues(op, info.model(), backend, "input").observe(usage.promptTokens());
+        }
+        if (usage.completionTokens() >= 0) {
+            tokens.labelValues(op, info.model(), backend, "output").observe(usage.completionTokens());
+        }
+        if (streamed && usage.completionTokens() > 1) {
+            double perToken = (durationNanos - firstByteNanos) / 1e9 / (usage.completionTokens() - 1);
+            timePerOutputToken.labelValues(op, info.model(), backend).observe(perToken);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.switchboard.gateway.handler;
 import dev.switchboard.core.config.RouteRule;
 import dev.switchboard.core.error.ApiError;
 import dev.switchboard.core.http.HeaderNames;
+import dev.switchboard.core.model.UsageTail;
 import dev.switchboard.gateway.routing.Attempt;
 import dev.switchboard.gateway.routing.AttemptPlan;
 import dev.switchboard.gateway.server.GatewayContext;
@@ -68,6 +69,8 @@ final class ProxyExchange implements UpstreamListener {
     private boolean committed;
     private boolean waitingForWritability;
     private boolean done;
+    /** The response's last bytes, for its token usage (successful responses only). */
+    private UsageTail usageTail;
     private String lastFailure = "no backend was available";
     private boolean lastFailureTimeout;
 
@@ -151,6 +154,9 @@ final class ProxyExchange implements UpstreamListener {
                 firstByteNanos = System.nanoTime();
             }
             boolean last = message instanceof LastHttpContent;
+            if (usageTail != null && content.content().isReadable()) {
+                usageTail.add(content.content().nioBuffer());
+            }
             ctx.write(content);
             if (last) {
                 ctx.flush();
@@ -178,6 +184,7 @@ final class ProxyExchange implements UpstreamListener {
             gateway.outliers().success(attempt.upstream());
         }
         committed = true;
+        usageTail = status == 200 ? new UsageTail() : null;
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
         HttpResponse out = new DefaultHttpResponse(head.protocolVersion(), head.status());
         out.headers().set(head.headers());
@@ -317,10 +324,10 @@ final class ProxyExchange implements UpstreamListener {
         }
         body.release();
         long now = System.nanoTime();
-        gateway.metrics().request(info, attempt, status, now - info.startNanos(),
-                firstByteNanos < 0 ? -1 : firstByteNanos - info.startNanos());
-        gateway.accessLog().log(info, attempt, status, plan.made(), now - info.startNanos(),
-                firstByteNanos < 0 ? -1 : firstByteNanos - info.startNanos(), complete);
+        long firstByte = firstByteNanos < 0 ? -1 : firstByteNanos - info.startNanos();
+        UsageTail.Usage usage = complete && usageTail != null ? usageTail.usage() : null;
+        gateway.metrics().request(info, attempt, status, now - info.startNanos(), firstByte, usage);
+        gateway.accessLog().log(info, attempt, status, plan.made(), now - info.startNanos(), firstByte, usage, complete);
         onDone.run();
     }
 

@@ -92,6 +92,21 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
+     * Bytes written to HTTP/1.1 client connections and not yet taken by their sockets: what slow clients cost in
+     * memory. Read from outside the event loops, so approximate.
+     */
+    public long pendingClientBytes() {
+        long total = 0;
+        for (Channel ch : clients) {
+            var buffer = ch.unsafe().outboundBuffer();
+            if (buffer != null) {
+                total += buffer.totalPendingWriteBytes();
+            }
+        }
+        return total;
+    }
+
+    /**
      * Makes {@code next} the configuration for every request that arrives from now on; requests in flight finish
      * with the one they started with. Listener settings (ports, TLS) only change with a restart.
      */
