@@ -20,11 +20,15 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.AsciiString;
 
 /**
  * A client connection's pipeline. Cleartext connections speak HTTP/1.1, or HTTP/2 (h2c) by prior knowledge or by
- * an {@code Upgrade: h2c} request; HTTP/2 streams each get their own child channel. Both end in the same
+ * an {@code Upgrade: h2c} request; TLS connections choose h2 or http/1.1 by ALPN. HTTP/2 streams each get their own
+ * child channel. Both end in the same
  * {@link ApiRequestHandler}: HTTP/2 frames are converted to HTTP/1.x message objects per stream, so request handling,
  * routing and relaying are written once.
  *
@@ -42,15 +46,32 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
 
     private final GatewayContext gateway;
     private final ChannelGroup clients;
+    /** TLS for the listener, or null for cleartext. */
+    private final SslContext tls;
 
-    GatewayInitializer(GatewayContext gateway, ChannelGroup clients) {
+    GatewayInitializer(GatewayContext gateway, ChannelGroup clients, SslContext tls) {
         this.gateway = gateway;
         this.clients = clients;
+        this.tls = tls;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         clients.add(ch);
+        if (tls != null) {
+            ch.pipeline().addLast(tls.newHandler(ch.alloc()), new ApplicationProtocolNegotiationHandler(
+                    ApplicationProtocolNames.HTTP_1_1) {
+                @Override
+                protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+                    if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                        http2(ctx.pipeline());
+                    } else {
+                        http1(ctx.pipeline());
+                    }
+                }
+            });
+            return;
+        }
         HttpServerCodec http1 = newHttp1Codec();
         HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(http1, protocol ->
                 AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)

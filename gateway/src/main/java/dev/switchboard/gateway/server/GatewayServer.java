@@ -17,7 +17,12 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +71,7 @@ public final class GatewayServer implements AutoCloseable {
         api = new ServerBootstrap().group(group).channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new GatewayInitializer(context, clients))
+                .childHandler(new GatewayInitializer(context, clients, listener.tls() ? serverTls(listener) : null))
                 .bind(listener.host(), listener.port()).sync().channel();
         AdminHandler handler = new AdminHandler(context.metrics(), () -> !draining);
         admin = new ServerBootstrap().group(group).channel(transport.serverChannel())
@@ -77,6 +82,21 @@ public final class GatewayServer implements AutoCloseable {
                     }
                 })
                 .bind(listener.host(), listener.adminPort()).sync().channel();
+    }
+
+    /** TLS from the configured PEM files, offering h2 and http/1.1 by ALPN. */
+    private static SslContext serverTls(ListenerSettings l) {
+        try {
+            return SslContextBuilder.forServer(l.tlsCert().toFile(), l.tlsKey().toFile())
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
+                    .build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot use the TLS certificate " + l.tlsCert() + " and key " + l.tlsKey()
+                    + " (PEM certificate chain and PKCS#8 key expected): " + e.getMessage(), e);
+        }
     }
 
     public int port() {
