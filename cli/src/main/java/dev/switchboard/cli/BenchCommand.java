@@ -9,16 +9,13 @@ import dev.switchboard.bench.scenario.RandomSpec;
 import dev.switchboard.bench.scenario.SharedPrefixSpec;
 import dev.switchboard.bench.scenario.TokenRange;
 import dev.switchboard.bench.scenario.WorkloadSpec;
+import dev.switchboard.core.config.Durations;
 import java.io.Console;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -254,28 +251,15 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Parses {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 1.5s}; a bare number is seconds. */
+    /** Durations as in configuration files ({@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h30m}); a bare number is seconds. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        private static final Pattern FORMAT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
-
         @Override
         public Duration convert(String value) {
-            Matcher m = FORMAT.matcher(value.strip().toLowerCase(Locale.ROOT));
-            if (!m.matches()) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration: use e.g. 500ms, 30s, 2m or 1h");
-            }
-            BigDecimal amount = new BigDecimal(m.group(1));
-            long nanosPerUnit = switch (m.group(2) == null ? "s" : m.group(2)) {
-                case "ms" -> 1_000_000L;
-                case "m" -> 60_000_000_000L;
-                case "h" -> 3_600_000_000_000L;
-                default -> 1_000_000_000L;
-            };
+            String v = value.strip();
             try {
-                return Duration.ofNanos(amount.multiply(BigDecimal.valueOf(nanosPerUnit))
-                        .setScale(0, RoundingMode.HALF_UP).longValueExact());
-            } catch (ArithmeticException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is too long a duration");
+                return Durations.parse(!v.isEmpty() && v.chars().allMatch(Character::isDigit) ? v + "s" : v);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration: use e.g. 500ms, 30s, 2m or 1h");
             }
         }
     }
