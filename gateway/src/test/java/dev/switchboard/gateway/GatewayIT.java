@@ -296,6 +296,34 @@ class GatewayIT {
     }
 
     @Test
+    void expectContinueIsAnsweredAtOnceAndAnOversizedDeclaredBodyIsRefusedBeforeItIsSent() throws Exception {
+        String body = chatBody(SIM_MODEL);
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", gateway.port())) {
+            s.setSoTimeout(5000);
+            var out = s.getOutputStream();
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nhost: gw\r\ncontent-type: application/json\r\n"
+                    + "expect: 100-continue\r\ncontent-length: " + body.length() + "\r\n\r\n").getBytes());
+            out.flush();
+            assertThat(in.readLine()).isEqualTo("HTTP/1.1 100 Continue");
+            out.write(body.getBytes());
+            out.flush();
+            String line;
+            while ((line = in.readLine()) != null && !line.startsWith("HTTP/1.1 2")) {
+                // skip the blank line after 100 Continue
+            }
+            assertThat(line).isEqualTo("HTTP/1.1 200 OK");
+        }
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", gateway.port())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nhost: gw\r\nexpect: 100-continue\r\n"
+                    + "content-length: 10000000\r\n\r\n").getBytes());
+            String response = new String(s.getInputStream().readAllBytes());
+            assertThat(response).startsWith("HTTP/1.1 413").contains("limit of 65536 bytes");
+        }
+    }
+
+    @Test
     void theClientsRequestIdIsKeptAndTheAdminPortServesMetricsAndHealth() throws Exception {
         HttpResponse<String> r = post("/v1/chat/completions", chatBody(SIM_MODEL), "x-request-id", "req-42");
         assertThat(r.headers().firstValue("x-request-id")).hasValue("req-42");
