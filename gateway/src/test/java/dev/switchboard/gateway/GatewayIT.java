@@ -289,6 +289,12 @@ class GatewayIT {
             assertThat(error(r).path("message").asText()).contains(c.message());
             assertThat(r.headers().firstValue("x-request-id")).isPresent();
         }
+        byte[] badUtf8 = {'{', '"', 'm', 'o', 'd', 'e', 'l', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        HttpResponse<String> utf8 = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
+                + "/v1/chat/completions")).POST(HttpRequest.BodyPublishers.ofByteArray(badUtf8)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(utf8.statusCode()).isEqualTo(400);
+        assertThat(error(utf8).path("message").asText()).contains("not valid JSON", "UTF-8");
         HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
                 + "/v1/chat/completions")).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(get.statusCode()).isEqualTo(405);
