@@ -1,7 +1,6 @@
 package dev.switchboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.gateway.server.GatewayServer;
@@ -28,12 +27,9 @@ class TlsIT {
 
     @Test
     void servesHttpsWithHttp2ByAlpnAndHttp11ForClientsThatAskForIt(@TempDir Path dir) throws Exception {
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "1",
-                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1").redirectErrorStream(true).start();
-        assumeTrue(p.waitFor() == 0, "openssl is needed to make a test certificate");
+        TestCertificates.Pair pair = TestCertificates.selfSigned(dir);
+        Path cert = pair.cert();
+        Path key = pair.key();
 
         try (SimServer sims = SimServer.start(SimConfig.defaults().withEndpoints(0, 1)
                 .withEngine(EngineConfig.defaults().withTimeScale(0)))) {
@@ -56,7 +52,7 @@ class TlsIT {
         }
     }
 
-    private static SSLContext trusting(Path certFile) throws Exception {
+    static SSLContext trusting(Path certFile) throws Exception {
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
         ks.load(null, null);
         try (InputStream in = Files.newInputStream(certFile)) {

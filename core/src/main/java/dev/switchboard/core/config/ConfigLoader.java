@@ -152,8 +152,7 @@ public final class ConfigLoader {
 
     private static List<Upstream> upstreams(Fields spec) throws ConfigException {
         spec.only("endpoints", "tls", "type", "appProtocols");
-        boolean tls = spec.has("tls");
-        spec.optionalObject("tls").only("insecureSkipVerify", "sni", "caCertificateRefs", "wellKnownCACertificates");
+        Upstream.Tls tls = spec.has("tls") ? upstreamTls(spec.optionalObject("tls")) : null;
         List<Upstream> out = spec.list("endpoints", e -> {
             e.only("ip", "fqdn");
             if (e.has("ip") == e.has("fqdn")) {
@@ -170,6 +169,20 @@ public final class ConfigLoader {
             throw spec.error("endpoints", "required: at least one endpoint");
         }
         return out;
+    }
+
+    private static Upstream.Tls upstreamTls(Fields tls) throws ConfigException {
+        tls.only("insecureSkipVerify", "sni", "caFile", "caCertificateRefs", "wellKnownCACertificates");
+        if (tls.has("caCertificateRefs")) {
+            throw tls.error("caCertificateRefs", "references to Kubernetes objects need the Kubernetes mode; in a file, "
+                    + "name a PEM file with caFile");
+        }
+        String ca = tls.optionalString("caFile", null);
+        if (ca != null && !java.nio.file.Files.isReadable(Path.of(ca))) {
+            throw tls.error("caFile", "cannot read '" + ca + "'");
+        }
+        return new Upstream.Tls(ca == null ? null : Path.of(ca), tls.bool("insecureSkipVerify", false),
+                tls.optionalString("sni", null));
     }
 
     private static HeaderMutation headerMutation(Fields f) throws ConfigException {

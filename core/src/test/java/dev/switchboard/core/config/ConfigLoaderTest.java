@@ -89,11 +89,12 @@ class ConfigLoaderTest {
         assertThat(a.weight()).isEqualTo(3);
         assertThat(a.priority()).isZero();
         assertThat(a.backend().upstreams()).extracting(Upstream::port).containsExactly(8000, 8001);
+        assertThat(a.backend().upstreams().get(0).tls()).isNull();
         assertThat(a.headerMutation().set()).extracting(e -> e.getKey() + "=" + e.getValue()).containsExactly("x-backend=a");
         assertThat(b.priority()).isEqualTo(1);
         assertThat(b.modelNameOverride()).isEqualTo("llama-3-fp8");
         assertThat(b.headerMutation().remove()).containsExactly("x-drop");
-        assertThat(b.backend().upstreams().get(0)).isEqualTo(new Upstream("api.example.com", 443, true));
+        assertThat(b.backend().upstreams().get(0)).isEqualTo(new Upstream("api.example.com", 443, Upstream.Tls.SYSTEM));
     }
 
     @Test
@@ -122,6 +123,8 @@ class ConfigLoaderTest {
         expectError(VALID.replace("backendRef: {name: remote}", "backendRef: {name: missing}"),
                 "spec.backendRef.name: no Backend named 'missing' in this file; Backends: sim, remote");
         expectError("kind: [unclosed", "gw.yaml:1:");
+        expectError(VALID.replace("tls: {}", "tls: {caFile: /nonexistent/ca.pem}"),
+                "document 6 (Backend/remote): spec.tls.caFile: cannot read '/nonexistent/ca.pem'");
         expectError(VALID.replace("- {name: a, weight: 3}\n", "- {name: a, weight: 0}\n").replace("      priority: 1\n", "      priority: 1\n      weight: 0\n"),
                 "at least one backendRef needs a weight above 0");
     }

@@ -111,6 +111,11 @@ public final class GatewayServer implements AutoCloseable {
         return context;
     }
 
+    /** Client connections open now (an HTTP/2 connection counts once, whatever its streams). */
+    public int openClientConnections() {
+        return clients.size();
+    }
+
     /**
      * Bytes written to HTTP/1.1 client connections and not yet taken by their sockets: what slow clients cost in
      * memory. Read from outside the event loops, so approximate.

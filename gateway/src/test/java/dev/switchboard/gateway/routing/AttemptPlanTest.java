@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class AttemptPlanTest {
     static Upstream up(int port) {
-        return new Upstream("127.0.0.1", port, false);
+        return new Upstream("127.0.0.1", port, null);
     }
 
     static BackendRef ref(String name, int weight, int priority, Upstream... ups) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class OutlierDetectorTest {
     final AtomicLong now = new AtomicLong(1_000);
     final OutlierDetector d = new OutlierDetector(now::get);
-    final Upstream u = new Upstream("10.0.0.1", 80, false);
+    final Upstream u = new Upstream("10.0.0.1", 80, null);
 
     private void fail(int times) {
         for (int i = 0; i < times; i++) {
