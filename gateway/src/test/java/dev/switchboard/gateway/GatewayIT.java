@@ -214,6 +214,18 @@ class GatewayIT {
     }
 
     @Test
+    void theUpstreamGetsTheModelHeaderTheRewrittenModelAndTheHeaderMutationsAndResponsesAreRouted() throws Exception {
+        // the simulator's scripted mode checks what arrived upstream and answers 417 listing any mismatch
+        String script = "{\"expect\":{\"path\":\"/v1/responses\",\"headers\":{\"x-ai-eg-model\":\"" + SIM_MODEL
+                + "\",\"x-from\":\"gw\",\"x-tenant\":\"blue\"},\"body\":{\"model\":\"" + SIM_MODEL
+                + "\",\"input\":\"hello\"}},\"body\":{\"object\":\"response\",\"status\":\"completed\"}}";
+        HttpResponse<String> r = post("/v1/responses", "{\"model\":\"team-red\",\"input\":\"hello\"}",
+                "x-tenant", "blue", "x-ai-eg-model", "spoofed", "x-sim-script", script);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(JSON.readTree(r.body()).path("status").asText()).isEqualTo("completed");
+    }
+
+    @Test
     void splitsTrafficByWeight() throws Exception {
         Map<String, Integer> byBackend = new HashMap<>();
         for (int i = 0; i < 400; i++) {
