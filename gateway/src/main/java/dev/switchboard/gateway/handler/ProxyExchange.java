@@ -175,7 +175,9 @@ final class ProxyExchange implements UpstreamListener {
         status = head.status().code();
         boolean retryable = status == 429 || status >= 500;
         if (retryable && plan.made() < plan.all().size() && deadlineAllowsRetry()) {
-            gateway.outliers().failure(attempt.upstream());
+            if (status != 429) {
+                gateway.outliers().failure(attempt.upstream()); // busy is not broken: 429 does not count
+            }
             dropConnection();
             scheduleRetry("backend '" + attempt.ref().backend().name() + "' answered " + status);
             return false;
