@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's request handler, last in a client connection's (or HTTP/2 stream's) pipeline, after the HTTP codec.
@@ -28,6 +29,15 @@ import java.util.UUID;
  * Reading pauses while an exchange is in flight (one request at a time per HTTP/1.1 connection).
  */
 public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
+    /**
+     * After refusing a body that is too large, how long to keep reading (and dropping) what the client still sends
+     * before closing: closing with unread data makes the kernel send a reset, which can destroy the 413 before the
+     * client reads it (nginx's lingering_close, for the same reason).
+     */
+    static final long LINGER_MILLIS = 2000;
+    /** Bytes dropped while lingering, in multiples of the body limit, before closing anyway. */
+    static final int LINGER_MAX_BODIES = 8;
+
     private final GatewayContext gateway;
 
     private HttpRequest request;
@@ -39,6 +49,9 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
     /** An error decided before the body ended; answered at its end (the rest of the body is discarded). */
     private ApiError pending;
     private boolean discarding;
+    /** A 413 went out; the rest of the request is dropped and the connection closes at its end. */
+    private boolean lingering;
+    private long lingeredBytes;
     private ProxyExchange exchange;
 
     public ApiRequestHandler(GatewayContext gateway) {
@@ -48,6 +61,10 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
+            if (lingering) {
+                linger(ctx, msg);
+                return;
+            }
             if (msg instanceof HttpRequest req) {
                 begin(ctx, req);
             }
@@ -184,12 +201,29 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
                 + max + " bytes.", null, "request_too_large");
     }
 
-    /** Answers now and closes the connection: the rest of the request is not worth reading. */
+    /**
+     * Answers now and closes the connection once the client has sent the rest of the request (or after
+     * {@link #LINGER_MILLIS}), which is dropped unread.
+     */
     private void reject(ChannelHandlerContext ctx, ApiError error) {
         dropBody();
         discarding = true;
         request = null;
-        ErrorResponses.send(ctx, error, requestId, false);
+        lingering = true;
+        ErrorResponses.sendThenLinger(ctx, error, requestId);
+        ctx.executor().schedule(() -> {
+            ctx.close();
+        }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void linger(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpContent c) {
+            lingeredBytes += c.content().readableBytes();
+        }
+        if (msg instanceof LastHttpContent
+                || lingeredBytes > (long) LINGER_MAX_BODIES * gateway.config().config().listener().maxBodyBytes()) {
+            ctx.close();
+        }
     }
 
     private void dropBody() {

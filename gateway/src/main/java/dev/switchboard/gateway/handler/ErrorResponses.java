@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 
@@ -24,6 +25,25 @@ final class ErrorResponses {
 
     static void send(ChannelHandlerContext ctx, HttpResponseStatus status, byte[] body, CharSequence contentType,
             String requestId, boolean keepAlive) {
+        var f = ctx.writeAndFlush(response(status, body, contentType, requestId, keepAlive));
+        if (!keepAlive) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /**
+     * Sends {@code error} with {@code Connection: close} but leaves closing to the caller, who lingers to read what
+     * the client still sends. On HTTP/1.1 it is written from the keep-alive handler's position, so that handler
+     * does not close the connection the moment the response is out.
+     */
+    static void sendThenLinger(ChannelHandlerContext ctx, ApiError error, String requestId) {
+        ChannelHandlerContext below = ctx.pipeline().context(HttpServerKeepAliveHandler.class);
+        (below != null ? below : ctx).writeAndFlush(response(HttpResponseStatus.valueOf(error.status()), error.toJson(),
+                HttpHeaderValues.APPLICATION_JSON, requestId, false));
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, byte[] body, CharSequence contentType,
+            String requestId, boolean keepAlive) {
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         if (requestId != null) {
@@ -31,9 +51,6 @@ final class ErrorResponses {
         }
         HttpUtil.setContentLength(res, body.length);
         HttpUtil.setKeepAlive(res, keepAlive);
-        var f = ctx.writeAndFlush(res);
-        if (!keepAlive) {
-            f.addListener(ChannelFutureListener.CLOSE);
-        }
+        return res;
     }
 }
