@@ -30,7 +30,7 @@ class ScorersTest {
 
     static double[] score(Scorer s, String model, EndpointState... states) {
         double[] out = new double[states.length];
-        s.score(new PickRequest(model, "", Map.of(), 0), List.of(states), out);
+        s.score(PickRequest.of(model, "", Map.of(), 0), List.of(states), out);
         return out;
     }
 
