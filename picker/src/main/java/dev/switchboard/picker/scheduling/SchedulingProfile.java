@@ -1,0 +1,83 @@
+package dev.switchboard.picker.scheduling;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * One scheduling profile: filters in order, then weighted scorers, then one picker, then the observers that learn
+ * from the pick. Immutable and thread-safe if its plugins are; one instance serves every request.
+ */
+public final class SchedulingProfile {
+    /*
+     * As the reference EPP's profile runner: filters run in order and the pick fails as soon as none is left;
+     * each scorer's scores are clamped to [0, 1], multiplied by its weight and summed per endpoint; the picker
+     * chooses from the totals. Scratch arrays are allocated per pick (a few doubles per endpoint): no state is
+     * shared between concurrent picks.
+     */
+
+    /** A scorer with its weight in the profile. */
+    public record WeightedScorer(Scorer scorer, double weight) {
+        public WeightedScorer {
+            if (weight < 0 || Double.isNaN(weight)) {
+                throw new IllegalArgumentException("a scorer's weight must be >= 0, got " + weight);
+            }
+        }
+    }
+
+    /** The outcome: the endpoints to try, best first (empty when none was available). */
+    public record Result(List<EndpointState> endpoints, String reason) {
+        public boolean empty() {
+            return endpoints.isEmpty();
+        }
+    }
+
+    private final String name;
+    private final List<Filter> filters;
+    private final List<WeightedScorer> scorers;
+    private final Picker picker;
+    private final List<PickObserver> observers;
+
+    public SchedulingProfile(String name, List<Filter> filters, List<WeightedScorer> scorers, Picker picker,
+            List<PickObserver> observers) {
+        this.name = name;
+        this.filters = List.copyOf(filters);
+        this.scorers = List.copyOf(scorers);
+        this.picker = picker;
+        this.observers = List.copyOf(observers);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Result pick(PickRequest request, List<EndpointState> candidates, RandomGenerator random) {
+        List<EndpointState> left = candidates;
+        for (Filter f : filters) {
+            left = f.filter(request, left);
+            if (left.isEmpty()) {
+                return new Result(List.of(), "no endpoint left after filter " + f.typedName().name());
+            }
+        }
+        if (left.isEmpty()) {
+            return new Result(List.of(), "the pool has no endpoints");
+        }
+        int n = left.size();
+        double[] totals = new double[n];
+        double[] scratch = new double[n];
+        for (WeightedScorer ws : scorers) {
+            java.util.Arrays.fill(scratch, 0);
+            ws.scorer().score(request, left, scratch);
+            for (int i = 0; i < n; i++) {
+                double s = scratch[i];
+                totals[i] += ws.weight() * (Double.isNaN(s) ? 0 : Math.max(0, Math.min(1, s)));
+            }
+        }
+        List<EndpointState> picked = picker.pick(left, totals, random);
+        if (!picked.isEmpty()) {
+            for (PickObserver o : observers) {
+                o.onPicked(request, picked.get(0));
+            }
+        }
+        return new Result(picked, picked.isEmpty() ? "the picker chose nothing" : null);
+    }
+}
