@@ -9,21 +9,23 @@ import java.util.Set;
 
 /**
  * Strict reading of one YAML object: every field read is checked for its type, every field not expected is an
- * error, and every error names where it is ({@code <where>: spec.rules[0].weight: expected ...}).
+ * error, and every error names where it is ({@code <where>: spec.rules[0].weight: expected ...}). Shared by every
+ * configuration kind's loader.
  */
-final class Fields {
+public final class Fields {
     private final JsonNode node;
     private final String where;
     private final String path;
 
-    Fields(JsonNode node, String where, String path) {
+    /** Reads {@code node}; errors are prefixed with {@code where} and {@code path}. */
+    public Fields(JsonNode node, String where, String path) {
         this.node = node;
         this.where = where;
         this.path = path;
     }
 
     /** Fails on any field of this object outside {@code known}. */
-    Fields only(String... known) throws ConfigException {
+    public Fields only(String... known) throws ConfigException {
         if (!node.isObject()) {
             throw at(path, "expected an object, got " + describe(node));
         }
@@ -37,12 +39,12 @@ final class Fields {
         return this;
     }
 
-    boolean has(String field) {
+    public boolean has(String field) {
         JsonNode v = node.get(field);
         return v != null && !v.isNull();
     }
 
-    Fields object(String field) throws ConfigException {
+    public Fields object(String field) throws ConfigException {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             throw at(child(field), "required");
@@ -51,7 +53,7 @@ final class Fields {
     }
 
     /** The object at {@code field}, or an empty object when absent. */
-    Fields optionalObject(String field) throws ConfigException {
+    public Fields optionalObject(String field) throws ConfigException {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return new Fields(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), where, child(field));
@@ -62,7 +64,7 @@ final class Fields {
         return new Fields(v, where, child(field));
     }
 
-    String string(String field) throws ConfigException {
+    public String string(String field) throws ConfigException {
         String s = optionalString(field, null);
         if (s == null || s.isEmpty()) {
             throw at(child(field), "required: a non-empty string");
@@ -70,7 +72,7 @@ final class Fields {
         return s;
     }
 
-    String optionalString(String field, String dflt) throws ConfigException {
+    public String optionalString(String field, String dflt) throws ConfigException {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return dflt;
@@ -81,7 +83,7 @@ final class Fields {
         return v.asText();
     }
 
-    int integer(String field, int dflt, int min, int max) throws ConfigException {
+    public int integer(String field, int dflt, int min, int max) throws ConfigException {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return dflt;
@@ -92,7 +94,18 @@ final class Fields {
         return v.asInt();
     }
 
-    boolean bool(String field, boolean dflt) throws ConfigException {
+    public double number(String field, double dflt, double min, double max) throws ConfigException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isNumber() || v.asDouble() < min || v.asDouble() > max) {
+            throw at(child(field), "expected a number in [" + min + ", " + max + "], got " + describe(v));
+        }
+        return v.asDouble();
+    }
+
+    public boolean bool(String field, boolean dflt) throws ConfigException {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return dflt;
@@ -103,7 +116,7 @@ final class Fields {
         return v.asBoolean();
     }
 
-    Duration duration(String field, Duration dflt) throws ConfigException {
+    public Duration duration(String field, Duration dflt) throws ConfigException {
         String s = optionalString(field, null);
         if (s == null) {
             return dflt;
@@ -116,7 +129,7 @@ final class Fields {
     }
 
     /** Each element of the list at {@code field} (absent = empty), read by {@code read}. */
-    <T> List<T> list(String field, Reader<T> read) throws ConfigException {
+    public <T> List<T> list(String field, Reader<T> read) throws ConfigException {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return List.of();
@@ -131,7 +144,7 @@ final class Fields {
         return out;
     }
 
-    List<String> strings(String field) throws ConfigException {
+    public List<String> strings(String field) throws ConfigException {
         return list(field, f -> {
             if (!f.node.isTextual()) {
                 throw f.at(f.path, "expected a string, got " + describe(f.node));
@@ -141,12 +154,12 @@ final class Fields {
     }
 
     /** An error at this object's path. */
-    ConfigException error(String message) {
+    public ConfigException error(String message) {
         return at(path, message);
     }
 
     /** An error at this object's field {@code field}. */
-    ConfigException error(String field, String message) {
+    public ConfigException error(String field, String message) {
         return at(child(field), message);
     }
 
@@ -154,7 +167,7 @@ final class Fields {
         return new ConfigException(where + ": " + (absolutePath.isEmpty() ? "" : absolutePath + ": ") + message);
     }
 
-    String path() {
+    public String path() {
         return path;
     }
 
@@ -168,7 +181,7 @@ final class Fields {
     }
 
     @FunctionalInterface
-    interface Reader<T> {
+    public interface Reader<T> {
         T read(Fields f) throws ConfigException;
     }
 }

@@ -50,6 +50,14 @@ public final class SchedulingProfile {
         return name;
     }
 
+    public List<WeightedScorer> scorers() {
+        return scorers;
+    }
+
+    public Picker picker() {
+        return picker;
+    }
+
     public Result pick(PickRequest request, List<EndpointState> candidates, RandomGenerator random) {
         List<EndpointState> left = candidates;
         for (Filter f : filters) {

@@ -1,0 +1,142 @@
+package dev.switchboard.picker.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.switchboard.core.config.ConfigException;
+import dev.switchboard.core.config.Fields;
+import dev.switchboard.picker.plugins.picker.MaxScorePicker;
+import dev.switchboard.picker.scheduling.Filter;
+import dev.switchboard.picker.scheduling.PickObserver;
+import dev.switchboard.picker.scheduling.Picker;
+import dev.switchboard.picker.scheduling.Plugin;
+import dev.switchboard.picker.scheduling.SchedulingProfile;
+import dev.switchboard.picker.scheduling.Scorer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads an {@code EndpointPickerConfig} (the reference EPP's format: {@code plugins[]{name,type,parameters}},
+ * {@code schedulingProfiles[]{name, plugins[]{pluginRef, weight}}}) into a scheduling profile.
+ */
+public final class EndpointPickerConfigLoader {
+    /*
+     * Phases, as the reference loader: strict decode (unknown fields fail) -> every type must be registered ->
+     * instantiate each plugin once (a plugin referenced by two profiles is one instance, so a prefix index is
+     * shared) -> build the profile: filters and scorers in listed order, scorers weighted (1 when not given), a
+     * max-score-picker when no picker is listed. No config at all gives the reference default: queue-scorer 2,
+     * kv-cache-utilization-scorer 2, prefix-cache-scorer 3, max-score-picker.
+     */
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private EndpointPickerConfigLoader() {}
+
+    /** The reference default profile. */
+    public static SchedulingProfile defaults() {
+        try {
+            return parse("""
+                    apiVersion: inference.networking.x-k8s.io/v1alpha1
+                    kind: EndpointPickerConfig
+                    plugins:
+                    - type: queue-scorer
+                    - type: kv-cache-utilization-scorer
+                    - type: prefix-cache-scorer
+                    - type: max-score-picker
+                    schedulingProfiles:
+                    - name: default
+                      plugins:
+                      - {pluginRef: queue-scorer, weight: 2}
+                      - {pluginRef: kv-cache-utilization-scorer, weight: 2}
+                      - {pluginRef: prefix-cache-scorer, weight: 3}
+                      - {pluginRef: max-score-picker}
+                    """, "default EndpointPickerConfig");
+        } catch (ConfigException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static SchedulingProfile parse(String yaml, String source) throws ConfigException {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(source + ": not valid YAML: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigException(source + ": expected an EndpointPickerConfig object");
+        }
+        Fields f = new Fields(root, source, "");
+        f.only("apiVersion", "kind", "plugins", "schedulingProfiles");
+        String kind = f.string("kind");
+        if (!kind.equals("EndpointPickerConfig")) {
+            throw f.error("kind", "expected EndpointPickerConfig, got '" + kind + "'");
+        }
+        Map<String, Plugin> plugins = new LinkedHashMap<>();
+        for (Fields p : f.list("plugins", x -> x)) {
+            p.only("name", "type", "parameters");
+            String type = p.string("type");
+            InTreePlugins.Factory factory = InTreePlugins.factory(type);
+            if (factory == null) {
+                throw p.error("type", "plugin type '" + type + "' is not registered; registered: "
+                        + String.join(", ", InTreePlugins.types()));
+            }
+            String name = p.optionalString("name", type);
+            Plugin plugin;
+            try {
+                plugin = factory.create(name, p.optionalObject("parameters"));
+            } catch (IllegalArgumentException e) {
+                throw p.error("parameters", e.getMessage());
+            }
+            if (plugins.putIfAbsent(name, plugin) != null) {
+                throw p.error("name", "a second plugin is named '" + name + "'");
+            }
+        }
+        List<Fields> profiles = f.list("schedulingProfiles", x -> x);
+        if (profiles.size() != 1) {
+            throw f.error("schedulingProfiles", "expected exactly one profile (multi-profile handlers are not supported yet),"
+                    + " got " + profiles.size());
+        }
+        return profile(profiles.get(0), plugins);
+    }
+
+    private static SchedulingProfile profile(Fields p, Map<String, Plugin> plugins) throws ConfigException {
+        p.only("name", "plugins");
+        List<Filter> filters = new ArrayList<>();
+        List<SchedulingProfile.WeightedScorer> scorers = new ArrayList<>();
+        List<PickObserver> observers = new ArrayList<>();
+        Picker picker = null;
+        for (Fields ref : p.list("plugins", x -> x)) {
+            ref.only("pluginRef", "weight");
+            String name = ref.string("pluginRef");
+            Plugin plugin = plugins.get(name);
+            if (plugin == null) {
+                throw ref.error("pluginRef", "no plugin named '" + name + "' in plugins; named: "
+                        + String.join(", ", plugins.keySet()));
+            }
+            if (plugin instanceof Filter filter) {
+                filters.add(filter);
+            }
+            if (plugin instanceof Scorer scorer) {
+                scorers.add(new SchedulingProfile.WeightedScorer(scorer, ref.number("weight", 1, 0, 1_000_000)));
+            } else if (ref.has("weight")) {
+                throw ref.error("weight", "only scorers take a weight; '" + name + "' is a "
+                        + plugin.typedName().type());
+            }
+            if (plugin instanceof Picker pk) {
+                if (picker != null) {
+                    throw ref.error("pluginRef", "a profile has one picker; '" + picker.typedName().name()
+                            + "' is already its picker");
+                }
+                picker = pk;
+            }
+            if (plugin instanceof PickObserver o) {
+                observers.add(o);
+            }
+        }
+        return new SchedulingProfile(p.string("name"), filters, scorers,
+                picker != null ? picker : new MaxScorePicker(MaxScorePicker.TYPE, 1), observers);
+    }
+}

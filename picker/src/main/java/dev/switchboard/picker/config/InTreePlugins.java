@@ -1,0 +1,80 @@
+package dev.switchboard.picker.config;
+
+import dev.switchboard.core.config.ConfigException;
+import dev.switchboard.core.config.Fields;
+import dev.switchboard.picker.plugins.picker.MaxScorePicker;
+import dev.switchboard.picker.plugins.picker.RandomPicker;
+import dev.switchboard.picker.plugins.picker.WeightedRandomPicker;
+import dev.switchboard.picker.plugins.scorer.KvCacheUtilizationScorer;
+import dev.switchboard.picker.plugins.scorer.LoraAffinityScorer;
+import dev.switchboard.picker.plugins.scorer.PrefixCacheScorer;
+import dev.switchboard.picker.plugins.scorer.QueueScorer;
+import dev.switchboard.picker.plugins.scorer.RunningRequestsSizeScorer;
+import dev.switchboard.picker.scheduling.Plugin;
+import dev.switchboard.picker.scheduling.TypedName;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Every built-in plugin, by the reference EPP's type name: the one list to read to know what a config may use.
+ * A factory gets the instance name and its {@code parameters}, read strictly (unknown fields are errors).
+ */
+public final class InTreePlugins {
+    /** Builds a plugin from its instance name and parameters. */
+    @FunctionalInterface
+    public interface Factory {
+        Plugin create(String name, Fields parameters) throws ConfigException;
+    }
+
+    /** Type of the only profile handler: runs the one profile a config has. */
+    public static final String SINGLE_PROFILE_HANDLER = "single-profile-handler";
+
+    private static final Map<String, Factory> FACTORIES = new TreeMap<>();
+
+    static {
+        FACTORIES.put(QueueScorer.TYPE, (n, p) -> noParameters(p, new QueueScorer(n)));
+        FACTORIES.put(KvCacheUtilizationScorer.TYPE, (n, p) -> noParameters(p, new KvCacheUtilizationScorer(n)));
+        FACTORIES.put(RunningRequestsSizeScorer.TYPE, (n, p) -> noParameters(p, new RunningRequestsSizeScorer(n)));
+        FACTORIES.put(LoraAffinityScorer.TYPE, (n, p) -> noParameters(p, new LoraAffinityScorer(n)));
+        FACTORIES.put(PrefixCacheScorer.TYPE, (n, p) -> {
+            p.only("blockSize", "maxPrefixBlocksToMatch", "lruCapacityPerServer", "autoTune");
+            var d = PrefixCacheScorer.Params.DEFAULTS;
+            return new PrefixCacheScorer(n, new PrefixCacheScorer.Params(p.integer("blockSize", d.blockSize(), 1, 4096),
+                    p.integer("maxPrefixBlocksToMatch", d.maxPrefixBlocksToMatch(), 1, 1 << 20),
+                    p.integer("lruCapacityPerServer", d.lruCapacityPerServer(), 1, 1 << 26)));
+        });
+        FACTORIES.put(MaxScorePicker.TYPE, (n, p) -> new MaxScorePicker(n, maxEndpoints(p)));
+        FACTORIES.put(RandomPicker.TYPE, (n, p) -> new RandomPicker(n, maxEndpoints(p)));
+        FACTORIES.put(WeightedRandomPicker.TYPE, (n, p) -> new WeightedRandomPicker(n, maxEndpoints(p)));
+        FACTORIES.put(SINGLE_PROFILE_HANDLER, (n, p) -> noParameters(p, new ProfileHandlerMarker(n)));
+    }
+
+    private InTreePlugins() {}
+
+    /** The factory for {@code type}, or null when no such plugin is registered. */
+    static Factory factory(String type) {
+        return FACTORIES.get(type);
+    }
+
+    static java.util.Set<String> types() {
+        return FACTORIES.keySet();
+    }
+
+    private static int maxEndpoints(Fields p) throws ConfigException {
+        p.only("maxNumOfEndpoints");
+        return p.integer("maxNumOfEndpoints", 1, 1, 1000);
+    }
+
+    private static Plugin noParameters(Fields p, Plugin plugin) throws ConfigException {
+        p.only();
+        return plugin;
+    }
+
+    /** The single-profile handler: nothing to do at pick time, since a config has one profile. */
+    record ProfileHandlerMarker(String name) implements Plugin {
+        @Override
+        public TypedName typedName() {
+            return new TypedName(SINGLE_PROFILE_HANDLER, name);
+        }
+    }
+}
