@@ -46,6 +46,8 @@ public final class ConfigLoader {
         Map<String, BackendDoc> services = new LinkedHashMap<>();
         Map<String, List<Upstream>> endpoints = new LinkedHashMap<>();
         List<RouteDoc> routes = new ArrayList<>();
+        Map<String, Fields> poolDocs = new LinkedHashMap<>();
+        List<PoolConfig.Member> members = new ArrayList<>();
         boolean sawGateway = false;
         for (int i = 0; i < docs.size(); i++) {
             JsonNode doc = docs.get(i);
@@ -80,16 +82,28 @@ public final class ConfigLoader {
                     requireGroup(f, apiVersion, "gateway.envoyproxy.io/");
                     putUnique(endpoints, name, upstreams(spec), f);
                 }
+                case "InferencePool" -> {
+                    requireGroup(f, apiVersion, "inference.networking.k8s.io/");
+                    putUnique(poolDocs, name, spec, f);
+                }
+                case "Endpoints" -> {
+                    requireGroup(f, apiVersion, "switchboard.dev/");
+                    members.addAll(members(spec));
+                }
                 default -> throw f.error("kind", "unsupported kind '" + kind
-                        + "'; expected Gateway, AIGatewayRoute, AIServiceBackend or Backend");
+                        + "'; expected Gateway, AIGatewayRoute, AIServiceBackend, Backend, InferencePool or Endpoints");
             }
         }
         Map<String, Backend> backends = resolveBackends(services, endpoints);
+        Map<String, PoolConfig> pools = new LinkedHashMap<>();
+        for (Map.Entry<String, Fields> p : poolDocs.entrySet()) {
+            pools.put(p.getKey(), pool(p.getKey(), p.getValue(), members));
+        }
         List<RouteRule> rules = new ArrayList<>();
         for (RouteDoc r : routes) {
-            rules.addAll(rules(r, backends));
+            rules.addAll(rules(r, backends, pools));
         }
-        return new GatewayConfig(listener, rules, List.copyOf(backends.values()), source);
+        return new GatewayConfig(listener, rules, List.copyOf(backends.values()), List.copyOf(pools.values()), source);
     }
 
     private static List<JsonNode> documents(String yaml, String source) throws ConfigException {
@@ -211,7 +225,55 @@ public final class ConfigLoader {
 
     private record RouteDoc(String name, Fields doc, Fields spec) {}
 
-    private static List<RouteRule> rules(RouteDoc r, Map<String, Backend> backends) throws ConfigException {
+    /** Switchboard's {@code Endpoints}: model servers with labels, standing in for Pods outside Kubernetes. */
+    private static List<PoolConfig.Member> members(Fields spec) throws ConfigException {
+        spec.only("endpoints");
+        return spec.list("endpoints", e -> {
+            e.only("name", "address", "port", "labels");
+            java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
+            Fields l = e.optionalObject("labels");
+            for (java.util.Iterator<String> it = l.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                labels.put(k, l.string(k));
+            }
+            return new PoolConfig.Member(e.string("address"), e.integer("port", 0, 0, 65535), labels);
+        });
+    }
+
+    /** An InferencePool (v1): the Endpoints entries its selector matches, at each target port (or their own port). */
+    private static PoolConfig pool(String name, Fields spec, List<PoolConfig.Member> all) throws ConfigException {
+        spec.only("selector", "targetPorts", "appProtocol", "endpointPickerRef");
+        Fields selector = spec.object("selector").only("matchLabels");
+        Fields match = selector.object("matchLabels");
+        java.util.Map<String, String> wanted = new java.util.LinkedHashMap<>();
+        for (java.util.Iterator<String> it = match.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            wanted.put(k, match.string(k));
+        }
+        List<Integer> ports = spec.list("targetPorts", p -> {
+            p.only("number");
+            return p.integer("number", 0, 1, 65535);
+        });
+        if (ports.isEmpty() || ports.size() > 8) {
+            throw spec.error("targetPorts", "expected 1 to 8 ports, got " + ports.size());
+        }
+        List<PoolConfig.Member> members = new ArrayList<>();
+        for (PoolConfig.Member m : all) {
+            if (m.labels().entrySet().containsAll(wanted.entrySet())) {
+                if (m.port() > 0) {
+                    members.add(m);
+                } else {
+                    for (int port : ports) {
+                        members.add(new PoolConfig.Member(m.host(), port, m.labels()));
+                    }
+                }
+            }
+        }
+        return new PoolConfig(name, members);
+    }
+
+    private static List<RouteRule> rules(RouteDoc r, Map<String, Backend> backends, Map<String, PoolConfig> pools)
+            throws ConfigException {
         Fields spec = r.spec().only("parentRefs", "rules", "llmRequestCosts", "hostnames", "filterConfig");
         List<RouteRule> out = new ArrayList<>();
         List<Fields> rules = spec.list("rules", f -> f);
@@ -225,7 +287,7 @@ public final class ConfigLoader {
                 m.only("headers");
                 return m.list("headers", ConfigLoader::headerMatch);
             });
-            List<BackendRef> refs = rule.list("backendRefs", b -> backendRef(b, backends));
+            List<BackendRef> refs = rule.list("backendRefs", b -> backendRef(b, backends, pools));
             if (refs.isEmpty()) {
                 throw rule.error("backendRefs", "required: at least one backendRef");
             }
@@ -260,13 +322,25 @@ public final class ConfigLoader {
         }
     }
 
-    private static BackendRef backendRef(Fields b, Map<String, Backend> backends) throws ConfigException {
+    private static BackendRef backendRef(Fields b, Map<String, Backend> backends, Map<String, PoolConfig> pools)
+            throws ConfigException {
         b.only("name", "namespace", "group", "kind", "weight", "priority", "modelNameOverride", "headerMutation",
                 "bodyMutation");
         String name = b.string("name");
         String kind = b.optionalString("kind", "AIServiceBackend");
+        if (kind.equals("InferencePool")) {
+            PoolConfig pool = pools.get(name);
+            if (pool == null) {
+                throw b.error("name", "no InferencePool named '" + name + "' in this file"
+                        + (pools.isEmpty() ? "" : "; InferencePools: " + String.join(", ", pools.keySet())));
+            }
+            List<Upstream> ups = pool.endpoints().stream().map(m -> new Upstream(m.host(), m.port(), null)).toList();
+            return new BackendRef(new Backend(name, "OpenAI", ups, HeaderMutation.NONE), b.integer("weight", 1, 0, 1_000_000),
+                    b.integer("priority", 0, 0, 1000), b.optionalString("modelNameOverride", null),
+                    headerMutation(b.optionalObject("headerMutation")), pool);
+        }
         if (!kind.equals("AIServiceBackend")) {
-            throw b.error("kind", "kind '" + kind + "' is not supported yet; expected AIServiceBackend");
+            throw b.error("kind", "expected AIServiceBackend or InferencePool, got '" + kind + "'");
         }
         Backend backend = backends.get(name);
         if (backend == null) {

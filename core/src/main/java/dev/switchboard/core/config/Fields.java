@@ -39,6 +39,11 @@ public final class Fields {
         return this;
     }
 
+    /** The field names of this object, in order. */
+    public java.util.Iterator<String> fieldNames() {
+        return node.fieldNames();
+    }
+
     public boolean has(String field) {
         JsonNode v = node.get(field);
         return v != null && !v.isNull();

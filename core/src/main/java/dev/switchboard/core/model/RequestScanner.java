@@ -38,6 +38,7 @@ public final class RequestScanner {
     private long modelEnd = -1;
     private boolean stream;
     private JsonToken streamToken;
+    private long promptStart = -1;
 
     public RequestScanner() {
         try {
@@ -121,6 +122,12 @@ public final class RequestScanner {
             return;
         }
         switch (field) {
+            case "messages", "prompt", "input" -> {
+                if (promptStart < 0) {
+                    // the async parser locates a value just past its first character ('"', '[' or '{')
+                    promptStart = parser.currentTokenLocation().getByteOffset() - 1;
+                }
+            }
             case "model" -> {
                 modelToken = t;
                 model = t == JsonToken.VALUE_STRING ? parser.getText() : null;
@@ -151,6 +158,15 @@ public final class RequestScanner {
             return "not a string";
         }
         return model.isEmpty() ? "empty" : null;
+    }
+
+    /**
+     * Byte offset where the prompt's value starts (the first top-level {@code messages}, {@code prompt} or
+     * {@code input}), or -1: prefix affinity hashes from here, so the JSON envelope every request shares does not
+     * look like a shared prompt.
+     */
+    public long promptStart() {
+        return promptStart;
     }
 
     /** Byte offset of the model value's opening quote in the body, or -1. */

@@ -135,6 +135,41 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anInferencePoolSelectsEndpointsByLabelAtEachTargetPort() throws Exception {
+        String yaml = VALID.replace("- {name: a, weight: 3}", "- {name: gpus, kind: InferencePool, group: inference.networking.k8s.io}") + """
+                ---
+                apiVersion: inference.networking.k8s.io/v1
+                kind: InferencePool
+                metadata: {name: gpus}
+                spec:
+                  selector: {matchLabels: {app: vllm}}
+                  targetPorts: [{number: 8000}, {number: 8001}]
+                ---
+                apiVersion: switchboard.dev/v1alpha1
+                kind: Endpoints
+                metadata: {name: nodes}
+                spec:
+                  endpoints:
+                  - {address: 10.0.0.1, labels: {app: vllm, llm-d.ai/engine-type: sglang}}
+                  - {address: 10.0.0.2, labels: {app: other}}
+                  - {address: 10.0.0.3, port: 9000, labels: {app: vllm}}
+                """;
+        GatewayConfig c = ConfigLoader.parse(yaml, "gw.yaml");
+        PoolConfig pool = c.pools().get(0);
+        assertThat(pool.endpoints()).extracting(m -> m.host() + ":" + m.port())
+                .containsExactly("10.0.0.1:8000", "10.0.0.1:8001", "10.0.0.3:9000");
+        assertThat(pool.endpoints().get(0).labels()).containsEntry("llm-d.ai/engine-type", "sglang");
+        BackendRef ref = c.rules().get(0).backendRefs().get(0);
+        assertThat(ref.pool()).isSameAs(pool);
+        assertThat(ref.backend().upstreams()).hasSize(3);
+
+        expectError(yaml.replace("{name: gpus, kind: InferencePool", "{name: cpus, kind: InferencePool"),
+                "no InferencePool named 'cpus' in this file; InferencePools: gpus");
+        expectError(yaml.replace("targetPorts: [{number: 8000}, {number: 8001}]", "targetPorts: []"),
+                "spec.targetPorts: expected 1 to 8 ports, got 0");
+    }
+
+    @Test
     void durationsInGatewayApiForm() {
         assertThat(Durations.parse("1m30s")).isEqualTo(Duration.ofSeconds(90));
         assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));

@@ -45,6 +45,18 @@ class RequestScannerTest {
     }
 
     @Test
+    void knowsWhereThePromptStarts() throws IOException {
+        String body = "{\"model\":\"m\",\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        for (int chunk : new int[] {1, 4, body.length()}) {
+            RequestScanner s = scan(body, chunk);
+            assertThat(body.substring((int) s.promptStart())).startsWith("[{\"role\"");
+        }
+        String completion = "{\"prompt\":\"Once upon\",\"model\":\"m\"}";
+        assertThat(completion.substring((int) scan(completion, 3).promptStart())).startsWith("\"Once upon\"");
+        assertThat(scan("{\"model\":\"m\"}", 3).promptStart()).isEqualTo(-1);
+    }
+
+    @Test
     void reportsAMissingOrMistypedModel() throws IOException {
         assertThat(scan("{\"prompt\":\"x\"}", 4).modelProblem()).isEqualTo("missing");
         assertThat(scan("{\"model\":42}", 4).modelProblem()).isEqualTo("not a string");

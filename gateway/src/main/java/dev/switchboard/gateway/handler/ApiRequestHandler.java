@@ -164,7 +164,7 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         RequestInfo info = new RequestInfo(requestId, api.path, model, scanner.stream(), scanner.modelStart(),
-                scanner.modelEnd(), keepAlive, startNanos, System.nanoTime(), body.readableBytes());
+                scanner.modelEnd(), scanner.promptStart(), keepAlive, startNanos, System.nanoTime(), body.readableBytes());
         CompositeByteBuf owned = body;
         body = null;
         ctx.channel().config().setAutoRead(false);

@@ -1,9 +1,12 @@
 package dev.switchboard.gateway.handler;
 
+import dev.switchboard.core.config.BackendRef;
 import dev.switchboard.core.config.RouteRule;
+import dev.switchboard.core.config.Upstream;
 import dev.switchboard.core.error.ApiError;
 import dev.switchboard.core.http.HeaderNames;
 import dev.switchboard.core.model.UsageTail;
+import dev.switchboard.gateway.pool.PoolRuntime;
 import dev.switchboard.gateway.routing.Attempt;
 import dev.switchboard.gateway.routing.AttemptPlan;
 import dev.switchboard.gateway.server.GatewayContext;
@@ -22,6 +25,10 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
+import dev.switchboard.picker.scheduling.PickRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -47,6 +54,9 @@ final class ProxyExchange implements UpstreamListener {
      * connection is closed, so the client sees a truncated response instead of a clean end that looks complete.
      */
 
+    /** Body bytes given to the picker for prefix affinity (256 blocks of 64 characters is the default reach). */
+    static final int PROMPT_PREFIX_BYTES = 64 * 1024;
+
     private final ChannelHandlerContext ctx;
     private final GatewayContext gateway;
     private final HttpRequest request;
@@ -57,6 +67,8 @@ final class ProxyExchange implements UpstreamListener {
     private final Runnable onDone;
 
     private UpstreamConnection connection;
+    /** The pool counting this attempt as in flight, or null. */
+    private PoolRuntime attemptPool;
     private Attempt attempt;
     private ScheduledFuture<?> deadline;
     private ScheduledFuture<?> idleCheck;
@@ -84,7 +96,22 @@ final class ProxyExchange implements UpstreamListener {
         this.info = info;
         this.rule = rule;
         this.onDone = onDone;
-        this.plan = AttemptPlan.of(rule, gateway.outliers(), ThreadLocalRandom.current());
+        this.plan = AttemptPlan.of(rule, gateway.outliers(), ThreadLocalRandom.current(), this::poolOrder);
+    }
+
+    /** The picker's order of a pool's endpoints for this request. */
+    private List<Upstream> poolOrder(BackendRef ref) {
+        PoolRuntime pool = gateway.config().pools().get(ref.pool().name());
+        if (pool == null) {
+            return ref.backend().upstreams();
+        }
+        String model = ref.modelNameOverride() != null ? ref.modelNameOverride() : info.model();
+        // the prompt's JSON (messages, prompt or input) from the body, as the reference EPP hashes it; bytes as
+        // Latin-1 chars: hashing needs equality, not decoding, and only the first blocks are hashed anyway
+        int from = (int) Math.max(0, info.promptStart());
+        CharSequence prompt = body.toString(from, Math.min(body.readableBytes() - from, PROMPT_PREFIX_BYTES),
+                StandardCharsets.ISO_8859_1);
+        return pool.order(PickRequest.of(model, prompt, Map.of(), 0));
     }
 
     void start() {
@@ -122,6 +149,7 @@ final class ProxyExchange implements UpstreamListener {
         }
         connection = f.getNow();
         connection.attach(this);
+        poolAttemptStarted();
         var upstreamRequest = UpstreamRequests.build(request, body, info.modelStart(), info.modelEnd(), attempt,
                 info.model(), info.requestId());
         if (pooledConnection && plan.made() == 1) {
@@ -312,6 +340,7 @@ final class ProxyExchange implements UpstreamListener {
         if (connection != null) {
             gateway.pool().release(connection, reusable);
             connection = null;
+            poolAttemptEnded();
         }
         end(true);
     }
@@ -341,6 +370,24 @@ final class ProxyExchange implements UpstreamListener {
         if (connection != null) {
             gateway.pool().release(connection, false);
             connection = null;
+            poolAttemptEnded();
+        }
+    }
+
+    private void poolAttemptStarted() {
+        if (attempt.ref().pool() != null) {
+            PoolRuntime pool = gateway.config().pools().get(attempt.ref().pool().name());
+            if (pool != null) {
+                pool.started(attempt.upstream());
+                attemptPool = pool;
+            }
+        }
+    }
+
+    private void poolAttemptEnded() {
+        if (attemptPool != null) {
+            attemptPool.ended(attempt.upstream());
+            attemptPool = null;
         }
     }
 

@@ -9,12 +9,13 @@ package dev.switchboard.gateway.handler;
  * @param stream      whether a streamed response was asked for
  * @param modelStart  byte range of the model value in the body (for a model override)
  * @param modelEnd    end of that range
+ * @param promptStart byte offset of the prompt (messages, prompt or input) in the body, or -1
  * @param keepAlive   whether the client connection stays open after the response
  * @param startNanos  when the request head arrived
  * @param readyNanos  when the whole body had arrived
  * @param bodyBytes   body size
  */
 public record RequestInfo(
-        String requestId, String api, String model, boolean stream, long modelStart, long modelEnd, boolean keepAlive,
-        long startNanos, long readyNanos, long bodyBytes) {
+        String requestId, String api, String model, boolean stream, long modelStart, long modelEnd, long promptStart,
+        boolean keepAlive, long startNanos, long readyNanos, long bodyBytes) {
 }

@@ -30,6 +30,15 @@ public final class AttemptPlan {
     }
 
     public static AttemptPlan of(RouteRule rule, OutlierDetector outliers, RandomGenerator random) {
+        return of(rule, outliers, random, ref -> ref.backend().upstreams());
+    }
+
+    /**
+     * @param poolOrder for a ref to an InferencePool, its endpoints in the order the endpoint picker chose for this
+     *                  request (asked only for pool refs)
+     */
+    public static AttemptPlan of(RouteRule rule, OutlierDetector outliers, RandomGenerator random,
+            java.util.function.Function<BackendRef, List<Upstream>> poolOrder) {
         TreeMap<Integer, List<BackendRef>> byPriority = new TreeMap<>();
         for (BackendRef ref : rule.backendRefs()) {
             byPriority.computeIfAbsent(ref.priority(), p -> new ArrayList<>()).add(ref);
@@ -38,11 +47,18 @@ public final class AttemptPlan {
         List<Attempt> ejected = new ArrayList<>();
         for (List<BackendRef> group : byPriority.values()) {
             List<BackendRef> ordered = weightedOrder(group, random);
-            int passes = ordered.stream().mapToInt(r -> r.backend().upstreams().size()).max().orElse(0);
-            int[] offsets = ordered.stream().mapToInt(r -> random.nextInt(r.backend().upstreams().size())).toArray();
+            List<List<Upstream>> addresses = ordered.stream()
+                    .map(r -> r.pool() != null ? poolOrder.apply(r) : r.backend().upstreams()).toList();
+            int passes = addresses.stream().mapToInt(List::size).max().orElse(0);
+            // a pool's order is the picker's; a plain backend's addresses start at a random one
+            int[] offsets = new int[ordered.size()];
+            for (int i = 0; i < offsets.length; i++) {
+                offsets[i] = ordered.get(i).pool() != null || addresses.get(i).isEmpty() ? 0
+                        : random.nextInt(addresses.get(i).size());
+            }
             for (int pass = 0; pass < passes; pass++) {
                 for (int i = 0; i < ordered.size(); i++) {
-                    List<Upstream> ups = ordered.get(i).backend().upstreams();
+                    List<Upstream> ups = addresses.get(i);
                     if (pass < ups.size()) {
                         Upstream u = ups.get((offsets[i] + pass) % ups.size());
                         (outliers.ejected(u) ? ejected : healthy).add(new Attempt(ordered.get(i), u));

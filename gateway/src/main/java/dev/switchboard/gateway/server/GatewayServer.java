@@ -50,8 +50,8 @@ public final class GatewayServer implements AutoCloseable {
         Transport transport = Transport.best();
         this.group = transport.newGroup(ioThreads, "gateway-io");
         this.listener = config.listener();
-        this.context = new GatewayContext(RuntimeConfig.of(config), new UpstreamPool(transport, CONNECT_TIMEOUT),
-                new GatewayMetrics(), new AccessLog(config.listener().accessLog()));
+        this.context = new GatewayContext(RuntimeConfig.build(config, group, transport),
+                new UpstreamPool(transport, CONNECT_TIMEOUT), new GatewayMetrics(), new AccessLog(config.listener().accessLog()));
     }
 
     /** Starts listening; {@code ioThreads} 0 = Netty's default (two per core). */
@@ -139,7 +139,9 @@ public final class GatewayServer implements AutoCloseable {
         if (!next.listener().equals(listener)) {
             LOG.warn("listener settings changed in {}; they take effect at the next restart", next.source());
         }
-        context.swap(RuntimeConfig.of(next));
+        RuntimeConfig old = context.config();
+        context.swap(RuntimeConfig.build(next, group, Transport.best()));
+        old.close();
         LOG.info("configuration reloaded from {}: {} rules, {} backends", next.source(), next.rules().size(),
                 next.backends().size());
     }
@@ -168,6 +170,7 @@ public final class GatewayServer implements AutoCloseable {
         if (admin != null) {
             admin.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
+        context.config().close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }
