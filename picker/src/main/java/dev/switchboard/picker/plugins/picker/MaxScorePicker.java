@@ -1,8 +1,6 @@
 package dev.switchboard.picker.plugins.picker;
 
 import dev.switchboard.picker.scheduling.EndpointState;
-import dev.switchboard.picker.scheduling.Picker;
-import dev.switchboard.picker.scheduling.TypedName;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,22 +11,10 @@ import java.util.random.RandomGenerator;
  * sorted by score, as the reference EPP does). Parameter {@code maxNumOfEndpoints} (default 1): how many to return;
  * more than one makes the rest an ordered fallback list.
  */
-public final class MaxScorePicker implements Picker {
+public final class MaxScorePicker extends BoundedPicker {
     public static final String TYPE = "max-score-picker";
-    private final TypedName name;
-    private final int maxNumOfEndpoints;
-
     public MaxScorePicker(String name, int maxNumOfEndpoints) {
-        if (maxNumOfEndpoints < 1) {
-            throw new IllegalArgumentException("maxNumOfEndpoints must be >= 1, got " + maxNumOfEndpoints);
-        }
-        this.name = new TypedName(TYPE, name);
-        this.maxNumOfEndpoints = maxNumOfEndpoints;
-    }
-
-    @Override
-    public TypedName typedName() {
-        return name;
+        super(TYPE, name, maxNumOfEndpoints);
     }
 
     @Override

@@ -1,8 +1,6 @@
 package dev.switchboard.picker.plugins.picker;
 
 import dev.switchboard.picker.scheduling.EndpointState;
-import dev.switchboard.picker.scheduling.Picker;
-import dev.switchboard.picker.scheduling.TypedName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -11,22 +9,10 @@ import java.util.random.RandomGenerator;
  * Type {@value #TYPE}: endpoints in uniformly random order, scores ignored. Parameter {@code maxNumOfEndpoints}
  * (default 1).
  */
-public final class RandomPicker implements Picker {
+public final class RandomPicker extends BoundedPicker {
     public static final String TYPE = "random-picker";
-    private final TypedName name;
-    private final int maxNumOfEndpoints;
-
     public RandomPicker(String name, int maxNumOfEndpoints) {
-        if (maxNumOfEndpoints < 1) {
-            throw new IllegalArgumentException("maxNumOfEndpoints must be >= 1, got " + maxNumOfEndpoints);
-        }
-        this.name = new TypedName(TYPE, name);
-        this.maxNumOfEndpoints = maxNumOfEndpoints;
-    }
-
-    @Override
-    public TypedName typedName() {
-        return name;
+        super(TYPE, name, maxNumOfEndpoints);
     }
 
     @Override

@@ -1,8 +1,6 @@
 package dev.switchboard.picker.plugins.picker;
 
 import dev.switchboard.picker.scheduling.EndpointState;
-import dev.switchboard.picker.scheduling.Picker;
-import dev.switchboard.picker.scheduling.TypedName;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,22 +12,10 @@ import java.util.random.RandomGenerator;
  * largest keys win), so a hot spot at the top score still gets only its share. Endpoints scoring 0 come after all
  * others, in random order; all zero is a uniform random pick. Parameter {@code maxNumOfEndpoints} (default 1).
  */
-public final class WeightedRandomPicker implements Picker {
+public final class WeightedRandomPicker extends BoundedPicker {
     public static final String TYPE = "weighted-random-picker";
-    private final TypedName name;
-    private final int maxNumOfEndpoints;
-
     public WeightedRandomPicker(String name, int maxNumOfEndpoints) {
-        if (maxNumOfEndpoints < 1) {
-            throw new IllegalArgumentException("maxNumOfEndpoints must be >= 1, got " + maxNumOfEndpoints);
-        }
-        this.name = new TypedName(TYPE, name);
-        this.maxNumOfEndpoints = maxNumOfEndpoints;
-    }
-
-    @Override
-    public TypedName typedName() {
-        return name;
+        super(TYPE, name, maxNumOfEndpoints);
     }
 
     @Override
