@@ -27,7 +27,9 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import dev.switchboard.picker.scheduling.PickRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -111,7 +113,16 @@ final class ProxyExchange implements UpstreamListener {
         int from = (int) Math.max(0, info.promptStart());
         CharSequence prompt = body.toString(from, Math.min(body.readableBytes() - from, PROMPT_PREFIX_BYTES),
                 StandardCharsets.ISO_8859_1);
-        return pool.order(PickRequest.of(model, prompt, Map.of(), 0));
+        return pool.order(PickRequest.of(model, prompt, lowerCaseHeaders(), 0));
+    }
+
+    /** The request's headers by lower-case name (the first value of each), as plugins read them. */
+    private Map<String, String> lowerCaseHeaders() {
+        Map<String, String> out = new HashMap<>(request.headers().size() * 2);
+        for (Map.Entry<String, String> h : request.headers()) {
+            out.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue());
+        }
+        return out;
     }
 
     void start() {
