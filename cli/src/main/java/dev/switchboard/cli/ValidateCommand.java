@@ -3,6 +3,8 @@ package dev.switchboard.cli;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.GatewayConfig;
+import dev.switchboard.core.config.PoolConfig;
+import dev.switchboard.gateway.pool.PoolProfiles;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,8 +21,12 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         try {
             GatewayConfig c = ConfigLoader.load(file);
-            System.out.printf("%s: ok: %d rule%s, %d backend%s, listening on %s:%d%n", file, c.rules().size(),
-                    c.rules().size() == 1 ? "" : "s", c.backends().size(), c.backends().size() == 1 ? "" : "s",
+            for (PoolConfig p : c.pools()) {
+                PoolProfiles.build(p); // the picker configuration, which only the gateway module can read
+            }
+            System.out.printf("%s: ok: %d rule%s, %d backend%s, %d InferencePool%s, listening on %s:%d%n", file,
+                    c.rules().size(), c.rules().size() == 1 ? "" : "s", c.backends().size(),
+                    c.backends().size() == 1 ? "" : "s", c.pools().size(), c.pools().size() == 1 ? "" : "s",
                     c.listener().host(), c.listener().port());
             return 0;
         } catch (ConfigException e) {

@@ -33,7 +33,7 @@ class ValidateCommandTest {
     void theShippedExampleIsValid() {
         Run r = validate(Path.of("..", "examples", "gateway.yaml"));
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("ok: 2 rules, 3 backends, listening on 127.0.0.1:8080");
+        assertThat(r.out()).contains("ok: 2 rules, 3 backends, 0 InferencePools, listening on 127.0.0.1:8080");
     }
 
     @Test

@@ -36,11 +36,34 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
         }
-        return parse(text, file.getFileName().toString());
+        return parse(text, file.getFileName().toString(), file.toAbsolutePath().getParent());
     }
 
-    /** Parses {@code yaml}; {@code source} names it in errors. */
+    /** Parses {@code yaml}; {@code source} names it in errors; relative paths are resolved from the working directory. */
     public static GatewayConfig parse(String yaml, String source) throws ConfigException {
+        return parse(yaml, source, Path.of(""));
+    }
+
+    /**
+     * The entries of an endpoints file: {@code endpoints: [{name?, address, port?, labels?}]}, as an
+     * {@code Endpoints} document's spec (the shape of llm-d's file discovery).
+     */
+    public static List<PoolConfig.Member> readEndpointsFile(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        List<JsonNode> docs = documents(text, file.toString());
+        if (docs.size() != 1 || docs.get(0) == null || !docs.get(0).isObject()) {
+            throw new ConfigException(file + ": expected one YAML document with an 'endpoints' list");
+        }
+        return members(new Fields(docs.get(0), file.toString(), ""));
+    }
+
+    /** Parses {@code yaml}; {@code source} names it in errors; relative paths are resolved from {@code baseDir}. */
+    public static GatewayConfig parse(String yaml, String source, Path baseDir) throws ConfigException {
         List<JsonNode> docs = documents(yaml, source);
         ListenerSettings listener = ListenerSettings.defaults();
         Map<String, BackendDoc> services = new LinkedHashMap<>();
@@ -48,6 +71,8 @@ public final class ConfigLoader {
         List<RouteDoc> routes = new ArrayList<>();
         Map<String, Fields> poolDocs = new LinkedHashMap<>();
         List<PoolConfig.Member> members = new ArrayList<>();
+        List<Path> endpointFiles = new ArrayList<>();
+        Map<String, Fields> pickerConfigs = new LinkedHashMap<>();
         boolean sawGateway = false;
         for (int i = 0; i < docs.size(); i++) {
             JsonNode doc = docs.get(i);
@@ -55,12 +80,16 @@ public final class ConfigLoader {
                 continue;
             }
             Fields top = new Fields(doc, source + ": document " + (i + 1), "");
-            top.only("apiVersion", "kind", "metadata", "spec", "status");
+            top.only("apiVersion", "kind", "metadata", "spec", "status", "plugins", "schedulingProfiles");
             String kind = top.string("kind");
             String name = top.object("metadata").string("name");
             Fields f = new Fields(doc, source + ": document " + (i + 1) + " (" + kind + "/" + name + ")", "");
             String apiVersion = f.string("apiVersion");
             Fields spec = f.optionalObject("spec");
+            if (!kind.equals("EndpointPickerConfig") && (f.has("plugins") || f.has("schedulingProfiles"))) {
+                throw f.error(f.has("plugins") ? "plugins" : "schedulingProfiles",
+                        "only an EndpointPickerConfig has this field; in a " + kind + " it belongs under spec");
+            }
             switch (kind) {
                 case "Gateway" -> {
                     requireGroup(f, apiVersion, "switchboard.dev/");
@@ -88,16 +117,33 @@ public final class ConfigLoader {
                 }
                 case "Endpoints" -> {
                     requireGroup(f, apiVersion, "switchboard.dev/");
-                    members.addAll(members(spec));
+                    if (spec.has("file")) {
+                        spec.only("file");
+                        Path file = baseDir.resolve(spec.string("file"));
+                        try {
+                            readEndpointsFile(file); // validated now; read again, and watched, while running
+                        } catch (ConfigException e) {
+                            throw spec.error("file", e.getMessage());
+                        }
+                        endpointFiles.add(file);
+                    } else {
+                        members.addAll(members(spec));
+                    }
                 }
-                default -> throw f.error("kind", "unsupported kind '" + kind
-                        + "'; expected Gateway, AIGatewayRoute, AIServiceBackend, Backend, InferencePool or Endpoints");
+                case "EndpointPickerConfig" -> {
+                    if (!apiVersion.startsWith("inference.networking.x-k8s.io/")) {
+                        requireGroup(f, apiVersion, "switchboard.dev/");
+                    }
+                    putUnique(pickerConfigs, name, f, f);
+                }
+                default -> throw f.error("kind", "unsupported kind '" + kind + "'; expected Gateway, AIGatewayRoute,"
+                        + " AIServiceBackend, Backend, InferencePool, Endpoints or EndpointPickerConfig");
             }
         }
         Map<String, Backend> backends = resolveBackends(services, endpoints);
         Map<String, PoolConfig> pools = new LinkedHashMap<>();
         for (Map.Entry<String, Fields> p : poolDocs.entrySet()) {
-            pools.put(p.getKey(), pool(p.getKey(), p.getValue(), members));
+            pools.put(p.getKey(), pool(p.getKey(), p.getValue(), members, endpointFiles, pickerConfigs));
         }
         List<RouteRule> rules = new ArrayList<>();
         for (RouteDoc r : routes) {
@@ -241,11 +287,12 @@ public final class ConfigLoader {
     }
 
     /** An InferencePool (v1): the Endpoints entries its selector matches, at each target port (or their own port). */
-    private static PoolConfig pool(String name, Fields spec, List<PoolConfig.Member> all) throws ConfigException {
+    private static PoolConfig pool(String name, Fields spec, List<PoolConfig.Member> all, List<Path> endpointFiles,
+            Map<String, Fields> pickerConfigs) throws ConfigException {
         spec.only("selector", "targetPorts", "appProtocol", "endpointPickerRef");
         Fields selector = spec.object("selector").only("matchLabels");
         Fields match = selector.object("matchLabels");
-        java.util.Map<String, String> wanted = new java.util.LinkedHashMap<>();
+        Map<String, String> wanted = new LinkedHashMap<>();
         for (java.util.Iterator<String> it = match.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             wanted.put(k, match.string(k));
@@ -257,19 +304,14 @@ public final class ConfigLoader {
         if (ports.isEmpty() || ports.size() > 8) {
             throw spec.error("targetPorts", "expected 1 to 8 ports, got " + ports.size());
         }
-        List<PoolConfig.Member> members = new ArrayList<>();
-        for (PoolConfig.Member m : all) {
-            if (m.labels().entrySet().containsAll(wanted.entrySet())) {
-                if (m.port() > 0) {
-                    members.add(m);
-                } else {
-                    for (int port : ports) {
-                        members.add(new PoolConfig.Member(m.host(), port, m.labels()));
-                    }
-                }
-            }
+        PoolConfig.PickerRef picker = null;
+        if (spec.has("endpointPickerRef")) {
+            Fields ref = spec.object("endpointPickerRef").only("group", "kind", "name", "port", "failureMode");
+            String pickerName = ref.string("name");
+            picker = new PoolConfig.PickerRef(pickerName, pickerConfigs.get(pickerName), ref);
         }
-        return new PoolConfig(name, members);
+        PoolConfig unresolved = new PoolConfig(name, wanted, ports, List.of(), endpointFiles, picker);
+        return new PoolConfig(name, wanted, ports, unresolved.select(all), endpointFiles, picker);
     }
 
     private static List<RouteRule> rules(RouteDoc r, Map<String, Backend> backends, Map<String, PoolConfig> pools)

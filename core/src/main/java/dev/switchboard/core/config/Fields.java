@@ -24,6 +24,11 @@ public final class Fields {
         this.path = path;
     }
 
+    /** The JSON this reads (for comparing two documents). */
+    public JsonNode node() {
+        return node;
+    }
+
     /** Fails on any field of this object outside {@code known}. */
     public Fields only(String... known) throws ConfigException {
         if (!node.isObject()) {

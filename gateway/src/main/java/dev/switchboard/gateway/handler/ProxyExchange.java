@@ -69,8 +69,10 @@ final class ProxyExchange implements UpstreamListener {
     private final Runnable onDone;
 
     private UpstreamConnection connection;
-    /** The pool counting this attempt as in flight, or null. */
-    private PoolRuntime attemptPool;
+    /** What the endpoint picker was asked, per pool of the rule. */
+    private Map<String, PickRequest> pickRequests;
+    /** This attempt's share of its pool endpoint's load, or null when the attempt is not on a pool. */
+    private PoolRuntime.Lease poolLease;
     private Attempt attempt;
     private ScheduledFuture<?> deadline;
     private ScheduledFuture<?> idleCheck;
@@ -113,7 +115,13 @@ final class ProxyExchange implements UpstreamListener {
         int from = (int) Math.max(0, info.promptStart());
         CharSequence prompt = body.toString(from, Math.min(body.readableBytes() - from, PROMPT_PREFIX_BYTES),
                 StandardCharsets.ISO_8859_1);
-        return pool.order(PickRequest.of(model, prompt, lowerCaseHeaders(), 0));
+        long promptTokens = Math.max(0, body.readableBytes() - from) / PickRequest.CHARS_PER_TOKEN;
+        PickRequest pick = PickRequest.of(model, prompt, promptTokens, lowerCaseHeaders(), 0);
+        if (pickRequests == null) {
+            pickRequests = new HashMap<>(2);
+        }
+        pickRequests.put(pool.name(), pick);
+        return pool.order(pick);
     }
 
     /** The request's headers by lower-case name (the first value of each), as plugins read them. */
@@ -191,6 +199,9 @@ final class ProxyExchange implements UpstreamListener {
         } else if (message instanceof HttpContent content) {
             if (firstByteNanos < 0 && content.content().isReadable()) {
                 firstByteNanos = System.nanoTime();
+                if (poolLease != null) {
+                    poolLease.firstToken();
+                }
             }
             boolean last = message instanceof LastHttpContent;
             if (usageTail != null && content.content().isReadable()) {
@@ -212,6 +223,9 @@ final class ProxyExchange implements UpstreamListener {
     /** Handles the response head; false when the attempt is abandoned for a retry (the head is then released). */
     private boolean head(HttpResponse head) {
         status = head.status().code();
+        if (poolLease != null) {
+            poolLease.loadReport(head.headers().get(HeaderNames.ENDPOINT_LOAD_METRICS));
+        }
         boolean retryable = status == 429 || status >= 500;
         if (retryable && plan.made() < plan.all().size() && deadlineAllowsRetry()) {
             if (status != 429) {
@@ -386,19 +400,20 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void poolAttemptStarted() {
-        if (attempt.ref().pool() != null) {
-            PoolRuntime pool = gateway.config().pools().get(attempt.ref().pool().name());
-            if (pool != null) {
-                pool.started(attempt.upstream());
-                attemptPool = pool;
+        if (attempt.ref().pool() != null && pickRequests != null) {
+            String name = attempt.ref().pool().name();
+            PoolRuntime pool = gateway.config().pools().get(name);
+            PickRequest pick = pickRequests.get(name);
+            if (pool != null && pick != null) {
+                poolLease = pool.started(attempt.upstream(), pick);
             }
         }
     }
 
     private void poolAttemptEnded() {
-        if (attemptPool != null) {
-            attemptPool.ended(attempt.upstream());
-            attemptPool = null;
+        if (poolLease != null) {
+            poolLease.close();
+            poolLease = null;
         }
     }
 

@@ -51,6 +51,10 @@ final class UpstreamRequests {
         h.set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
         h.set(HeaderNames.MODEL, override != null ? override : model);
         h.set(HeaderNames.REQUEST_ID, requestId);
+        if (a.ref().pool() != null && !h.contains(HeaderNames.ENDPOINT_LOAD_METRICS_FORMAT)) {
+            // model servers that speak ORCA (vLLM) then report their load on the response, fresher than a scrape
+            h.set(HeaderNames.ENDPOINT_LOAD_METRICS_FORMAT, "TEXT");
+        }
         return req;
     }
 

@@ -5,30 +5,39 @@ import dev.switchboard.core.config.Upstream;
 import dev.switchboard.picker.datalayer.EngineType;
 import dev.switchboard.picker.datalayer.MetricsExtractor;
 import dev.switchboard.picker.datalayer.ModelServerMetrics;
+import dev.switchboard.picker.datalayer.OrcaReport;
 import dev.switchboard.picker.pool.Endpoint;
 import dev.switchboard.picker.scheduling.EndpointState;
 import dev.switchboard.picker.scheduling.PickRequest;
 import dev.switchboard.picker.scheduling.SchedulingProfile;
+import dev.switchboard.picker.scheduling.UncachedTokens;
 import dev.switchboard.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One InferencePool at run time: its endpoints, their freshest metrics (scraped every {@link #SCRAPE_INTERVAL_NANOS}),
- * this gateway's in-flight requests on each, and the scheduling profile that orders them for a request.
+ * One InferencePool at run time: its endpoints, their freshest load (scraped every {@link #SCRAPE_INTERVAL_NANOS},
+ * refreshed by ORCA reports on responses), what this gateway has in flight on each, and the scheduling profile that
+ * orders them for a request. Endpoints can join and leave while requests run ({@link #update}); the profile and its
+ * learned state (the prefix index) live as long as the pool does, across configuration reloads that keep it.
  */
 public final class PoolRuntime implements AutoCloseable {
     /*
-     * Concurrency: scrapers write an endpoint's slot of the atomic arrays from their event loop; picks read them
-     * from any loop without a lock and see each slot's latest value (a pick may mix slots from different scrapes,
-     * which is no worse than the scrapes' own skew). In-flight counts are incremented when an attempt starts on an
-     * endpoint and decremented when it ends.
+     * Concurrency: the endpoint list is an immutable snapshot replaced on update (copy on write), so picks read it
+     * without a lock. Each endpoint's Slot holds its latest metrics (written by its scraper's event loop or by any
+     * loop that reads an ORCA report) and atomic counters of this gateway's requests there; a pick may mix values
+     * from different moments, which is no worse than the scrapes' own skew. A Lease ties one attempt to its Slot,
+     * so the counters stay right even if the endpoint leaves the pool while the attempt runs.
      */
 
     /** The reference EPP's scrape interval. */
@@ -37,57 +46,84 @@ public final class PoolRuntime implements AutoCloseable {
     static final long STALE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final String name;
-    private final List<Endpoint> endpoints;
-    private final List<Upstream> upstreams;
     private final SchedulingProfile profile;
-    private final AtomicReferenceArray<ModelServerMetrics> metrics;
-    private final AtomicLongArray scrapedAt;
-    private final AtomicIntegerArray inFlight;
-    private final List<MetricsScraper> scrapers = new ArrayList<>();
+    private final EventLoopGroup loops;
+    private final Transport transport;
+    private volatile List<Slot> slots = List.of();
+    private volatile boolean closed;
 
     public PoolRuntime(PoolConfig pool, SchedulingProfile profile, EventLoopGroup loops, Transport transport) {
         this.name = pool.name();
         this.profile = profile;
-        this.endpoints = pool.endpoints().stream().map(m -> new Endpoint(m.host(), m.port(), m.labels(),
-                engine(m.labels()))).toList();
-        this.upstreams = pool.endpoints().stream().map(m -> new Upstream(m.host(), m.port(), null)).toList();
-        int n = endpoints.size();
-        this.metrics = new AtomicReferenceArray<>(n);
-        this.scrapedAt = new AtomicLongArray(n);
-        this.inFlight = new AtomicIntegerArray(n);
-        for (int i = 0; i < n; i++) {
-            int slot = i;
-            Endpoint e = endpoints.get(i);
-            MetricsScraper s = new MetricsScraper(loops.next(), transport, e.host(), e.port(), SCRAPE_INTERVAL_NANOS,
-                    new MetricsExtractor(e.engine()), m -> {
-                        metrics.set(slot, m);
-                        scrapedAt.set(slot, System.nanoTime());
-                    });
-            scrapers.add(s);
-            s.start();
-        }
-    }
-
-    private static EngineType engine(java.util.Map<String, String> labels) {
-        EngineType t = EngineType.of(labels.getOrDefault(EngineType.LABEL, labels.get(EngineType.LEGACY_LABEL)));
-        return t == null ? EngineType.VLLM : t;
+        this.loops = loops;
+        this.transport = transport;
+        update(pool.endpoints());
     }
 
     public String name() {
         return name;
     }
 
+    public SchedulingProfile profile() {
+        return profile;
+    }
+
+    /**
+     * Makes {@code members} the pool's endpoints: new ones start being scraped, gone ones stop and are forgotten by
+     * the profile's plugins, the others keep their metrics and counters.
+     */
+    public synchronized void update(List<PoolConfig.Member> members) {
+        if (closed) {
+            return;
+        }
+        Map<String, Slot> old = new HashMap<>();
+        for (Slot s : slots) {
+            old.put(s.endpoint.address(), s);
+        }
+        Map<String, Slot> next = new LinkedHashMap<>();
+        for (PoolConfig.Member m : members) {
+            String address = m.host() + ":" + m.port();
+            if (next.containsKey(address)) {
+                continue;
+            }
+            Slot s = old.remove(address);
+            if (s == null || !s.endpoint.labels().equals(m.labels())) {
+                if (s != null) {
+                    s.scraper.close();
+                }
+                s = new Slot(new Endpoint(m.host(), m.port(), m.labels(), engine(m.labels())));
+                s.scraper.start();
+            }
+            next.put(address, s);
+        }
+        slots = List.copyOf(next.values());
+        for (Slot gone : old.values()) {
+            gone.scraper.close();
+            profile.endpointRemoved(gone.endpoint);
+        }
+    }
+
+    private static EngineType engine(Map<String, String> labels) {
+        EngineType t = EngineType.of(labels.getOrDefault(EngineType.LABEL, labels.get(EngineType.LEGACY_LABEL)));
+        return t == null ? EngineType.VLLM : t;
+    }
+
     /** The endpoints to try for {@code request}, best first (empty when the pool has none). */
     public List<Upstream> order(PickRequest request) {
-        List<EndpointState> states = states();
+        List<Slot> now = slots;
+        List<EndpointState> states = states(now);
         var result = profile.pick(request, states, ThreadLocalRandom.current());
-        List<Upstream> out = new ArrayList<>(states.size());
-        for (EndpointState s : result.endpoints()) {
-            out.add(upstreams.get(endpoints.indexOf(s.endpoint())));
+        Map<EndpointState, Slot> slotOf = new IdentityHashMap<>(now.size() * 2);
+        for (int i = 0; i < now.size(); i++) {
+            slotOf.put(states.get(i), now.get(i));
         }
-        for (Upstream u : upstreams) { // the rest, as fallbacks in configuration order
-            if (!out.contains(u)) {
-                out.add(u);
+        List<Upstream> out = new ArrayList<>(now.size());
+        for (EndpointState s : result.endpoints()) {
+            out.add(slotOf.get(s).upstream);
+        }
+        for (Slot s : now) { // the rest, as fallbacks in pool order
+            if (!out.contains(s.upstream)) {
+                out.add(s.upstream);
             }
         }
         return out;
@@ -95,34 +131,110 @@ public final class PoolRuntime implements AutoCloseable {
 
     /** Every endpoint's state now. */
     public List<EndpointState> states() {
+        return states(slots);
+    }
+
+    private static List<EndpointState> states(List<Slot> slots) {
         long now = System.nanoTime();
-        List<EndpointState> out = new ArrayList<>(endpoints.size());
-        for (int i = 0; i < endpoints.size(); i++) {
-            ModelServerMetrics m = metrics.get(i);
-            boolean fresh = m != null && now - scrapedAt.get(i) < STALE_NANOS;
-            out.add(new EndpointState(endpoints.get(i), m, fresh, inFlight.get(i), 0));
+        List<EndpointState> out = new ArrayList<>(slots.size());
+        for (Slot s : slots) {
+            out.add(s.state(now));
         }
         return out;
     }
 
-    /** An attempt started on {@code u} (no-op for an address outside the pool). */
-    public void started(Upstream u) {
-        int i = upstreams.indexOf(u);
-        if (i >= 0) {
-            inFlight.incrementAndGet(i);
+    /**
+     * An attempt of {@code request} starts on {@code u}: counted in flight there until the lease is closed. Null
+     * when {@code u} is not (or no longer) an endpoint of this pool.
+     */
+    public Lease started(Upstream u, PickRequest request) {
+        for (Slot s : slots) {
+            if (s.upstream.equals(u)) {
+                return new Lease(s, request.promptTokens(), UncachedTokens.of(request, s.endpoint));
+            }
         }
-    }
-
-    /** An attempt on {@code u} ended. */
-    public void ended(Upstream u) {
-        int i = upstreams.indexOf(u);
-        if (i >= 0) {
-            inFlight.decrementAndGet(i);
-        }
+        return null;
     }
 
     @Override
-    public void close() {
-        scrapers.forEach(MetricsScraper::close);
+    public synchronized void close() {
+        closed = true;
+        slots.forEach(s -> s.scraper.close());
+    }
+
+    /** One endpoint's load as this gateway knows it. */
+    private final class Slot {
+        final Endpoint endpoint;
+        final Upstream upstream;
+        final MetricsScraper scraper;
+        volatile ModelServerMetrics metrics;
+        volatile long updatedAt;
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicLong inFlightTokens = new AtomicLong();
+        final AtomicInteger prefill = new AtomicInteger();
+        final AtomicLong prefillTokens = new AtomicLong();
+
+        Slot(Endpoint endpoint) {
+            this.endpoint = endpoint;
+            this.upstream = new Upstream(endpoint.host(), endpoint.port(), null);
+            this.scraper = new MetricsScraper(loops.next(), transport, endpoint.host(), endpoint.port(),
+                    SCRAPE_INTERVAL_NANOS, new MetricsExtractor(endpoint.engine()), this::metrics);
+        }
+
+        void metrics(ModelServerMetrics m) {
+            metrics = m;
+            updatedAt = System.nanoTime();
+        }
+
+        EndpointState state(long now) {
+            ModelServerMetrics m = metrics;
+            boolean fresh = m != null && now - updatedAt < STALE_NANOS;
+            return new EndpointState(endpoint, m, fresh, inFlight.get(), inFlightTokens.get(), prefill.get(),
+                    prefillTokens.get());
+        }
+    }
+
+    /** One attempt's share of an endpoint's load: in flight until closed, prefilling until its first token. */
+    public static final class Lease implements AutoCloseable {
+        private final Slot slot;
+        private final long tokens;
+        private final long uncached;
+        private final AtomicBoolean prefilling = new AtomicBoolean(true);
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        private Lease(Slot slot, long tokens, long uncached) {
+            this.slot = slot;
+            this.tokens = tokens;
+            this.uncached = uncached;
+            slot.inFlight.incrementAndGet();
+            slot.inFlightTokens.addAndGet(tokens);
+            slot.prefill.incrementAndGet();
+            slot.prefillTokens.addAndGet(uncached);
+        }
+
+        /** The first bytes of the response arrived: the prompt is prefilled. */
+        public void firstToken() {
+            if (prefilling.compareAndSet(true, false)) {
+                slot.prefill.decrementAndGet();
+                slot.prefillTokens.addAndGet(-uncached);
+            }
+        }
+
+        /** The endpoint's ORCA load report from a response header; unreadable reports are ignored. */
+        public void loadReport(String header) {
+            ModelServerMetrics m = OrcaReport.apply(slot.metrics, header);
+            if (m != null) {
+                slot.metrics(m);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (open.compareAndSet(true, false)) {
+                firstToken();
+                slot.inFlight.decrementAndGet();
+                slot.inFlightTokens.addAndGet(-tokens);
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.server;
 
+import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.ListenerSettings;
 import dev.switchboard.gateway.admin.AccessLog;
@@ -46,16 +47,28 @@ public final class GatewayServer implements AutoCloseable {
     private Channel admin;
     private volatile boolean draining;
 
-    private GatewayServer(GatewayConfig config, int ioThreads) {
+    private GatewayServer(GatewayConfig config, int ioThreads) throws ConfigException {
         Transport transport = Transport.best();
         this.group = transport.newGroup(ioThreads, "gateway-io");
         this.listener = config.listener();
-        this.context = new GatewayContext(RuntimeConfig.build(config, group, transport),
-                new UpstreamPool(transport, CONNECT_TIMEOUT), new GatewayMetrics(), new AccessLog(config.listener().accessLog()));
+        RuntimeConfig runtime;
+        try {
+            runtime = RuntimeConfig.build(config, null, group, transport);
+        } catch (ConfigException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+        this.context = new GatewayContext(runtime, new UpstreamPool(transport, CONNECT_TIMEOUT), new GatewayMetrics(),
+                new AccessLog(config.listener().accessLog()));
     }
 
-    /** Starts listening; {@code ioThreads} 0 = Netty's default (two per core). */
-    public static GatewayServer start(GatewayConfig config, int ioThreads) throws InterruptedException {
+    /**
+     * Starts listening; {@code ioThreads} 0 = Netty's default (two per core).
+     *
+     * @throws ConfigException when a part of {@code config} only the running gateway checks (a pool's picker
+     *                         configuration) is invalid
+     */
+    public static GatewayServer start(GatewayConfig config, int ioThreads) throws InterruptedException, ConfigException {
         GatewayServer s = new GatewayServer(config, ioThreads);
         try {
             s.bind();
@@ -135,13 +148,14 @@ public final class GatewayServer implements AutoCloseable {
      * Makes {@code next} the configuration for every request that arrives from now on; requests in flight finish
      * with the one they started with. Listener settings (ports, TLS) only change with a restart.
      */
-    public void reload(GatewayConfig next) {
+    public void reload(GatewayConfig next) throws ConfigException {
         if (!next.listener().equals(listener)) {
             LOG.warn("listener settings changed in {}; they take effect at the next restart", next.source());
         }
         RuntimeConfig old = context.config();
-        context.swap(RuntimeConfig.build(next, group, Transport.best()));
-        old.close();
+        RuntimeConfig built = RuntimeConfig.build(next, old, group, Transport.best());
+        context.swap(built);
+        old.close(built);
         LOG.info("configuration reloaded from {}: {} rules, {} backends", next.source(), next.rules().size(),
                 next.backends().size());
     }

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads an {@code EndpointPickerConfig} (the reference EPP's format: {@code plugins[]{name,type,parameters}},
@@ -34,25 +36,70 @@ public final class EndpointPickerConfigLoader {
 
     private EndpointPickerConfigLoader() {}
 
-    /** The reference default profile. */
-    public static SchedulingProfile defaults() {
-        try {
-            return parse("""
-                    apiVersion: inference.networking.x-k8s.io/v1alpha1
-                    kind: EndpointPickerConfig
-                    plugins:
+    /** The reference EPP's default profile: queue 2, kv-cache 2, prefix 3, max-score. */
+    public static final String REFERENCE = "reference";
+    /** Switchboard's profile: predicted time to first token, max-score (see PredictedTtftScorer). */
+    public static final String PREDICTED_TTFT = "predicted-ttft";
+    /** Baseline: endpoints in turn, as a Service would. */
+    public static final String ROUND_ROBIN = "round-robin";
+    /** Baseline: fewest requests in flight from this gateway. */
+    public static final String LEAST_IN_FLIGHT = "least-in-flight";
+
+    private static final Map<String, String> BUILT_IN = Map.of(
+            REFERENCE, profileYaml("""
                     - type: queue-scorer
                     - type: kv-cache-utilization-scorer
                     - type: prefix-cache-scorer
                     - type: max-score-picker
-                    schedulingProfiles:
-                    - name: default
-                      plugins:
-                      - {pluginRef: queue-scorer, weight: 2}
-                      - {pluginRef: kv-cache-utilization-scorer, weight: 2}
-                      - {pluginRef: prefix-cache-scorer, weight: 3}
-                      - {pluginRef: max-score-picker}
-                    """, "default EndpointPickerConfig");
+                    """, """
+                    - {pluginRef: queue-scorer, weight: 2}
+                    - {pluginRef: kv-cache-utilization-scorer, weight: 2}
+                    - {pluginRef: prefix-cache-scorer, weight: 3}
+                    - {pluginRef: max-score-picker}
+                    """),
+            PREDICTED_TTFT, profileYaml("""
+                    - type: predicted-ttft-scorer
+                    - type: max-score-picker
+                    """, """
+                    - {pluginRef: predicted-ttft-scorer}
+                    - {pluginRef: max-score-picker}
+                    """),
+            ROUND_ROBIN, profileYaml("""
+                    - type: round-robin-picker
+                    """, """
+                    - {pluginRef: round-robin-picker}
+                    """),
+            LEAST_IN_FLIGHT, profileYaml("""
+                    - type: active-request-scorer
+                    - type: max-score-picker
+                    """, """
+                    - {pluginRef: active-request-scorer}
+                    - {pluginRef: max-score-picker}
+                    """));
+
+    private static String profileYaml(String plugins, String refs) {
+        return "apiVersion: inference.networking.x-k8s.io/v1alpha1\nkind: EndpointPickerConfig\nplugins:\n" + plugins
+                + "schedulingProfiles:\n- name: default\n  plugins:\n" + refs.indent(2);
+    }
+
+    /** The profile a pool gets when it names none. */
+    public static SchedulingProfile defaults() {
+        return builtIn(REFERENCE);
+    }
+
+    /** The names of the built-in profiles, for {@link #builtIn}. */
+    public static Set<String> builtInNames() {
+        return new TreeSet<>(BUILT_IN.keySet());
+    }
+
+    /** A new instance of the built-in profile {@code name} (see the constants), or null when there is none. */
+    public static SchedulingProfile builtIn(String name) {
+        String yaml = BUILT_IN.get(name);
+        if (yaml == null) {
+            return null;
+        }
+        try {
+            return parse(yaml, "built-in EndpointPickerConfig " + name);
         } catch (ConfigException e) {
             throw new IllegalStateException(e);
         }
@@ -68,8 +115,12 @@ public final class EndpointPickerConfigLoader {
         if (root == null || !root.isObject()) {
             throw new ConfigException(source + ": expected an EndpointPickerConfig object");
         }
-        Fields f = new Fields(root, source, "");
-        f.only("apiVersion", "kind", "plugins", "schedulingProfiles");
+        return parse(new Fields(root, source, ""));
+    }
+
+    /** Reads an EndpointPickerConfig document already parsed, e.g. one of the gateway's configuration file. */
+    public static SchedulingProfile parse(Fields f) throws ConfigException {
+        f.only("apiVersion", "kind", "metadata", "plugins", "schedulingProfiles");
         String kind = f.string("kind");
         if (!kind.equals("EndpointPickerConfig")) {
             throw f.error("kind", "expected EndpointPickerConfig, got '" + kind + "'");

@@ -4,9 +4,12 @@ import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.Fields;
 import dev.switchboard.picker.plugins.picker.MaxScorePicker;
 import dev.switchboard.picker.plugins.picker.RandomPicker;
+import dev.switchboard.picker.plugins.picker.RoundRobinPicker;
 import dev.switchboard.picker.plugins.picker.WeightedRandomPicker;
+import dev.switchboard.picker.plugins.scorer.ActiveRequestScorer;
 import dev.switchboard.picker.plugins.scorer.KvCacheUtilizationScorer;
 import dev.switchboard.picker.plugins.scorer.LoraAffinityScorer;
+import dev.switchboard.picker.plugins.scorer.PredictedTtftScorer;
 import dev.switchboard.picker.plugins.scorer.PrefixCacheScorer;
 import dev.switchboard.picker.plugins.scorer.QueueScorer;
 import dev.switchboard.picker.plugins.scorer.RunningRequestsSizeScorer;
@@ -36,15 +39,30 @@ public final class InTreePlugins {
         FACTORIES.put(KvCacheUtilizationScorer.TYPE, (n, p) -> noParameters(p, new KvCacheUtilizationScorer(n)));
         FACTORIES.put(RunningRequestsSizeScorer.TYPE, (n, p) -> noParameters(p, new RunningRequestsSizeScorer(n)));
         FACTORIES.put(LoraAffinityScorer.TYPE, (n, p) -> noParameters(p, new LoraAffinityScorer(n)));
+        FACTORIES.put(ActiveRequestScorer.TYPE, (n, p) -> noParameters(p, new ActiveRequestScorer(n)));
         FACTORIES.put(PrefixCacheScorer.TYPE, (n, p) -> {
             p.only("blockSize", "maxPrefixBlocksToMatch", "lruCapacityPerServer", "autoTune");
             var d = PrefixCacheScorer.Params.DEFAULTS;
             return new PrefixCacheScorer(n, new PrefixCacheScorer.Params(p.integer("blockSize", d.blockSize(), 1, 4096),
                     p.integer("maxPrefixBlocksToMatch", d.maxPrefixBlocksToMatch(), 1, 1 << 20),
-                    p.integer("lruCapacityPerServer", d.lruCapacityPerServer(), 1, 1 << 26)));
+                    p.integer("lruCapacityPerServer", d.lruCapacityPerServer(), 1, 1 << 26),
+                    p.bool("autoTune", d.autoTune())));
+        });
+        FACTORIES.put(PredictedTtftScorer.TYPE, (n, p) -> {
+            p.only("blockSize", "maxPrefixBlocksToMatch", "lruCapacityPerServer", "autoTune", "runningRequestTokens",
+                    "kvPressureThreshold");
+            var d = PredictedTtftScorer.Params.DEFAULTS;
+            return new PredictedTtftScorer(n, new PredictedTtftScorer.Params(
+                    p.integer("blockSize", d.blockSize(), 1, 4096),
+                    p.integer("maxPrefixBlocksToMatch", d.maxPrefixBlocksToMatch(), 1, 1 << 20),
+                    p.integer("lruCapacityPerServer", d.lruCapacityPerServer(), 1, 1 << 26),
+                    p.bool("autoTune", d.autoTune()),
+                    p.number("runningRequestTokens", d.runningRequestTokens(), 0, 1 << 20),
+                    p.number("kvPressureThreshold", d.kvPressureThreshold(), 0.01, 1)));
         });
         FACTORIES.put(MaxScorePicker.TYPE, (n, p) -> new MaxScorePicker(n, maxEndpoints(p)));
         FACTORIES.put(RandomPicker.TYPE, (n, p) -> new RandomPicker(n, maxEndpoints(p)));
+        FACTORIES.put(RoundRobinPicker.TYPE, (n, p) -> new RoundRobinPicker(n, maxEndpoints(p)));
         FACTORIES.put(WeightedRandomPicker.TYPE, (n, p) -> new WeightedRandomPicker(n, maxEndpoints(p)));
         FACTORIES.put(SINGLE_PROFILE_HANDLER, (n, p) -> noParameters(p, new ProfileHandlerMarker(n)));
     }

@@ -7,14 +7,26 @@ import dev.switchboard.picker.pool.Endpoint;
  * What the scheduler knows about one endpoint when it picks: the last metrics scrape (or ORCA report) and what this
  * gateway has sent there and not yet seen finish. Immutable.
  *
+ * <p>The local counts matter because scraped metrics lag by up to a scrape interval: a burst of picks between two
+ * scrapes would all see the same queue. What this gateway sent is known at once.
+ *
  * @param endpoint         the endpoint
  * @param metrics          the freshest metrics, or null when none arrived yet
  * @param fresh            whether {@code metrics} is recent enough to trust (stale metrics mean unknown load)
  * @param inFlightRequests requests this gateway has in flight there
  * @param inFlightTokens   their prompt tokens, estimated
+ * @param prefillRequests  of those, the ones with no first token yet (queued or being prefilled there)
+ * @param prefillTokens    their prompt tokens still to prefill, estimated (what the endpoint's cache did not hold)
  */
 public record EndpointState(
-        Endpoint endpoint, ModelServerMetrics metrics, boolean fresh, int inFlightRequests, long inFlightTokens) {
+        Endpoint endpoint, ModelServerMetrics metrics, boolean fresh, int inFlightRequests, long inFlightTokens,
+        int prefillRequests, long prefillTokens) {
+
+    /** A state with no local prefill accounting (every in-flight request counted as past its first token). */
+    public EndpointState(Endpoint endpoint, ModelServerMetrics metrics, boolean fresh, int inFlightRequests,
+            long inFlightTokens) {
+        this(endpoint, metrics, fresh, inFlightRequests, inFlightTokens, 0, 0);
+    }
 
     /** Waiting requests reported, or -1 when unknown or stale. */
     public int waiting() {
@@ -29,5 +41,11 @@ public record EndpointState(
     /** KV cache usage reported, 0..1, or NaN when unknown or stale. */
     public double kvCacheUsage() {
         return fresh && metrics != null ? metrics.kvCacheUsage() : Double.NaN;
+    }
+
+    /** Tokens the endpoint's KV cache holds in all, from its reported cache config, or -1 when not reported. */
+    public long kvCapacityTokens() {
+        return metrics != null && metrics.kvBlocks() > 0 && metrics.blockSize() > 0
+                ? (long) metrics.kvBlocks() * metrics.blockSize() : -1;
     }
 }

@@ -1,6 +1,10 @@
 package dev.switchboard.picker.scheduling;
 
+import dev.switchboard.picker.pool.Endpoint;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -56,6 +60,20 @@ public final class SchedulingProfile {
 
     public Picker picker() {
         return picker;
+    }
+
+    /** Tells every plugin that keeps per-endpoint state that {@code endpoint} left the pool. */
+    public void endpointRemoved(Endpoint endpoint) {
+        Set<Plugin> all = Collections.newSetFromMap(new IdentityHashMap<>());
+        all.addAll(filters);
+        scorers.forEach(ws -> all.add(ws.scorer()));
+        all.add(picker);
+        all.addAll(observers);
+        for (Plugin p : all) {
+            if (p instanceof EndpointListener l) {
+                l.endpointRemoved(endpoint);
+            }
+        }
     }
 
     public Result pick(PickRequest request, List<EndpointState> candidates, RandomGenerator random) {

@@ -1,13 +1,13 @@
 package dev.switchboard.picker.plugins.scorer;
 
-import dev.switchboard.picker.scheduling.AttrKey;
+import dev.switchboard.picker.pool.Endpoint;
+import dev.switchboard.picker.scheduling.EndpointListener;
 import dev.switchboard.picker.scheduling.EndpointState;
 import dev.switchboard.picker.scheduling.PickObserver;
 import dev.switchboard.picker.scheduling.PickRequest;
 import dev.switchboard.picker.scheduling.Scorer;
 import dev.switchboard.picker.scheduling.TypedName;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Type {@value #TYPE}: favours endpoints that probably hold the prompt's prefix in their KV cache (the approximate
@@ -15,21 +15,20 @@ import java.util.Map;
  * empty prompt. After each pick the chosen endpoint is recorded as holding the prompt.
  *
  * <p>Parameters (the reference EPP's names and defaults): {@code blockSize} 16 tokens per block (hashed as 4
- * characters a token), {@code maxPrefixBlocksToMatch} 256, {@code lruCapacityPerServer} 31,250 blocks.
+ * characters a token), {@code maxPrefixBlocksToMatch} 256, {@code lruCapacityPerServer} 31,250 blocks, used when
+ * {@code autoTune} (default true) is off or the endpoint does not report its cache size.
  */
-public final class PrefixCacheScorer implements Scorer, PickObserver {
+public final class PrefixCacheScorer implements Scorer, PickObserver, EndpointListener {
     public static final String TYPE = "prefix-cache-scorer";
-    /** Characters per token when cutting prompts into blocks (the reference EPP's estimate). */
-    static final int CHARS_PER_TOKEN = 4;
-    static final AttrKey<long[]> HASHES = AttrKey.of("prefix-hashes", long[].class);
 
     /**
      * @param blockSize              tokens per block
      * @param maxPrefixBlocksToMatch most blocks of a prompt considered
      * @param lruCapacityPerServer   blocks remembered per endpoint
+     * @param autoTune               size each endpoint's memory from the cache it reports
      */
-    public record Params(int blockSize, int maxPrefixBlocksToMatch, int lruCapacityPerServer) {
-        public static final Params DEFAULTS = new Params(16, 256, 31_250);
+    public record Params(int blockSize, int maxPrefixBlocksToMatch, int lruCapacityPerServer, boolean autoTune) {
+        public static final Params DEFAULTS = new Params(16, 256, 31_250, true);
 
         public Params {
             if (blockSize < 1 || maxPrefixBlocksToMatch < 1 || lruCapacityPerServer < 1) {
@@ -39,12 +38,12 @@ public final class PrefixCacheScorer implements Scorer, PickObserver {
     }
 
     private final TypedName name;
-    private final PrefixIndex index;
+    private final PrefixMatcher matcher;
 
     public PrefixCacheScorer(String name, Params params) {
         this.name = new TypedName(TYPE, name);
-        this.index = new PrefixIndex(params.blockSize() * CHARS_PER_TOKEN, params.maxPrefixBlocksToMatch(),
-                params.lruCapacityPerServer());
+        this.matcher = new PrefixMatcher(name, params.blockSize(), params.maxPrefixBlocksToMatch(),
+                params.lruCapacityPerServer(), params.autoTune());
     }
 
     @Override
@@ -54,36 +53,20 @@ public final class PrefixCacheScorer implements Scorer, PickObserver {
 
     @Override
     public void score(PickRequest request, List<EndpointState> endpoints, double[] scores) {
-        long[] hashes = hashes(request);
-        if (hashes.length == 0) {
-            java.util.Arrays.fill(scores, 0, endpoints.size(), 0);
-            return;
-        }
-        Map<String, Integer> matched = index.matches(hashes);
+        int[] blocks = new int[endpoints.size()];
+        int total = matcher.match(request, endpoints, blocks);
         for (int i = 0; i < endpoints.size(); i++) {
-            scores[i] = matched.getOrDefault(endpoints.get(i).endpoint().address(), 0) / (double) hashes.length;
+            scores[i] = total == 0 ? 0 : blocks[i] / (double) total;
         }
     }
 
     @Override
     public void onPicked(PickRequest request, EndpointState picked) {
-        long[] hashes = hashes(request);
-        if (hashes.length > 0) {
-            index.record(picked.endpoint().address(), hashes);
-        }
+        matcher.record(request, picked);
     }
 
-    /** Forgets an endpoint that left the pool. */
-    public void endpointRemoved(String address) {
-        index.remove(address);
-    }
-
-    private long[] hashes(PickRequest request) {
-        long[] h = request.attributes().get(HASHES);
-        if (h == null) {
-            h = index.hashes(request.model(), request.prompt());
-            request.attributes().put(HASHES, h);
-        }
-        return h;
+    @Override
+    public void endpointRemoved(Endpoint endpoint) {
+        matcher.remove(endpoint);
     }
 }

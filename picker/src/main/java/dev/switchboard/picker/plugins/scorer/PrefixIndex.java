@@ -43,6 +43,11 @@ final class PrefixIndex {
         this.lruCapacity = lruCapacity;
     }
 
+    /** Characters per block. */
+    int blockChars() {
+        return blockChars;
+    }
+
     /** Chained hashes of the prompt's blocks (a last partial block included), at most maxBlocks. */
     long[] hashes(String model, CharSequence prompt) {
         int blocks = Math.min(maxBlocks, (prompt.length() + blockChars - 1) / blockChars);
@@ -80,13 +85,21 @@ final class PrefixIndex {
 
     /** Records that {@code endpoint} now holds every block of {@code hashes}. */
     void record(String endpoint, long[] hashes) {
+        record(endpoint, hashes, lruCapacity);
+    }
+
+    /**
+     * Records that {@code endpoint} now holds every block of {@code hashes}, remembering at most {@code capacity}
+     * blocks for it (its own cache's size, when it reports one).
+     */
+    void record(String endpoint, long[] hashes, int capacity) {
         Lru lru = lrus.computeIfAbsent(endpoint, k -> new Lru());
         synchronized (lru) {
             for (long h : hashes) {
                 if (lru.put(h, Boolean.TRUE) == null) {
                     holders.compute(h, (k, v) -> with(v, endpoint));
                 }
-                if (lru.size() > lruCapacity) {
+                while (lru.size() > capacity) {
                     Iterator<Long> oldest = lru.keySet().iterator();
                     long evicted = oldest.next();
                     oldest.remove();

@@ -19,7 +19,7 @@ class PrefixCacheScorerTest {
     }
 
     /** 1 token per block = 4 chars, so prompts are easy to count in blocks. */
-    final PrefixCacheScorer scorer = new PrefixCacheScorer("p", new PrefixCacheScorer.Params(1, 256, 100));
+    final PrefixCacheScorer scorer = new PrefixCacheScorer("p", new PrefixCacheScorer.Params(1, 256, 100, false));
 
     double[] score(String model, String prompt) {
         double[] s = new double[2];
@@ -52,7 +52,7 @@ class PrefixCacheScorerTest {
 
     @Test
     void eachEndpointForgetsItsLeastRecentlyUsedBlocksBeyondItsCapacity() {
-        PrefixCacheScorer small = new PrefixCacheScorer("p", new PrefixCacheScorer.Params(1, 256, 4));
+        PrefixCacheScorer small = new PrefixCacheScorer("p", new PrefixCacheScorer.Params(1, 256, 4, false));
         PickRequest first = PickRequest.of("m", "aaaabbbb", Map.of(), 0);
         small.score(first, List.of(A, B), new double[2]);
         small.onPicked(first, A);
@@ -71,7 +71,7 @@ class PrefixCacheScorerTest {
     void anEmptyPromptScoresZeroAndARemovedEndpointIsForgotten() {
         assertThat(score("m", "")).containsExactly(0.0, 0.0);
         sent(B, "m", "qqqqrrrr");
-        scorer.endpointRemoved(B.endpoint().address());
+        scorer.endpointRemoved(B.endpoint());
         assertThat(score("m", "qqqqrrrr")).containsExactly(0.0, 0.0);
     }
 }

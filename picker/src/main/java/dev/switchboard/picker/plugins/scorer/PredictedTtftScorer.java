@@ -1,0 +1,114 @@
+package dev.switchboard.picker.plugins.scorer;
+
+import dev.switchboard.picker.pool.Endpoint;
+import dev.switchboard.picker.scheduling.EndpointListener;
+import dev.switchboard.picker.scheduling.EndpointState;
+import dev.switchboard.picker.scheduling.PickObserver;
+import dev.switchboard.picker.scheduling.PickRequest;
+import dev.switchboard.picker.scheduling.Scorer;
+import dev.switchboard.picker.scheduling.TypedName;
+import java.util.List;
+
+/**
+ * Type {@value #TYPE}, Switchboard's own: scores each endpoint by the time to first token the request would see
+ * there, predicted in prefill tokens. Score = lowest prediction / this endpoint's prediction, so with the max-score
+ * picker the request goes where its first token comes soonest.
+ *
+ * <p>Parameters: {@code blockSize} (16 tokens), {@code maxPrefixBlocksToMatch} (1024), {@code lruCapacityPerServer}
+ * (31,250) and {@code autoTune} (true) for its prefix index, as the prefix-cache-scorer's;
+ * {@code runningRequestTokens} (64): what one decoding sequence costs a prefill, in tokens;
+ * {@code kvPressureThreshold} (0.9): KV use above which admitting the prompt risks preemption.
+ */
+public final class PredictedTtftScorer implements Scorer, PickObserver, EndpointListener {
+    /*
+     * Problem: the reference profile adds a prefix-hit score to load scores read from scrapes. Two things go wrong
+     * under a shared-prefix load. (1) Scrapes lag: between two of them every pick sees the same queues, so the
+     * endpoint holding a popular prefix takes a burst and queues it. (2) Weights fix the exchange rate between "has my
+     * prefix" and "is busy" once for all prompts, while the worth of a cache hit is the prefill it saves, which
+     * depends on the prompt, and the cost of a queue is the prefill ahead of it.
+     * Approach: predict TTFT in one unit, tokens of prefill ahead of the request's first token:
+     *   cost(e) = prefill backlog(e) + uncached(e) + runningRequestTokens × decoding(e) (+ KV pressure)
+     * - backlog: the uncached prompt tokens of the requests this gateway sent to e that have no first token yet
+     *   (known at once, no lag), plus, when fresh metrics show more waiting requests than that, the extra ones at
+     *   this request's length (another gateway's traffic);
+     * - uncached: this prompt's tokens minus the leading blocks e probably caches (the approximate prefix index);
+     * - decoding: running sequences slow each prefill step a little (the larger of the local count and the scrape);
+     * - KV pressure: above the threshold a new prompt preempts someone; priced as the prompt again, scaled to 1.0.
+     * Cache affinity thus yields exactly when the queue at the holder costs more than recomputing the prefix
+     * elsewhere; a hot prefix then spreads to a second endpoint, which caches it in turn. The prediction ignores the
+     * step's constant part (the same everywhere) and the model's speed (a pool serves one model).
+     */
+    public static final String TYPE = "predicted-ttft-scorer";
+
+    /** The scorer's parameters; see the class comment. */
+    public record Params(int blockSize, int maxPrefixBlocksToMatch, int lruCapacityPerServer, boolean autoTune,
+            double runningRequestTokens, double kvPressureThreshold) {
+        public static final Params DEFAULTS = new Params(16, 1024, 31_250, true, 64, 0.9);
+
+        public Params {
+            if (blockSize < 1 || maxPrefixBlocksToMatch < 1 || lruCapacityPerServer < 1) {
+                throw new IllegalArgumentException("blockSize, maxPrefixBlocksToMatch and lruCapacityPerServer must be >= 1");
+            }
+            if (!(runningRequestTokens >= 0) || !(kvPressureThreshold > 0 && kvPressureThreshold <= 1)) {
+                throw new IllegalArgumentException("runningRequestTokens must be >= 0 and kvPressureThreshold in (0, 1]");
+            }
+        }
+    }
+
+    private final TypedName name;
+    private final Params params;
+    private final PrefixMatcher matcher;
+
+    public PredictedTtftScorer(String name, Params params) {
+        this.name = new TypedName(TYPE, name);
+        this.params = params;
+        this.matcher = new PrefixMatcher(name, params.blockSize(), params.maxPrefixBlocksToMatch(),
+                params.lruCapacityPerServer(), params.autoTune());
+    }
+
+    @Override
+    public TypedName typedName() {
+        return name;
+    }
+
+    @Override
+    public void score(PickRequest request, List<EndpointState> endpoints, double[] scores) {
+        int n = endpoints.size();
+        int[] blocks = new int[n];
+        matcher.match(request, endpoints, blocks);
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            scores[i] = predictedTokens(request, endpoints.get(i), matcher.uncached(request, blocks[i]));
+            best = Math.min(best, scores[i]);
+        }
+        for (int i = 0; i < n; i++) {
+            scores[i] = best / scores[i];
+        }
+    }
+
+    /** The prefill tokens ahead of this request's first token at {@code e}; at least 1. */
+    double predictedTokens(PickRequest request, EndpointState e, long uncached) {
+        double backlog = e.prefillTokens();
+        int waiting = e.waiting();
+        if (waiting > e.prefillRequests()) {
+            backlog += (double) (waiting - e.prefillRequests()) * request.promptTokens();
+        }
+        int decoding = Math.max(e.inFlightRequests() - e.prefillRequests(), e.running());
+        double cost = 1 + backlog + uncached + params.runningRequestTokens() * decoding;
+        double kv = e.kvCacheUsage();
+        if (kv > params.kvPressureThreshold()) {
+            cost += request.promptTokens() * (kv - params.kvPressureThreshold()) / (1 - params.kvPressureThreshold() + 1e-9);
+        }
+        return cost;
+    }
+
+    @Override
+    public void onPicked(PickRequest request, EndpointState picked) {
+        matcher.record(request, picked);
+    }
+
+    @Override
+    public void endpointRemoved(Endpoint endpoint) {
+        matcher.remove(endpoint);
+    }
+}
