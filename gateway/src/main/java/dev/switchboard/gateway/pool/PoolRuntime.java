@@ -182,6 +182,9 @@ public final class PoolRuntime implements AutoCloseable {
         }
 
         void metrics(ModelServerMetrics m) {
+            if (!m.reportsLoad()) {
+                return; // left to go stale, so the endpoint's load counts as unknown
+            }
             metrics = m;
             updatedAt = System.nanoTime();
         }

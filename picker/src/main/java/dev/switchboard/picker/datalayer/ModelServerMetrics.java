@@ -23,4 +23,9 @@ public record ModelServerMetrics(
         runningAdapters = List.copyOf(runningAdapters);
         waitingAdapters = List.copyOf(waitingAdapters);
     }
+
+    /** Whether any load signal was found: a page without one (an error page, garbage) is no scrape at all. */
+    public boolean reportsLoad() {
+        return waiting >= 0 || running >= 0 || !Double.isNaN(kvCacheUsage);
+    }
 }

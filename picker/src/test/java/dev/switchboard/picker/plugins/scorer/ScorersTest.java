@@ -63,4 +63,12 @@ class ScorersTest {
                 state(0, 0, 0)))                          // reports no adapters
                 .containsExactly(1.0, 0.8, 0.6, 0.0, 0.0);
     }
+
+    @Test
+    void activeRequestScorerIsMinMaxOverThisGatewaysInFlightRequests() {
+        EndpointState idle = new EndpointState(new Endpoint("10.0.0.1", 1, Map.of(), EngineType.VLLM), null, false, 0, 0);
+        EndpointState two = new EndpointState(new Endpoint("10.0.0.2", 1, Map.of(), EngineType.VLLM), null, false, 2, 0);
+        EndpointState four = new EndpointState(new Endpoint("10.0.0.3", 1, Map.of(), EngineType.VLLM), null, false, 4, 0);
+        assertThat(score(new ActiveRequestScorer("a"), "m", idle, two, four)).containsExactly(1.0, 0.5, 0.0);
+    }
 }
