@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One picking decision with the reference default profile (queue 2, kv-cache 2, prefix 3, max-score) over a pool
- * of endpoints with varied load, for a short prompt and for a 220 KB one (the Inference Extension's long-prompt
+ * One picking decision with a built-in profile (the reference default: queue 2, kv-cache 2, prefix 3, max-score; and
+ * Switchboard's predicted-ttft) over a pool of endpoints with varied load, for a short prompt and for a 220 KB one (the Inference Extension's long-prompt
  * complaint). The prefix index is warmed with 150 system prompts spread over the pool, as a shared-prefix workload
  * leaves it. Sample mode reports the latency distribution (p50, p99) of single decisions.
  */
@@ -43,6 +43,9 @@ public class PickBenchmark {
     @Param({"2000", "220000"})
     int promptChars;
 
+    @Param({"reference", "predicted-ttft"})
+    String profileName;
+
     SchedulingProfile profile;
     List<EndpointState> pool;
     String[] prompts;
@@ -51,7 +54,7 @@ public class PickBenchmark {
 
     @Setup
     public void setUp() {
-        profile = EndpointPickerConfigLoader.defaults();
+        profile = EndpointPickerConfigLoader.builtIn(profileName);
         random = new SplittableRandom(42);
         pool = new ArrayList<>(endpoints);
         for (int i = 0; i < endpoints; i++) {

@@ -170,6 +170,55 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aPoolNamesItsEndpointPickerConfigAndReadsEndpointsFromAFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("endpoints.yaml"), """
+                endpoints:
+                - {name: pod-a, address: 10.0.0.7, labels: {app: vllm}}
+                """);
+        String yaml = VALID.replace("- {name: a, weight: 3}", "- {name: gpus, kind: InferencePool, group: inference.networking.k8s.io}") + """
+                ---
+                apiVersion: inference.networking.k8s.io/v1
+                kind: InferencePool
+                metadata: {name: gpus}
+                spec:
+                  selector: {matchLabels: {app: vllm}}
+                  targetPorts: [{number: 8000}]
+                  endpointPickerRef: {name: gpus-epp, port: {number: 9002}}
+                ---
+                apiVersion: inference.networking.x-k8s.io/v1alpha1
+                kind: EndpointPickerConfig
+                metadata: {name: gpus-epp}
+                plugins:
+                - type: round-robin-picker
+                schedulingProfiles:
+                - name: default
+                  plugins: [{pluginRef: round-robin-picker}]
+                ---
+                apiVersion: switchboard.dev/v1alpha1
+                kind: Endpoints
+                metadata: {name: from-file}
+                spec: {file: endpoints.yaml}
+                """;
+        GatewayConfig c = ConfigLoader.parse(yaml, "gw.yaml", dir);
+        PoolConfig pool = c.pools().get(0);
+        assertThat(pool.picker().name()).isEqualTo("gpus-epp");
+        assertThat(pool.picker().document().node().path("plugins").get(0).path("type").asText())
+                .isEqualTo("round-robin-picker");
+        assertThat(pool.endpointFiles()).containsExactly(dir.resolve("endpoints.yaml"));
+        assertThat(pool.select(ConfigLoader.readEndpointsFile(dir.resolve("endpoints.yaml"))))
+                .extracting(m -> m.host() + ":" + m.port()).containsExactly("10.0.0.7:8000");
+
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml.replace("file: endpoints.yaml", "file: missing.yaml"), "gw.yaml", dir))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("(Endpoints/from-file): spec.file:")
+                .hasMessageContaining("missing.yaml: cannot read");
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml.replace("kind: InferencePool\nmetadata: {name: gpus}\n",
+                "kind: InferencePool\nmetadata: {name: gpus}\nplugins: []\n"), "gw.yaml", dir))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("plugins: only an EndpointPickerConfig has this field");
+    }
+
+    @Test
     void durationsInGatewayApiForm() {
         assertThat(Durations.parse("1m30s")).isEqualTo(Duration.ofSeconds(90));
         assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));

@@ -22,6 +22,33 @@ class EndpointPickerConfigLoaderTest {
     }
 
     @Test
+    void builtInProfilesByName() {
+        assertThat(EndpointPickerConfigLoader.builtInNames())
+                .containsExactly("least-in-flight", "predicted-ttft", "reference", "round-robin");
+        assertThat(weights(EndpointPickerConfigLoader.builtIn("reference"))).isEqualTo(weights(EndpointPickerConfigLoader.defaults()));
+        assertThat(weights(EndpointPickerConfigLoader.builtIn("predicted-ttft"))).isEqualTo("predicted-ttft-scorer=1.0");
+        assertThat(EndpointPickerConfigLoader.builtIn("round-robin").picker().typedName().type()).isEqualTo("round-robin-picker");
+        assertThat(weights(EndpointPickerConfigLoader.builtIn("least-in-flight"))).isEqualTo("active-request-scorer=1.0");
+        assertThat(EndpointPickerConfigLoader.builtIn("fastest")).isNull();
+    }
+
+    @Test
+    void predictedTtftParametersAreCheckedLikeAnyOthers() {
+        String yaml = """
+                apiVersion: llm-d.ai/v1alpha1
+                kind: EndpointPickerConfig
+                plugins:
+                - type: predicted-ttft-scorer
+                  parameters: {runningRequestTokens: 32, kvPressureThreshold: PRESSURE}
+                schedulingProfiles:
+                - name: default
+                  plugins: [{pluginRef: predicted-ttft-scorer}]
+                """;
+        expectError(yaml.replace("PRESSURE", "1.5"), "kvPressureThreshold");
+        expectError(yaml.replace("kvPressureThreshold: PRESSURE", "queueWeight: 1"), "queueWeight");
+    }
+
+    @Test
     void loadsAReferenceStyleConfigWithNamesParametersAndDefaults() throws Exception {
         SchedulingProfile p = EndpointPickerConfigLoader.parse("""
                 apiVersion: llm-d.ai/v1alpha1
