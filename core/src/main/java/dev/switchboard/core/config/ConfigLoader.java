@@ -19,13 +19,20 @@ import java.util.regex.PatternSyntaxException;
  * Reads a gateway configuration: one YAML file of Kubernetes-shaped documents, validated whole.
  *
  * <p>Kinds: {@code Gateway} ({@code switchboard.dev/v1alpha1}), {@code AIGatewayRoute} and {@code AIServiceBackend}
- * ({@code aigateway.envoyproxy.io/v1alpha1} or {@code v1beta1}), {@code Backend} ({@code gateway.envoyproxy.io/v1alpha1}).
+ * ({@code aigateway.envoyproxy.io/v1alpha1} or {@code v1beta1}), {@code Backend} ({@code gateway.envoyproxy.io/v1alpha1}),
+ * {@code InferencePool} ({@code inference.networking.k8s.io/v1}), {@code Endpoints} ({@code switchboard.dev/v1alpha1}),
+ * {@code InferenceModelRewrite} and {@code EndpointPickerConfig} ({@code llm-d.ai/} or
+ * {@code inference.networking.x-k8s.io/}; the latter is kept whole for the picker module to read).
  * Field names are Envoy AI Gateway's, so its users' resources load unchanged. Loading is in phases: parse every
  * document, read each strictly (unknown fields are errors), then resolve references; the first problem aborts the
  * load with a message naming file, document, field path and what was expected.
  */
 public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** The reference EPP's config kind; its fields are top-level, not under {@code spec}. */
+    static final String PICKER_KIND = "EndpointPickerConfig";
+    private static final String[] PICKER_FIELDS = {"apiVersion", "kind", "metadata", "plugins", "schedulingProfiles"};
+    private static final String[] RESOURCE_FIELDS = {"apiVersion", "kind", "metadata", "spec", "status"};
 
     private ConfigLoader() {}
 
@@ -48,6 +55,8 @@ public final class ConfigLoader {
         List<RouteDoc> routes = new ArrayList<>();
         Map<String, Fields> poolDocs = new LinkedHashMap<>();
         List<PoolConfig.Member> members = new ArrayList<>();
+        Map<String, EndpointPickerDocument> pickerDocs = new LinkedHashMap<>();
+        List<ModelRewriteReader.Doc> rewriteDocs = new ArrayList<>();
         boolean sawGateway = false;
         for (int i = 0; i < docs.size(); i++) {
             JsonNode doc = docs.get(i);
@@ -55,8 +64,8 @@ public final class ConfigLoader {
                 continue;
             }
             Fields top = new Fields(doc, source + ": document " + (i + 1), "");
-            top.only("apiVersion", "kind", "metadata", "spec", "status");
             String kind = top.string("kind");
+            top.only(kind.equals(PICKER_KIND) ? PICKER_FIELDS : RESOURCE_FIELDS);
             String name = top.object("metadata").string("name");
             Fields f = new Fields(doc, source + ": document " + (i + 1) + " (" + kind + "/" + name + ")", "");
             String apiVersion = f.string("apiVersion");
@@ -90,14 +99,26 @@ public final class ConfigLoader {
                     requireGroup(f, apiVersion, "switchboard.dev/");
                     members.addAll(members(spec));
                 }
-                default -> throw f.error("kind", "unsupported kind '" + kind
-                        + "'; expected Gateway, AIGatewayRoute, AIServiceBackend, Backend, InferencePool or Endpoints");
+                case "InferenceModelRewrite" -> {
+                    requireGroup(f, apiVersion, "llm-d.ai/", "inference.networking.x-k8s.io/");
+                    rewriteDocs.add(ModelRewriteReader.read(name, spec));
+                }
+                case PICKER_KIND -> {
+                    requireGroup(f, apiVersion, "llm-d.ai/", "inference.networking.x-k8s.io/");
+                    putUnique(pickerDocs, name, new EndpointPickerDocument(name, f), f);
+                }
+                default -> throw f.error("kind", "unsupported kind '" + kind + "'; expected Gateway, AIGatewayRoute,"
+                        + " AIServiceBackend, Backend, InferencePool, Endpoints, InferenceModelRewrite or "
+                        + PICKER_KIND);
             }
         }
         Map<String, Backend> backends = resolveBackends(services, endpoints);
         Map<String, PoolConfig> pools = new LinkedHashMap<>();
+        Map<String, ModelRewrites> rewrites = ModelRewriteReader.byPool(rewriteDocs, poolDocs.keySet());
         for (Map.Entry<String, Fields> p : poolDocs.entrySet()) {
-            pools.put(p.getKey(), pool(p.getKey(), p.getValue(), members));
+            PoolConfig bare = pool(p.getKey(), p.getValue(), members);
+            pools.put(p.getKey(), new PoolConfig(bare.name(), bare.endpoints(),
+                    rewrites.getOrDefault(p.getKey(), ModelRewrites.NONE), picker(p.getValue(), pickerDocs)));
         }
         List<RouteRule> rules = new ArrayList<>();
         for (RouteDoc r : routes) {
@@ -122,6 +143,17 @@ public final class ConfigLoader {
         if (!apiVersion.startsWith(group)) {
             throw f.error("apiVersion", "expected " + group + "<version>, got '" + apiVersion + "'");
         }
+    }
+
+    /** The same, for a kind published under several API groups (the reference moved some to llm-d.ai). */
+    private static void requireGroup(Fields f, String apiVersion, String... groups) throws ConfigException {
+        for (String g : groups) {
+            if (apiVersion.startsWith(g)) {
+                return;
+            }
+        }
+        throw f.error("apiVersion", "expected " + String.join("<version> or ", groups) + "<version>, got '"
+                + apiVersion + "'");
     }
 
     private static <T> void putUnique(Map<String, T> map, String name, T value, Fields f) throws ConfigException {
@@ -270,6 +302,26 @@ public final class ConfigLoader {
             }
         }
         return new PoolConfig(name, members);
+    }
+
+    /**
+     * The EndpointPickerConfig a pool's {@code endpointPickerRef} names when its kind is EndpointPickerConfig (the
+     * gateway is the pool's picker, configured in this file); null for the reference's default kind, a Service:
+     * an external EPP this gateway does not call, so the gateway picks with the default profile.
+     */
+    private static EndpointPickerDocument picker(Fields poolSpec, Map<String, EndpointPickerDocument> docs)
+            throws ConfigException {
+        Fields ref = poolSpec.optionalObject("endpointPickerRef").only("group", "kind", "name", "port", "failureMode");
+        if (!ref.optionalString("kind", "Service").equals(PICKER_KIND)) {
+            return null;
+        }
+        String name = ref.string("name");
+        EndpointPickerDocument doc = docs.get(name);
+        if (doc == null) {
+            throw ref.error("name", "no " + PICKER_KIND + " named '" + name + "' in this file"
+                    + (docs.isEmpty() ? "" : "; " + PICKER_KIND + "s: " + String.join(", ", docs.keySet())));
+        }
+        return doc;
     }
 
     private static List<RouteRule> rules(RouteDoc r, Map<String, Backend> backends, Map<String, PoolConfig> pools)

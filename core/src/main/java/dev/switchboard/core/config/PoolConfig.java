@@ -9,10 +9,19 @@ import java.util.Map;
  *
  * @param name      the pool's name
  * @param endpoints its members
+ * @param rewrites  the {@code InferenceModelRewrite} rules that name this pool
+ * @param picker    the {@code EndpointPickerConfig} its {@code endpointPickerRef} names, or null for the default
+ *                  profile
  */
-public record PoolConfig(String name, List<Member> endpoints) {
+public record PoolConfig(String name, List<Member> endpoints, ModelRewrites rewrites, EndpointPickerDocument picker) {
     public PoolConfig {
         endpoints = List.copyOf(endpoints);
+        rewrites = rewrites == null ? ModelRewrites.NONE : rewrites;
+    }
+
+    /** A pool with no model rewrites and the default scheduling profile. */
+    public PoolConfig(String name, List<Member> endpoints) {
+        this(name, endpoints, ModelRewrites.NONE, null);
     }
 
     /**
