@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.server;
 
+import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.ListenerSettings;
 import dev.switchboard.gateway.admin.AccessLog;
@@ -50,8 +51,18 @@ public final class GatewayServer implements AutoCloseable {
         Transport transport = Transport.best();
         this.group = transport.newGroup(ioThreads, "gateway-io");
         this.listener = config.listener();
-        this.context = new GatewayContext(RuntimeConfig.build(config, group, transport),
+        this.context = new GatewayContext(runtime(config, group, transport),
                 new UpstreamPool(transport, CONNECT_TIMEOUT), new GatewayMetrics(), new AccessLog(config.listener().accessLog()));
+    }
+
+    /** The first configuration; one that does not build (a pool's EndpointPickerConfig) stops the start. */
+    private RuntimeConfig runtime(GatewayConfig config, EventLoopGroup group, Transport transport) {
+        try {
+            return RuntimeConfig.build(config, group, transport);
+        } catch (ConfigException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** Starts listening; {@code ioThreads} 0 = Netty's default (two per core). */
@@ -140,7 +151,14 @@ public final class GatewayServer implements AutoCloseable {
             LOG.warn("listener settings changed in {}; they take effect at the next restart", next.source());
         }
         RuntimeConfig old = context.config();
-        context.swap(RuntimeConfig.build(next, group, Transport.best()));
+        RuntimeConfig built;
+        try {
+            built = RuntimeConfig.build(next, group, Transport.best());
+        } catch (ConfigException e) {
+            LOG.error("configuration rejected, keeping the running one: {}", e.getMessage());
+            return;
+        }
+        context.swap(built);
         old.close();
         LOG.info("configuration reloaded from {}: {} rules, {} backends", next.source(), next.rules().size(),
                 next.backends().size());
