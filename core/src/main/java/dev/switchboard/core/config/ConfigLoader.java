@@ -19,13 +19,20 @@ import java.util.regex.PatternSyntaxException;
  * Reads a gateway configuration: one YAML file of Kubernetes-shaped documents, validated whole.
  *
  * <p>Kinds: {@code Gateway} ({@code switchboard.dev/v1alpha1}), {@code AIGatewayRoute} and {@code AIServiceBackend}
- * ({@code aigateway.envoyproxy.io/v1alpha1} or {@code v1beta1}), {@code Backend} ({@code gateway.envoyproxy.io/v1alpha1}).
+ * ({@code aigateway.envoyproxy.io/v1alpha1} or {@code v1beta1}), {@code Backend} ({@code gateway.envoyproxy.io/v1alpha1}),
+ * {@code InferencePool} ({@code inference.networking.k8s.io/v1}), {@code Endpoints} ({@code switchboard.dev/v1alpha1}),
+ * {@code InferenceModelRewrite} and {@code EndpointPickerConfig} ({@code llm-d.ai/} or
+ * {@code inference.networking.x-k8s.io/}; the latter is kept whole for the picker module to read).
  * Field names are Envoy AI Gateway's, so its users' resources load unchanged. Loading is in phases: parse every
  * document, read each strictly (unknown fields are errors), then resolve references; the first problem aborts the
  * load with a message naming file, document, field path and what was expected.
  */
 public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** The reference EPP's config kind; its fields are top-level, not under {@code spec}. */
+    static final String PICKER_KIND = "EndpointPickerConfig";
+    private static final String[] PICKER_FIELDS = {"apiVersion", "kind", "metadata", "plugins", "schedulingProfiles"};
+    private static final String[] RESOURCE_FIELDS = {"apiVersion", "kind", "metadata", "spec", "status"};
 
     private ConfigLoader() {}
 
@@ -72,7 +79,8 @@ public final class ConfigLoader {
         Map<String, Fields> poolDocs = new LinkedHashMap<>();
         List<PoolConfig.Member> members = new ArrayList<>();
         List<Path> endpointFiles = new ArrayList<>();
-        Map<String, Fields> pickerConfigs = new LinkedHashMap<>();
+        Map<String, Fields> pickerDocs = new LinkedHashMap<>();
+        List<ModelRewriteReader.Doc> rewriteDocs = new ArrayList<>();
         boolean sawGateway = false;
         for (int i = 0; i < docs.size(); i++) {
             JsonNode doc = docs.get(i);
@@ -80,16 +88,12 @@ public final class ConfigLoader {
                 continue;
             }
             Fields top = new Fields(doc, source + ": document " + (i + 1), "");
-            top.only("apiVersion", "kind", "metadata", "spec", "status", "plugins", "schedulingProfiles");
             String kind = top.string("kind");
+            top.only(kind.equals(PICKER_KIND) ? PICKER_FIELDS : RESOURCE_FIELDS);
             String name = top.object("metadata").string("name");
             Fields f = new Fields(doc, source + ": document " + (i + 1) + " (" + kind + "/" + name + ")", "");
             String apiVersion = f.string("apiVersion");
             Fields spec = f.optionalObject("spec");
-            if (!kind.equals("EndpointPickerConfig") && (f.has("plugins") || f.has("schedulingProfiles"))) {
-                throw f.error(f.has("plugins") ? "plugins" : "schedulingProfiles",
-                        "only an EndpointPickerConfig has this field; in a " + kind + " it belongs under spec");
-            }
             switch (kind) {
                 case "Gateway" -> {
                     requireGroup(f, apiVersion, "switchboard.dev/");
@@ -130,20 +134,25 @@ public final class ConfigLoader {
                         members.addAll(members(spec));
                     }
                 }
-                case "EndpointPickerConfig" -> {
-                    if (!apiVersion.startsWith("inference.networking.x-k8s.io/")) {
-                        requireGroup(f, apiVersion, "switchboard.dev/");
-                    }
-                    putUnique(pickerConfigs, name, f, f);
+                case "InferenceModelRewrite" -> {
+                    requireGroup(f, apiVersion, "llm-d.ai/", "inference.networking.x-k8s.io/");
+                    rewriteDocs.add(ModelRewriteReader.read(name, spec));
+                }
+                case PICKER_KIND -> {
+                    requireGroup(f, apiVersion, "llm-d.ai/", "inference.networking.x-k8s.io/", "switchboard.dev/");
+                    putUnique(pickerDocs, name, f, f);
                 }
                 default -> throw f.error("kind", "unsupported kind '" + kind + "'; expected Gateway, AIGatewayRoute,"
-                        + " AIServiceBackend, Backend, InferencePool, Endpoints or EndpointPickerConfig");
+                        + " AIServiceBackend, Backend, InferencePool, Endpoints, InferenceModelRewrite or "
+                        + PICKER_KIND);
             }
         }
         Map<String, Backend> backends = resolveBackends(services, endpoints);
         Map<String, PoolConfig> pools = new LinkedHashMap<>();
+        Map<String, ModelRewrites> rewrites = ModelRewriteReader.byPool(rewriteDocs, poolDocs.keySet());
         for (Map.Entry<String, Fields> p : poolDocs.entrySet()) {
-            pools.put(p.getKey(), pool(p.getKey(), p.getValue(), members, endpointFiles, pickerConfigs));
+            pools.put(p.getKey(), pool(p.getKey(), p.getValue(), members, endpointFiles,
+                    rewrites.getOrDefault(p.getKey(), ModelRewrites.NONE), pickerDocs));
         }
         List<RouteRule> rules = new ArrayList<>();
         for (RouteDoc r : routes) {
@@ -168,6 +177,17 @@ public final class ConfigLoader {
         if (!apiVersion.startsWith(group)) {
             throw f.error("apiVersion", "expected " + group + "<version>, got '" + apiVersion + "'");
         }
+    }
+
+    /** The same, for a kind published under several API groups (the reference moved some to llm-d.ai). */
+    private static void requireGroup(Fields f, String apiVersion, String... groups) throws ConfigException {
+        for (String g : groups) {
+            if (apiVersion.startsWith(g)) {
+                return;
+            }
+        }
+        throw f.error("apiVersion", "expected " + String.join("<version> or ", groups) + "<version>, got '"
+                + apiVersion + "'");
     }
 
     private static <T> void putUnique(Map<String, T> map, String name, T value, Fields f) throws ConfigException {
@@ -288,7 +308,7 @@ public final class ConfigLoader {
 
     /** An InferencePool (v1): the Endpoints entries its selector matches, at each target port (or their own port). */
     private static PoolConfig pool(String name, Fields spec, List<PoolConfig.Member> all, List<Path> endpointFiles,
-            Map<String, Fields> pickerConfigs) throws ConfigException {
+            ModelRewrites rewrites, Map<String, Fields> pickerConfigs) throws ConfigException {
         spec.only("selector", "targetPorts", "appProtocol", "endpointPickerRef");
         Fields selector = spec.object("selector").only("matchLabels");
         Fields match = selector.object("matchLabels");
@@ -304,14 +324,29 @@ public final class ConfigLoader {
         if (ports.isEmpty() || ports.size() > 8) {
             throw spec.error("targetPorts", "expected 1 to 8 ports, got " + ports.size());
         }
-        PoolConfig.PickerRef picker = null;
-        if (spec.has("endpointPickerRef")) {
-            Fields ref = spec.object("endpointPickerRef").only("group", "kind", "name", "port", "failureMode");
-            String pickerName = ref.string("name");
-            picker = new PoolConfig.PickerRef(pickerName, pickerConfigs.get(pickerName), ref);
+        PoolConfig.PickerRef picker = picker(spec, pickerConfigs);
+        PoolConfig unresolved = new PoolConfig(name, wanted, ports, List.of(), endpointFiles, rewrites, picker);
+        return new PoolConfig(name, wanted, ports, unresolved.select(all), endpointFiles, rewrites, picker);
+    }
+
+    /**
+     * What a pool's {@code endpointPickerRef} names, or null without one. With {@code kind: EndpointPickerConfig} the
+     * document must be in this file. With the reference's default kind, a Service (an EPP this gateway does not
+     * call, since the gateway is the picker), the name may still name a document or a built-in profile; the gateway
+     * falls back to the default profile otherwise, so Kubernetes resources load unchanged.
+     */
+    private static PoolConfig.PickerRef picker(Fields poolSpec, Map<String, Fields> docs) throws ConfigException {
+        if (!poolSpec.has("endpointPickerRef")) {
+            return null;
         }
-        PoolConfig unresolved = new PoolConfig(name, wanted, ports, List.of(), endpointFiles, picker);
-        return new PoolConfig(name, wanted, ports, unresolved.select(all), endpointFiles, picker);
+        Fields ref = poolSpec.object("endpointPickerRef").only("group", "kind", "name", "port", "failureMode");
+        String name = ref.string("name");
+        Fields doc = docs.get(name);
+        if (doc == null && ref.optionalString("kind", "Service").equals(PICKER_KIND)) {
+            throw ref.error("name", "no " + PICKER_KIND + " named '" + name + "' in this file"
+                    + (docs.isEmpty() ? "" : "; " + PICKER_KIND + "s: " + String.join(", ", docs.keySet())));
+        }
+        return new PoolConfig.PickerRef(name, doc, ref);
     }
 
     private static List<RouteRule> rules(RouteDoc r, Map<String, Backend> backends, Map<String, PoolConfig> pools)

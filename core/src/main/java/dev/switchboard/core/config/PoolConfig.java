@@ -14,20 +14,22 @@ import java.util.Map;
  * @param targetPorts   the ports of an endpoint entry that gives none (each its own endpoint)
  * @param endpoints     its members from the configuration file
  * @param endpointFiles files of {@code Endpoints} entries, watched: their matching entries are members too
+ * @param rewrites      the {@code InferenceModelRewrite} rules that name this pool
  * @param picker        the endpoint picker configuration the pool names, or null for the default
  */
 public record PoolConfig(String name, Map<String, String> selector, List<Integer> targetPorts,
-        List<Member> endpoints, List<Path> endpointFiles, PickerRef picker) {
+        List<Member> endpoints, List<Path> endpointFiles, ModelRewrites rewrites, PickerRef picker) {
     public PoolConfig {
         selector = Map.copyOf(selector);
         targetPorts = List.copyOf(targetPorts);
         endpoints = List.copyOf(endpoints);
         endpointFiles = List.copyOf(endpointFiles);
+        rewrites = rewrites == null ? ModelRewrites.NONE : rewrites;
     }
 
-    /** A pool of fixed members, with the default picker. */
+    /** A pool of fixed members, with no model rewrites and the default picker. */
     public PoolConfig(String name, List<Member> endpoints) {
-        this(name, Map.of(), List.of(), endpoints, List.of(), null);
+        this(name, Map.of(), List.of(), endpoints, List.of(), ModelRewrites.NONE, null);
     }
 
     /** The pool's members among {@code entries}: those its selector matches, at each target port without their own. */

@@ -19,6 +19,11 @@ public final class HeaderNames {
     public static final String MODEL = "x-ai-eg-model";
     /** The backend (AIServiceBackend name) that served a response, added by the gateway. */
     public static final String BACKEND = "x-switchboard-backend";
+    /**
+     * Endpoint Picker Protocol: the model a request to an InferencePool is sent as, overriding the pool's
+     * InferenceModelRewrite rules (llm-d-router's newer name is {@code x-llm-d-model-name-rewrite}).
+     */
+    public static final String MODEL_REWRITE = "x-gateway-model-name-rewrite";
 
     private HeaderNames() {}
 }

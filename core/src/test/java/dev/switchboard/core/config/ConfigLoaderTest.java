@@ -215,7 +215,7 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.parse(yaml.replace("kind: InferencePool\nmetadata: {name: gpus}\n",
                 "kind: InferencePool\nmetadata: {name: gpus}\nplugins: []\n"), "gw.yaml", dir))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("plugins: only an EndpointPickerConfig has this field");
+                .hasMessageContaining("plugins: unknown field");
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.switchboard.core.model.UsageTail;
 import dev.switchboard.gateway.pool.PoolRuntime;
 import dev.switchboard.gateway.routing.Attempt;
 import dev.switchboard.gateway.routing.AttemptPlan;
+import dev.switchboard.gateway.routing.PoolModels;
 import dev.switchboard.gateway.server.GatewayContext;
 import dev.switchboard.gateway.upstream.UpstreamConnection;
 import dev.switchboard.gateway.upstream.UpstreamListener;
@@ -67,10 +68,10 @@ final class ProxyExchange implements UpstreamListener {
     private final RouteRule rule;
     private final AttemptPlan plan;
     private final Runnable onDone;
+    /** Per InferencePool ref: the model the pool serves this request as, and its profile's response plugins. */
+    private final PoolPicks poolPicks = new PoolPicks();
 
     private UpstreamConnection connection;
-    /** What the endpoint picker was asked, per pool of the rule. */
-    private Map<String, PickRequest> pickRequests;
     /** This attempt's share of its pool endpoint's load, or null when the attempt is not on a pool. */
     private PoolRuntime.Lease poolLease;
     private Attempt attempt;
@@ -105,23 +106,21 @@ final class ProxyExchange implements UpstreamListener {
 
     /** The picker's order of a pool's endpoints for this request. */
     private List<Upstream> poolOrder(BackendRef ref) {
-        PoolRuntime pool = gateway.config().pools().get(ref.pool().name());
+        var runtime = gateway.config();
+        PoolRuntime pool = runtime.pools().get(ref.pool().name());
         if (pool == null) {
             return ref.backend().upstreams();
         }
-        String model = ref.modelNameOverride() != null ? ref.modelNameOverride() : info.model();
+        String model = PoolModels.target(info.model(), ref, request.headers().get(HeaderNames.MODEL_REWRITE),
+                ThreadLocalRandom.current());
         // the prompt's JSON (messages, prompt or input) from the body, as the reference EPP hashes it; bytes as
         // Latin-1 chars: hashing needs equality, not decoding, and only the first blocks are hashed anyway
         int from = (int) Math.max(0, info.promptStart());
         CharSequence prompt = body.toString(from, Math.min(body.readableBytes() - from, PROMPT_PREFIX_BYTES),
                 StandardCharsets.ISO_8859_1);
         long promptTokens = Math.max(0, body.readableBytes() - from) / PickRequest.CHARS_PER_TOKEN;
-        PickRequest pick = PickRequest.of(model, prompt, promptTokens, lowerCaseHeaders(), 0);
-        if (pickRequests == null) {
-            pickRequests = new HashMap<>(2);
-        }
-        pickRequests.put(pool.name(), pick);
-        return pool.order(pick);
+        return pool.order(poolPicks.remember(ref, PickRequest.of(model, prompt, promptTokens, lowerCaseHeaders(), 0),
+                pool));
     }
 
     /** The request's headers by lower-case name (the first value of each), as plugins read them. */
@@ -170,7 +169,7 @@ final class ProxyExchange implements UpstreamListener {
         connection.attach(this);
         poolAttemptStarted();
         var upstreamRequest = UpstreamRequests.build(request, body, info.modelStart(), info.modelEnd(), attempt,
-                info.model(), info.requestId());
+                info.model(), poolPicks.upstreamModel(attempt, info.model()), info.requestId());
         if (pooledConnection && plan.made() == 1) {
             gateway.metrics().overhead(System.nanoTime() - info.readyNanos());
         }
@@ -246,6 +245,7 @@ final class ProxyExchange implements UpstreamListener {
         out.headers().remove(HttpHeaderNames.CONNECTION).remove("keep-alive").remove("proxy-connection");
         out.headers().set(HeaderNames.REQUEST_ID, info.requestId());
         out.headers().set(HeaderNames.BACKEND, attempt.ref().backend().name());
+        poolPicks.addResponseHeaders(attempt, out.headers());
         HttpUtil.setKeepAlive(out, info.keepAlive());
         ctx.write(out);
         return true;
@@ -400,14 +400,7 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void poolAttemptStarted() {
-        if (attempt.ref().pool() != null && pickRequests != null) {
-            String name = attempt.ref().pool().name();
-            PoolRuntime pool = gateway.config().pools().get(name);
-            PickRequest pick = pickRequests.get(name);
-            if (pool != null && pick != null) {
-                poolLease = pool.started(attempt.upstream(), pick);
-            }
-        }
+        poolLease = poolPicks.started(attempt);
     }
 
     private void poolAttemptEnded() {

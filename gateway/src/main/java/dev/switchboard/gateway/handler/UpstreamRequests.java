@@ -35,7 +35,16 @@ final class UpstreamRequests {
      */
     static FullHttpRequest build(HttpRequest client, CompositeByteBuf body, long modelStart, long modelEnd, Attempt a,
             String model, String requestId) {
-        String override = a.ref().modelNameOverride();
+        return build(client, body, modelStart, modelEnd, a, model, a.ref().modelNameOverride(), requestId);
+    }
+
+    /**
+     * The same, with the model sent upstream decided by the caller (an InferencePool's rewrite target).
+     *
+     * @param override the model to send instead of the client's (spliced into the body), or null for the body as is
+     */
+    static FullHttpRequest build(HttpRequest client, CompositeByteBuf body, long modelStart, long modelEnd, Attempt a,
+            String model, String override, String requestId) {
         ByteBuf content = override == null || modelStart < 0
                 ? body.retainedDuplicate()
                 : replaceModel(body, (int) modelStart, (int) modelEnd, override);

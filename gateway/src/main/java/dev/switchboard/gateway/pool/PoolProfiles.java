@@ -25,7 +25,7 @@ public final class PoolProfiles {
             return EndpointPickerConfigLoader.defaults();
         }
         if (ref.document() != null) {
-            return EndpointPickerConfigLoader.parse(ref.document());
+            return EndpointPickerConfigLoader.load(ref.document());
         }
         SchedulingProfile builtIn = EndpointPickerConfigLoader.builtIn(ref.name());
         if (builtIn == null) {

@@ -11,6 +11,7 @@ import dev.switchboard.picker.scheduling.Filter;
 import dev.switchboard.picker.scheduling.PickObserver;
 import dev.switchboard.picker.scheduling.Picker;
 import dev.switchboard.picker.scheduling.Plugin;
+import dev.switchboard.picker.scheduling.ResponseHeaderProcessor;
 import dev.switchboard.picker.scheduling.SchedulingProfile;
 import dev.switchboard.picker.scheduling.Scorer;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ public final class EndpointPickerConfigLoader {
      * instantiate each plugin once (a plugin referenced by two profiles is one instance, so a prefix index is
      * shared) -> build the profile: filters and scorers in listed order, scorers weighted (1 when not given), a
      * max-score-picker when no picker is listed. No config at all gives the reference default: queue-scorer 2,
-     * kv-cache-utilization-scorer 2, prefix-cache-scorer 3, max-score-picker.
+     * kv-cache-utilization-scorer 2, prefix-cache-scorer 3, max-score-picker. Types are the built-ins plus those of
+     * PluginProviders on the class path (PluginRegistry); the default profile uses built-ins only.
      */
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -99,13 +101,25 @@ public final class EndpointPickerConfigLoader {
             return null;
         }
         try {
-            return parse(yaml, "built-in EndpointPickerConfig " + name);
+            return parse(yaml, "built-in EndpointPickerConfig " + name, PluginRegistry.inTree());
         } catch (ConfigException e) {
             throw new IllegalStateException(e);
         }
     }
 
     public static SchedulingProfile parse(String yaml, String source) throws ConfigException {
+        return parse(yaml, source, PluginRegistry.standard());
+    }
+
+    /**
+     * Reads an EndpointPickerConfig document of the gateway's file (core keeps it whole: it knows no plugins);
+     * errors carry the document's location.
+     */
+    public static SchedulingProfile load(Fields document) throws ConfigException {
+        return read(document, PluginRegistry.standard());
+    }
+
+    private static SchedulingProfile parse(String yaml, String source, PluginRegistry registry) throws ConfigException {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
@@ -115,11 +129,10 @@ public final class EndpointPickerConfigLoader {
         if (root == null || !root.isObject()) {
             throw new ConfigException(source + ": expected an EndpointPickerConfig object");
         }
-        return parse(new Fields(root, source, ""));
+        return read(new Fields(root, source, ""), registry);
     }
 
-    /** Reads an EndpointPickerConfig document already parsed, e.g. one of the gateway's configuration file. */
-    public static SchedulingProfile parse(Fields f) throws ConfigException {
+    private static SchedulingProfile read(Fields f, PluginRegistry registry) throws ConfigException {
         f.only("apiVersion", "kind", "metadata", "plugins", "schedulingProfiles");
         String kind = f.string("kind");
         if (!kind.equals("EndpointPickerConfig")) {
@@ -129,10 +142,10 @@ public final class EndpointPickerConfigLoader {
         for (Fields p : f.list("plugins", x -> x)) {
             p.only("name", "type", "parameters");
             String type = p.string("type");
-            InTreePlugins.Factory factory = InTreePlugins.factory(type);
+            PluginFactory factory = registry.factory(type);
             if (factory == null) {
                 throw p.error("type", "plugin type '" + type + "' is not registered; registered: "
-                        + String.join(", ", InTreePlugins.types()));
+                        + String.join(", ", registry.types()));
             }
             String name = p.optionalString("name", type);
             Plugin plugin;
@@ -140,6 +153,11 @@ public final class EndpointPickerConfigLoader {
                 plugin = factory.create(name, p.optionalObject("parameters"));
             } catch (IllegalArgumentException e) {
                 throw p.error("parameters", e.getMessage());
+            } catch (RuntimeException e) { // a third-party factory's bug: still a message, not a stack trace
+                throw p.error("parameters", "plugin type '" + type + "' failed to build: " + e);
+            }
+            if (plugin == null) {
+                throw p.error("type", "the factory of plugin type '" + type + "' returned no plugin");
             }
             if (plugins.putIfAbsent(name, plugin) != null) {
                 throw p.error("name", "a second plugin is named '" + name + "'");
@@ -158,6 +176,7 @@ public final class EndpointPickerConfigLoader {
         List<Filter> filters = new ArrayList<>();
         List<SchedulingProfile.WeightedScorer> scorers = new ArrayList<>();
         List<PickObserver> observers = new ArrayList<>();
+        List<ResponseHeaderProcessor> responseProcessors = new ArrayList<>();
         Picker picker = null;
         for (Fields ref : p.list("plugins", x -> x)) {
             ref.only("pluginRef", "weight");
@@ -186,8 +205,11 @@ public final class EndpointPickerConfigLoader {
             if (plugin instanceof PickObserver o) {
                 observers.add(o);
             }
+            if (plugin instanceof ResponseHeaderProcessor r) {
+                responseProcessors.add(r);
+            }
         }
         return new SchedulingProfile(p.string("name"), filters, scorers,
-                picker != null ? picker : new MaxScorePicker(MaxScorePicker.TYPE, 1), observers);
+                picker != null ? picker : new MaxScorePicker(MaxScorePicker.TYPE, 1), observers, responseProcessors);
     }
 }

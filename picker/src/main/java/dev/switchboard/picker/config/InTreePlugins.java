@@ -2,6 +2,9 @@ package dev.switchboard.picker.config;
 
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.Fields;
+import dev.switchboard.picker.plugins.filter.ByLabelFilter;
+import dev.switchboard.picker.plugins.filter.LabelSelectorFilter;
+import dev.switchboard.picker.plugins.filter.SessionAffinityFilter;
 import dev.switchboard.picker.plugins.picker.MaxScorePicker;
 import dev.switchboard.picker.plugins.picker.RandomPicker;
 import dev.switchboard.picker.plugins.picker.RoundRobinPicker;
@@ -13,6 +16,7 @@ import dev.switchboard.picker.plugins.scorer.PredictedTtftScorer;
 import dev.switchboard.picker.plugins.scorer.PrefixCacheScorer;
 import dev.switchboard.picker.plugins.scorer.QueueScorer;
 import dev.switchboard.picker.plugins.scorer.RunningRequestsSizeScorer;
+import dev.switchboard.picker.plugins.scorer.SessionAffinityScorer;
 import dev.switchboard.picker.scheduling.Plugin;
 import dev.switchboard.picker.scheduling.TypedName;
 import java.util.Map;
@@ -65,6 +69,11 @@ public final class InTreePlugins {
         FACTORIES.put(RoundRobinPicker.TYPE, (n, p) -> new RoundRobinPicker(n, maxEndpoints(p)));
         FACTORIES.put(WeightedRandomPicker.TYPE, (n, p) -> new WeightedRandomPicker(n, maxEndpoints(p)));
         FACTORIES.put(SINGLE_PROFILE_HANDLER, (n, p) -> noParameters(p, new ProfileHandlerMarker(n)));
+        FACTORIES.put(SessionAffinityScorer.TYPE, SessionAffinityScorer::create);
+        FACTORIES.put(SessionAffinityFilter.TYPE, SessionAffinityFilter::create);
+        FACTORIES.put(ByLabelFilter.TYPE, ByLabelFilter::create);
+        FACTORIES.put(LabelSelectorFilter.TYPE, LabelSelectorFilter::create);
+        FACTORIES.put(LabelSelectorFilter.DEPRECATED_TYPE, LabelSelectorFilter::create);
     }
 
     private InTreePlugins() {}

@@ -40,14 +40,27 @@ public final class SchedulingProfile {
     private final List<WeightedScorer> scorers;
     private final Picker picker;
     private final List<PickObserver> observers;
+    private final List<ResponseHeaderProcessor> responseHeaderProcessors;
 
     public SchedulingProfile(String name, List<Filter> filters, List<WeightedScorer> scorers, Picker picker,
             List<PickObserver> observers) {
+        this(name, filters, scorers, picker, observers, List.of());
+    }
+
+    /** @param responseHeaderProcessors plugins of this profile the gateway calls on each response's headers */
+    public SchedulingProfile(String name, List<Filter> filters, List<WeightedScorer> scorers, Picker picker,
+            List<PickObserver> observers, List<ResponseHeaderProcessor> responseHeaderProcessors) {
         this.name = name;
         this.filters = List.copyOf(filters);
         this.scorers = List.copyOf(scorers);
         this.picker = picker;
         this.observers = List.copyOf(observers);
+        this.responseHeaderProcessors = List.copyOf(responseHeaderProcessors);
+    }
+
+    /** The plugins that add headers to a response from an endpoint this profile picked (often none). */
+    public List<ResponseHeaderProcessor> responseHeaderProcessors() {
+        return responseHeaderProcessors;
     }
 
     public String name() {
