@@ -15,7 +15,6 @@ import dev.switchboard.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,22 +107,27 @@ public final class PoolRuntime implements AutoCloseable {
         return t == null ? EngineType.VLLM : t;
     }
 
-    /** The endpoints to try for {@code request}, best first (empty when the pool has none). */
+    /**
+     * The endpoints to try for {@code request}: the picker's choice, then the other endpoints the filters let through
+     * as fallbacks, in pool order. Empty when the pool has none or the filters left none (an endpoint a filter
+     * excluded is never tried).
+     */
     public List<Upstream> order(PickRequest request) {
         List<Slot> now = slots;
         List<EndpointState> states = states(now);
         var result = profile.pick(request, states, ThreadLocalRandom.current());
-        Map<EndpointState, Slot> slotOf = new IdentityHashMap<>(now.size() * 2);
-        for (int i = 0; i < now.size(); i++) {
-            slotOf.put(states.get(i), now.get(i));
+        Map<Endpoint, Slot> slotOf = new HashMap<>(now.size() * 2);
+        for (Slot s : now) {
+            slotOf.put(s.endpoint, s);
         }
         List<Upstream> out = new ArrayList<>(now.size());
         for (EndpointState s : result.endpoints()) {
-            out.add(slotOf.get(s).upstream);
+            out.add(slotOf.get(s.endpoint()).upstream);
         }
-        for (Slot s : now) { // the rest, as fallbacks in pool order
-            if (!out.contains(s.upstream)) {
-                out.add(s.upstream);
+        for (EndpointState s : result.candidates()) { // the rest, as fallbacks in pool order
+            Upstream u = slotOf.get(s.endpoint()).upstream;
+            if (!out.contains(u)) {
+                out.add(u);
             }
         }
         return out;

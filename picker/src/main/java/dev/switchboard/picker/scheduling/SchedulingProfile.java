@@ -29,7 +29,12 @@ public final class SchedulingProfile {
     }
 
     /** The outcome: the endpoints to try, best first (empty when none was available). */
-    public record Result(List<EndpointState> endpoints, String reason) {
+    /**
+     * @param endpoints  the picker's choice, best first
+     * @param candidates every endpoint the filters let through (the choice among them)
+     * @param reason     why nothing was chosen, or null
+     */
+    public record Result(List<EndpointState> endpoints, List<EndpointState> candidates, String reason) {
         public boolean empty() {
             return endpoints.isEmpty();
         }
@@ -94,11 +99,11 @@ public final class SchedulingProfile {
         for (Filter f : filters) {
             left = f.filter(request, left);
             if (left.isEmpty()) {
-                return new Result(List.of(), "no endpoint left after filter " + f.typedName().name());
+                return new Result(List.of(), List.of(), "no endpoint left after filter " + f.typedName().name());
             }
         }
         if (left.isEmpty()) {
-            return new Result(List.of(), "the pool has no endpoints");
+            return new Result(List.of(), List.of(), "the pool has no endpoints");
         }
         int n = left.size();
         double[] totals = new double[n];
@@ -117,6 +122,6 @@ public final class SchedulingProfile {
                 o.onPicked(request, picked.get(0));
             }
         }
-        return new Result(picked, picked.isEmpty() ? "the picker chose nothing" : null);
+        return new Result(picked, left, picked.isEmpty() ? "the picker chose nothing" : null);
     }
 }
