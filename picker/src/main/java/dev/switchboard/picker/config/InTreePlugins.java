@@ -2,6 +2,9 @@ package dev.switchboard.picker.config;
 
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.Fields;
+import dev.switchboard.picker.flowcontrol.FlowControlConfig;
+import dev.switchboard.picker.flowcontrol.UtilizationDetector;
+import dev.switchboard.picker.plugins.filter.UtilizationFilter;
 import dev.switchboard.picker.plugins.picker.MaxScorePicker;
 import dev.switchboard.picker.plugins.picker.RandomPicker;
 import dev.switchboard.picker.plugins.picker.WeightedRandomPicker;
@@ -47,6 +50,12 @@ public final class InTreePlugins {
         FACTORIES.put(RandomPicker.TYPE, (n, p) -> new RandomPicker(n, maxEndpoints(p)));
         FACTORIES.put(WeightedRandomPicker.TYPE, (n, p) -> new WeightedRandomPicker(n, maxEndpoints(p)));
         FACTORIES.put(SINGLE_PROFILE_HANDLER, (n, p) -> noParameters(p, new ProfileHandlerMarker(n)));
+        FACTORIES.put(UtilizationFilter.TYPE, (n, p) -> new UtilizationFilter(n, utilization(p)));
+        FACTORIES.put(UtilizationDetector.TYPE, (n, p) -> new UtilizationDetector(n, utilization(p)));
+        for (FlowControlConfig.Fairness f : FlowControlConfig.Fairness.values()) {
+            FACTORIES.put(f.type, (n, p) -> noParameters(p, new FlowPolicyPlugin(new TypedName(f.type, n))));
+        }
+        FACTORIES.put(FlowPolicyPlugin.FCFS, (n, p) -> noParameters(p, new FlowPolicyPlugin(new TypedName(FlowPolicyPlugin.FCFS, n))));
     }
 
     private InTreePlugins() {}
@@ -63,6 +72,20 @@ public final class InTreePlugins {
     private static int maxEndpoints(Fields p) throws ConfigException {
         p.only("maxNumOfEndpoints");
         return p.integer("maxNumOfEndpoints", 1, 1, 1000);
+    }
+
+    /** The utilization detector's and filter's parameters (the reference's names and defaults). */
+    private static UtilizationFilter.Params utilization(Fields p) throws ConfigException {
+        p.only("queueDepthThreshold", "kvCacheUtilThreshold", "headroom", "metricsStalenessThreshold");
+        var d = UtilizationFilter.Params.DEFAULTS;
+        if (p.has("metricsStalenessThreshold")
+                && !p.duration("metricsStalenessThreshold", null).equals(UtilizationFilter.STALENESS)) {
+            throw p.error("metricsStalenessThreshold", "only 200ms is supported: the data layer marks metrics stale"
+                    + " after 200 ms for every plugin");
+        }
+        return new UtilizationFilter.Params(p.integer("queueDepthThreshold", d.queueDepthThreshold(), 1, 1_000_000),
+                p.number("kvCacheUtilThreshold", d.kvCacheUtilThreshold(), 0, 1),
+                p.number("headroom", d.headroom(), 0, 100));
     }
 
     private static Plugin noParameters(Fields p, Plugin plugin) throws ConfigException {
