@@ -19,7 +19,9 @@ import java.util.regex.PatternSyntaxException;
  * Reads a gateway configuration: one YAML file of Kubernetes-shaped documents, validated whole.
  *
  * <p>Kinds: {@code Gateway} ({@code switchboard.dev/v1alpha1}), {@code AIGatewayRoute} and {@code AIServiceBackend}
- * ({@code aigateway.envoyproxy.io/v1alpha1} or {@code v1beta1}), {@code Backend} ({@code gateway.envoyproxy.io/v1alpha1}).
+ * ({@code aigateway.envoyproxy.io/v1alpha1} or {@code v1beta1}), {@code Backend} ({@code gateway.envoyproxy.io/v1alpha1}),
+ * {@code InferencePool} ({@code inference.networking.k8s.io/v1}), {@code Endpoints} ({@code switchboard.dev}),
+ * {@code InferenceObjective} and {@code EndpointPickerConfig} ({@code llm-d.ai} or {@code inference.networking.x-k8s.io}).
  * Field names are Envoy AI Gateway's, so its users' resources load unchanged. Loading is in phases: parse every
  * document, read each strictly (unknown fields are errors), then resolve references; the first problem aborts the
  * load with a message naming file, document, field path and what was expected.
@@ -48,6 +50,8 @@ public final class ConfigLoader {
         List<RouteDoc> routes = new ArrayList<>();
         Map<String, Fields> poolDocs = new LinkedHashMap<>();
         List<PoolConfig.Member> members = new ArrayList<>();
+        List<ObjectiveDoc> objectives = new ArrayList<>();
+        Map<String, PickerDoc> pickers = new LinkedHashMap<>();
         boolean sawGateway = false;
         for (int i = 0; i < docs.size(); i++) {
             JsonNode doc = docs.get(i);
@@ -55,12 +59,14 @@ public final class ConfigLoader {
                 continue;
             }
             Fields top = new Fields(doc, source + ": document " + (i + 1), "");
-            top.only("apiVersion", "kind", "metadata", "spec", "status");
+            if (!PICKER_CONFIG.equals(doc.path("kind").asText())) { // the reference's shape: fields at the top
+                top.only("apiVersion", "kind", "metadata", "spec", "status");
+            }
             String kind = top.string("kind");
             String name = top.object("metadata").string("name");
             Fields f = new Fields(doc, source + ": document " + (i + 1) + " (" + kind + "/" + name + ")", "");
             String apiVersion = f.string("apiVersion");
-            Fields spec = f.optionalObject("spec");
+            Fields spec = PICKER_CONFIG.equals(kind) ? null : f.optionalObject("spec");
             switch (kind) {
                 case "Gateway" -> {
                     requireGroup(f, apiVersion, "switchboard.dev/");
@@ -90,14 +96,46 @@ public final class ConfigLoader {
                     requireGroup(f, apiVersion, "switchboard.dev/");
                     members.addAll(members(spec));
                 }
-                default -> throw f.error("kind", "unsupported kind '" + kind
-                        + "'; expected Gateway, AIGatewayRoute, AIServiceBackend, Backend, InferencePool or Endpoints");
+                case "InferenceObjective" -> {
+                    requireGroup(f, apiVersion, "inference.networking.x-k8s.io/", "llm-d.ai/");
+                    if (objectives.stream().anyMatch(o -> o.objective().name().equals(name))) {
+                        throw f.error("metadata.name", "a second document of this kind is named '" + name + "'");
+                    }
+                    objectives.add(objective(name, f, spec));
+                }
+                case PICKER_CONFIG -> {
+                    requireGroup(f, apiVersion, "llm-d.ai/", "inference.networking.x-k8s.io/");
+                    putUnique(pickers, name, new PickerDoc(new PickerConfigDocument(name, doc,
+                            source + ": document " + (i + 1) + " (" + kind + "/" + name + ")"), f), f);
+                }
+                default -> throw f.error("kind", "unsupported kind '" + kind + "'; expected Gateway, AIGatewayRoute,"
+                        + " AIServiceBackend, Backend, InferencePool, Endpoints, InferenceObjective or EndpointPickerConfig");
             }
         }
         Map<String, Backend> backends = resolveBackends(services, endpoints);
         Map<String, PoolConfig> pools = new LinkedHashMap<>();
+        for (ObjectiveDoc o : objectives) {
+            if (!poolDocs.containsKey(o.objective().pool())) {
+                throw o.at().error("spec.poolRef.name", "no InferencePool named '" + o.objective().pool() + "' in this file"
+                        + (poolDocs.isEmpty() ? "" : "; InferencePools: " + String.join(", ", poolDocs.keySet())));
+            }
+        }
+        java.util.Set<String> usedPickers = new java.util.HashSet<>();
         for (Map.Entry<String, Fields> p : poolDocs.entrySet()) {
-            pools.put(p.getKey(), pool(p.getKey(), p.getValue(), members));
+            PoolConfig pool = pool(p.getKey(), p.getValue(), members);
+            List<InferenceObjective> own = objectives.stream().map(ObjectiveDoc::objective)
+                    .filter(o -> o.pool().equals(pool.name())).toList();
+            PickerConfigDocument picker = endpointPicker(p.getValue(), pickers);
+            if (picker != null) {
+                usedPickers.add(picker.name());
+            }
+            pools.put(p.getKey(), new PoolConfig(pool.name(), pool.endpoints(), own, picker));
+        }
+        for (PickerDoc d : pickers.values()) {
+            if (!usedPickers.contains(d.document().name())) {
+                throw d.at().error("metadata.name", "no InferencePool uses this EndpointPickerConfig; refer to it from a"
+                        + " pool with endpointPickerRef: {kind: EndpointPickerConfig, name: " + d.document().name() + "}");
+            }
         }
         List<RouteRule> rules = new ArrayList<>();
         for (RouteDoc r : routes) {
@@ -118,10 +156,14 @@ public final class ConfigLoader {
         }
     }
 
-    private static void requireGroup(Fields f, String apiVersion, String group) throws ConfigException {
-        if (!apiVersion.startsWith(group)) {
-            throw f.error("apiVersion", "expected " + group + "<version>, got '" + apiVersion + "'");
+    private static void requireGroup(Fields f, String apiVersion, String... groups) throws ConfigException {
+        for (String group : groups) {
+            if (apiVersion.startsWith(group)) {
+                return;
+            }
         }
+        throw f.error("apiVersion", "expected " + String.join("<version> or ", groups) + "<version>, got '"
+                + apiVersion + "'");
     }
 
     private static <T> void putUnique(Map<String, T> map, String name, T value, Fields f) throws ConfigException {
@@ -224,6 +266,48 @@ public final class ConfigLoader {
     }
 
     private record RouteDoc(String name, Fields doc, Fields spec) {}
+
+    /** The reference EPP's configuration kind; unlike the others, its fields sit at the top, not under spec. */
+    private static final String PICKER_CONFIG = "EndpointPickerConfig";
+
+    private record ObjectiveDoc(InferenceObjective objective, Fields at) {}
+
+    private record PickerDoc(PickerConfigDocument document, Fields at) {}
+
+    /** An InferenceObjective: a priority (int, may be negative, unset = 0) for requests to one pool. */
+    private static ObjectiveDoc objective(String name, Fields f, Fields spec) throws ConfigException {
+        spec.only("priority", "poolRef");
+        Fields ref = spec.object("poolRef").only("name", "group", "kind");
+        String kind = ref.optionalString("kind", "InferencePool");
+        if (!kind.equals("InferencePool")) {
+            throw ref.error("kind", "expected InferencePool, got '" + kind + "'");
+        }
+        String group = ref.optionalString("group", "inference.networking.k8s.io");
+        if (!group.equals("inference.networking.k8s.io") && !group.equals("inference.networking.x-k8s.io")) {
+            throw ref.error("group", "expected inference.networking.k8s.io, got '" + group + "'");
+        }
+        int priority = spec.integer("priority", 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        return new ObjectiveDoc(new InferenceObjective(name, priority, ref.string("name")), f);
+    }
+
+    /**
+     * The EndpointPickerConfig a pool's {@code endpointPickerRef} names with {@code kind: EndpointPickerConfig}, or
+     * null. Any other kind (the reference's default, a Service running an EPP) is accepted and ignored: in this
+     * gateway the picker runs in process.
+     */
+    private static PickerConfigDocument endpointPicker(Fields spec, Map<String, PickerDoc> pickers) throws ConfigException {
+        Fields ref = spec.optionalObject("endpointPickerRef").only("group", "kind", "name", "port", "failureMode");
+        if (!PICKER_CONFIG.equals(ref.optionalString("kind", "Service"))) {
+            return null;
+        }
+        String name = ref.string("name");
+        PickerDoc d = pickers.get(name);
+        if (d == null) {
+            throw ref.error("name", "no EndpointPickerConfig named '" + name + "' in this file"
+                    + (pickers.isEmpty() ? "" : "; EndpointPickerConfigs: " + String.join(", ", pickers.keySet())));
+        }
+        return d.document();
+    }
 
     /** Switchboard's {@code Endpoints}: model servers with labels, standing in for Pods outside Kubernetes. */
     private static List<PoolConfig.Member> members(Fields spec) throws ConfigException {
