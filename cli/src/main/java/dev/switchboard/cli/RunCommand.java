@@ -2,6 +2,7 @@ package dev.switchboard.cli;
 
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.GatewayConfig;
+import dev.switchboard.gateway.pool.EndpointPickers;
 import dev.switchboard.gateway.server.ConfigWatcher;
 import dev.switchboard.gateway.server.GatewayServer;
 import dev.switchboard.sim.SimConfig;
@@ -36,6 +37,7 @@ final class RunCommand implements Callable<Integer> {
         GatewayConfig gatewayConfig;
         if (config != null) {
             gatewayConfig = ConfigLoader.load(config);
+            EndpointPickers.load(gatewayConfig); // the pools' EndpointPickerConfigs: a bad one fails like any config error
         } else {
             sims = EmbeddedDefault.startSims();
             gatewayConfig = ConfigLoader.parse(EmbeddedDefault.yaml(sims, System.getenv(), host, port, adminPort),

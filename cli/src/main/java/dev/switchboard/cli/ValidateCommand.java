@@ -3,6 +3,7 @@ package dev.switchboard.cli;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.GatewayConfig;
+import dev.switchboard.gateway.pool.EndpointPickers;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,6 +20,7 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         try {
             GatewayConfig c = ConfigLoader.load(file);
+            EndpointPickers.load(c); // the pools' EndpointPickerConfigs
             System.out.printf("%s: ok: %d rule%s, %d backend%s, listening on %s:%d%n", file, c.rules().size(),
                     c.rules().size() == 1 ? "" : "s", c.backends().size(), c.backends().size() == 1 ? "" : "s",
                     c.listener().host(), c.listener().port());

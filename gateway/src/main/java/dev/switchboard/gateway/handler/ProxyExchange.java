@@ -6,6 +6,7 @@ import dev.switchboard.core.config.Upstream;
 import dev.switchboard.core.error.ApiError;
 import dev.switchboard.core.http.HeaderNames;
 import dev.switchboard.core.model.UsageTail;
+import dev.switchboard.gateway.pool.PoolAdmission;
 import dev.switchboard.gateway.pool.PoolRuntime;
 import dev.switchboard.gateway.routing.Attempt;
 import dev.switchboard.gateway.routing.AttemptPlan;
@@ -25,12 +26,15 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
+import dev.switchboard.picker.flowcontrol.FlowController;
+import dev.switchboard.picker.flowcontrol.Rejection;
 import dev.switchboard.picker.scheduling.PickRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -54,6 +58,10 @@ final class ProxyExchange implements UpstreamListener {
      *
      * Failures after the response head went out cannot be retried or turned into an error status: the client
      * connection is closed, so the client sees a truncated response instead of a clean end that looks complete.
+     *
+     * Admission (RequestAdmission): before the plan is built, a request to a pool with flow control waits in that
+     * pool's queue; while the plan is built, each pool ref applies legacy shedding. A request no pool admitted
+     * and nothing else can serve gets the pool's 429/503 (with Retry-After and the dropped-reason header).
      */
 
     /** Body bytes given to the picker for prefix affinity (256 blocks of 64 characters is the default reach). */
@@ -65,12 +73,16 @@ final class ProxyExchange implements UpstreamListener {
     private final CompositeByteBuf body;
     private final RequestInfo info;
     private final RouteRule rule;
-    private final AttemptPlan plan;
+    private final RequestAdmission admission;
+    /** The attempts; built once the request is admitted (null while it waits in a pool's queue). */
+    private AttemptPlan plan;
     private final Runnable onDone;
 
     private UpstreamConnection connection;
     /** The pool counting this attempt as in flight, or null. */
     private PoolRuntime attemptPool;
+    /** That pool's admission, told when the attempt ends (flow control may then dispatch a queued request). */
+    private PoolAdmission attemptAdmission;
     private Attempt attempt;
     private ScheduledFuture<?> deadline;
     private ScheduledFuture<?> idleCheck;
@@ -98,7 +110,7 @@ final class ProxyExchange implements UpstreamListener {
         this.info = info;
         this.rule = rule;
         this.onDone = onDone;
-        this.plan = AttemptPlan.of(rule, gateway.outliers(), ThreadLocalRandom.current(), this::poolOrder);
+        this.admission = new RequestAdmission(gateway.config().admission(), request.headers());
     }
 
     /** The picker's order of a pool's endpoints for this request. */
@@ -107,13 +119,18 @@ final class ProxyExchange implements UpstreamListener {
         if (pool == null) {
             return ref.backend().upstreams();
         }
+        PoolAdmission poolAdmission = admission.pool(ref.pool().name());
+        int priority = admission.priority(poolAdmission);
+        if (!admission.admits(ref.pool(), poolAdmission, priority)) {
+            return List.of(); // no attempts at this pool; RequestAdmission knows why
+        }
         String model = ref.modelNameOverride() != null ? ref.modelNameOverride() : info.model();
         // the prompt's JSON (messages, prompt or input) from the body, as the reference EPP hashes it; bytes as
         // Latin-1 chars: hashing needs equality, not decoding, and only the first blocks are hashed anyway
         int from = (int) Math.max(0, info.promptStart());
         CharSequence prompt = body.toString(from, Math.min(body.readableBytes() - from, PROMPT_PREFIX_BYTES),
                 StandardCharsets.ISO_8859_1);
-        return pool.order(PickRequest.of(model, prompt, lowerCaseHeaders(), 0));
+        return pool.order(PickRequest.of(model, prompt, lowerCaseHeaders(), priority));
     }
 
     /** The request's headers by lower-case name (the first value of each), as plugins read them. */
@@ -127,7 +144,69 @@ final class ProxyExchange implements UpstreamListener {
 
     void start() {
         deadline = ctx.executor().schedule(this::requestTimedOut, rule.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        PoolAdmission gate = admission.flowGate(rule);
+        if (gate == null) {
+            beginAttempts();
+            return;
+        }
+        admission.queue(gate, info.bodyBytes(), new FlowController.Listener() {
+            @Override
+            public void dispatched() {
+                onLoop(() -> {
+                    if (!done) {
+                        beginAttempts();
+                    }
+                });
+            }
+
+            @Override
+            public void rejected(Rejection why) {
+                onLoop(() -> {
+                    if (!done) {
+                        admission.rejectedByQueue(gate, why);
+                        rejectByAdmission();
+                    }
+                });
+            }
+        });
+    }
+
+    /** Runs {@code task} on this request's event loop (flow control decides on whichever loop it runs on). */
+    private void onLoop(Runnable task) {
+        if (ctx.executor().inEventLoop()) {
+            task.run();
+            return;
+        }
+        try {
+            ctx.executor().execute(task);
+        } catch (RejectedExecutionException e) {
+            // the gateway is shutting down and this connection with it
+        }
+    }
+
+    /** The request is admitted (or needs no admission): plan the attempts, picking at each pool now, and start. */
+    private void beginAttempts() {
+        plan = AttemptPlan.of(rule, gateway.outliers(), ThreadLocalRandom.current(), this::poolOrder);
+        if (plan.all().isEmpty() && admission.rejection() != null) {
+            rejectByAdmission();
+            return;
+        }
         nextAttempt();
+    }
+
+    /** Answers with the admission's 429/503 (Retry-After, dropped reason); nothing was sent anywhere. */
+    private void rejectByAdmission() {
+        var error = admission.error();
+        status = error.status();
+        PoolAdmission pool = admission.rejectedBy();
+        gateway.metrics().dropped(pool == null ? "" : pool.name(), admission.rejection().reason);
+        ErrorResponses.send(ctx, error, info.requestId(), info.keepAlive(), admission.headers());
+        end(false);
+    }
+
+    /** Attempts made so far (0 while waiting for admission). */
+    private int attemptsMade() {
+        return plan == null ? 0 : plan.made();
     }
 
     private void nextAttempt() {
@@ -322,7 +401,7 @@ final class ProxyExchange implements UpstreamListener {
             abort(what);
         } else {
             dropConnection();
-            fail(504, what + (plan.made() > 0 ? " Last failure: " + lastFailure : ""));
+            fail(504, what + (attemptsMade() > 0 ? " Last failure: " + lastFailure : ""));
         }
     }
 
@@ -358,6 +437,7 @@ final class ProxyExchange implements UpstreamListener {
 
     private void end(boolean complete) {
         done = true;
+        admission.cancel(); // still queued (timeout, client gone): leave the queue; nothing went upstream
         if (deadline != null) {
             deadline.cancel(false);
         }
@@ -369,7 +449,7 @@ final class ProxyExchange implements UpstreamListener {
         long firstByte = firstByteNanos < 0 ? -1 : firstByteNanos - info.startNanos();
         UsageTail.Usage usage = complete && usageTail != null ? usageTail.usage() : null;
         gateway.metrics().request(info, attempt, status, now - info.startNanos(), firstByte, usage);
-        gateway.accessLog().log(info, attempt, status, plan.made(), now - info.startNanos(), firstByte, usage, complete);
+        gateway.accessLog().log(info, attempt, status, attemptsMade(), now - info.startNanos(), firstByte, usage, complete);
         onDone.run();
     }
 
@@ -391,6 +471,7 @@ final class ProxyExchange implements UpstreamListener {
             if (pool != null) {
                 pool.started(attempt.upstream());
                 attemptPool = pool;
+                attemptAdmission = admission.pool(attempt.ref().pool().name());
             }
         }
     }
@@ -399,6 +480,10 @@ final class ProxyExchange implements UpstreamListener {
         if (attemptPool != null) {
             attemptPool.ended(attempt.upstream());
             attemptPool = null;
+            if (attemptAdmission != null) {
+                attemptAdmission.requestEnded(); // its capacity may go to a queued request
+                attemptAdmission = null;
+            }
         }
     }
 

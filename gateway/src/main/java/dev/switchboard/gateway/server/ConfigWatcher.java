@@ -3,6 +3,7 @@ package dev.switchboard.gateway.server;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.GatewayConfig;
+import dev.switchboard.gateway.pool.EndpointPickers;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
@@ -79,8 +80,10 @@ public final class ConfigWatcher implements AutoCloseable {
         }
         lastContent = content;
         try {
-            apply.accept(ConfigLoader.parse(new String(content, java.nio.charset.StandardCharsets.UTF_8),
-                    file.getFileName().toString()));
+            GatewayConfig next = ConfigLoader.parse(new String(content, java.nio.charset.StandardCharsets.UTF_8),
+                    file.getFileName().toString());
+            EndpointPickers.load(next); // the pools' EndpointPickerConfigs, which core cannot check
+            apply.accept(next);
         } catch (ConfigException e) {
             LOG.error("configuration rejected, keeping the running one: {}", e.getMessage());
         }

@@ -25,6 +25,8 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +54,11 @@ public final class GatewayServer implements AutoCloseable {
         this.listener = config.listener();
         this.context = new GatewayContext(RuntimeConfig.build(config, group, transport),
                 new UpstreamPool(transport, CONNECT_TIMEOUT), new GatewayMetrics(), new AccessLog(config.listener().accessLog()));
+        context.metrics().poolQueues(() -> {
+            Map<String, Integer> queued = new TreeMap<>();
+            context.config().admission().forEach((name, a) -> queued.put(name, a.queued()));
+            return queued;
+        });
     }
 
     /** Starts listening; {@code ioThreads} 0 = Netty's default (two per core). */
