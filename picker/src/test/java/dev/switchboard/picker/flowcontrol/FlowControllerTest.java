@@ -232,4 +232,67 @@ class FlowControllerTest {
         assertThat(outcomes).endsWith("late");
         assertThat(fc.queued()).isZero();
     }
+
+    @Test
+    void underRacingThreadsEveryRequestHasExactlyOneOutcomeOrIsCancelled() throws Exception {
+        var fc = new FlowController(new FlowControlConfig(0, 200, Duration.ofMillis(2), Map.of(),
+                FlowControlConfig.Band.DEFAULT, null), detector, () -> endpoints,
+                (task, delay) -> { }, System::nanoTime);
+        int threads = 4;
+        int perThread = 5_000;
+        var calls = new java.util.concurrent.atomic.AtomicIntegerArray(threads * perThread);
+        var cancelled = new java.util.concurrent.atomic.AtomicInteger();
+        var start = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int base = t * perThread;
+            workers.add(Thread.ofPlatform().start(() -> {
+                var random = new java.util.Random(base);
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < perThread; i++) {
+                    int id = base + i;
+                    detector.saturation = random.nextInt(3) == 0 ? 0.5 : 1.5; // racy on purpose: any answer is fine
+                    var ticket = fc.submit(random.nextInt(3) - 1, "flow" + random.nextInt(4), 10,
+                            new FlowController.Listener() {
+                                @Override
+                                public void dispatched() {
+                                    calls.incrementAndGet(id);
+                                }
+
+                                @Override
+                                public void rejected(Rejection why) {
+                                    calls.incrementAndGet(id);
+                                }
+                            });
+                    switch (random.nextInt(4)) {
+                        case 0 -> {
+                            if (ticket.cancel()) {
+                                cancelled.incrementAndGet();
+                                calls.addAndGet(id, 100); // marks "cancelled": must never also get an outcome
+                            }
+                        }
+                        case 1 -> fc.requestEnded();
+                        case 2 -> fc.tick();
+                        default -> { }
+                    }
+                }
+            }));
+        }
+        start.countDown();
+        for (Thread w : workers) {
+            w.join();
+        }
+        fc.close();
+        assertThat(fc.queued()).isZero();
+        int outcomes = 0;
+        for (int i = 0; i < calls.length(); i++) {
+            assertThat(calls.get(i)).as("request %d", i).isIn(1, 100);
+            outcomes += calls.get(i) == 1 ? 1 : 0;
+        }
+        assertThat(outcomes + cancelled.get()).isEqualTo(threads * perThread);
+    }
 }
