@@ -45,4 +45,35 @@ class ValidateCommandTest {
         assertThat(r.err()).contains("bad.yaml: document 2 (AIGatewayRoute/example): spec.rules[1].backendRefs[0].weight: "
                 + "expected an integer in [0, 1000000], got \"nine\"");
     }
+
+    @Test
+    void aBrokenEndpointPickerConfigOfAPoolFailsWithThePlaceOfTheProblem(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("pool.yaml");
+        Files.writeString(bad, """
+                apiVersion: aigateway.envoyproxy.io/v1beta1
+                kind: AIGatewayRoute
+                metadata: {name: main}
+                spec:
+                  rules: [{backendRefs: [{name: gpus, kind: InferencePool}]}]
+                ---
+                apiVersion: inference.networking.k8s.io/v1
+                kind: InferencePool
+                metadata: {name: gpus}
+                spec:
+                  selector: {matchLabels: {app: vllm}}
+                  targetPorts: [{number: 8000}]
+                  endpointPickerRef: {kind: EndpointPickerConfig, name: epp}
+                ---
+                apiVersion: llm-d.ai/v1alpha1
+                kind: EndpointPickerConfig
+                metadata: {name: epp}
+                plugins: [{type: queue-scorer}]
+                schedulingProfiles: [{name: default, plugins: [{pluginRef: queue-scorer}]}]
+                flowControl: {defaultRequestTTL: 30s}
+                """);
+        Run r = validate(bad);
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("pool.yaml: document 3 (EndpointPickerConfig/epp): flowControl.defaultRequestTTL: flow"
+                + " control is off; add 'featureGates: [flowControl]'");
+    }
 }

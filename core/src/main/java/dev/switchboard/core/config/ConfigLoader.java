@@ -21,7 +21,7 @@ import java.util.regex.PatternSyntaxException;
  * <p>Kinds: {@code Gateway} ({@code switchboard.dev/v1alpha1}), {@code AIGatewayRoute} and {@code AIServiceBackend}
  * ({@code aigateway.envoyproxy.io/v1alpha1} or {@code v1beta1}), {@code Backend} ({@code gateway.envoyproxy.io/v1alpha1}),
  * {@code InferencePool} ({@code inference.networking.k8s.io/v1}), {@code Endpoints} ({@code switchboard.dev/v1alpha1}),
- * {@code InferenceModelRewrite} and {@code EndpointPickerConfig} ({@code llm-d.ai/} or
+ * {@code InferenceObjective}, {@code InferenceModelRewrite} and {@code EndpointPickerConfig} ({@code llm-d.ai/} or
  * {@code inference.networking.x-k8s.io/}; the latter is kept whole for the picker module to read).
  * Field names are Envoy AI Gateway's, so its users' resources load unchanged. Loading is in phases: parse every
  * document, read each strictly (unknown fields are errors), then resolve references; the first problem aborts the
@@ -31,7 +31,8 @@ public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** The reference EPP's config kind; its fields are top-level, not under {@code spec}. */
     static final String PICKER_KIND = "EndpointPickerConfig";
-    private static final String[] PICKER_FIELDS = {"apiVersion", "kind", "metadata", "plugins", "schedulingProfiles"};
+    private static final String[] PICKER_FIELDS = {"apiVersion", "kind", "metadata", "featureGates", "plugins",
+            "schedulingProfiles", "flowControl", "saturationDetector"};
     private static final String[] RESOURCE_FIELDS = {"apiVersion", "kind", "metadata", "spec", "status"};
 
     private ConfigLoader() {}
@@ -81,6 +82,7 @@ public final class ConfigLoader {
         List<Path> endpointFiles = new ArrayList<>();
         Map<String, Fields> pickerDocs = new LinkedHashMap<>();
         List<ModelRewriteReader.Doc> rewriteDocs = new ArrayList<>();
+        List<ObjectiveDoc> objectives = new ArrayList<>();
         boolean sawGateway = false;
         for (int i = 0; i < docs.size(); i++) {
             JsonNode doc = docs.get(i);
@@ -93,7 +95,7 @@ public final class ConfigLoader {
             String name = top.object("metadata").string("name");
             Fields f = new Fields(doc, source + ": document " + (i + 1) + " (" + kind + "/" + name + ")", "");
             String apiVersion = f.string("apiVersion");
-            Fields spec = f.optionalObject("spec");
+            Fields spec = PICKER_KIND.equals(kind) ? null : f.optionalObject("spec");
             switch (kind) {
                 case "Gateway" -> {
                     requireGroup(f, apiVersion, "switchboard.dev/");
@@ -138,21 +140,42 @@ public final class ConfigLoader {
                     requireGroup(f, apiVersion, "llm-d.ai/", "inference.networking.x-k8s.io/");
                     rewriteDocs.add(ModelRewriteReader.read(name, spec));
                 }
+                case "InferenceObjective" -> {
+                    requireGroup(f, apiVersion, "inference.networking.x-k8s.io/", "llm-d.ai/");
+                    if (objectives.stream().anyMatch(o -> o.objective().name().equals(name))) {
+                        throw f.error("metadata.name", "a second document of this kind is named '" + name + "'");
+                    }
+                    objectives.add(objective(name, f, spec));
+                }
                 case PICKER_KIND -> {
                     requireGroup(f, apiVersion, "llm-d.ai/", "inference.networking.x-k8s.io/", "switchboard.dev/");
                     putUnique(pickerDocs, name, f, f);
                 }
                 default -> throw f.error("kind", "unsupported kind '" + kind + "'; expected Gateway, AIGatewayRoute,"
-                        + " AIServiceBackend, Backend, InferencePool, Endpoints, InferenceModelRewrite or "
-                        + PICKER_KIND);
+                        + " AIServiceBackend, Backend, InferencePool, Endpoints, InferenceObjective,"
+                        + " InferenceModelRewrite or " + PICKER_KIND);
             }
         }
         Map<String, Backend> backends = resolveBackends(services, endpoints);
         Map<String, PoolConfig> pools = new LinkedHashMap<>();
+        for (ObjectiveDoc o : objectives) {
+            if (!poolDocs.containsKey(o.objective().pool())) {
+                throw o.at().error("spec.poolRef.name", "no InferencePool named '" + o.objective().pool() + "' in this file"
+                        + (poolDocs.isEmpty() ? "" : "; InferencePools: " + String.join(", ", poolDocs.keySet())));
+            }
+        }
         Map<String, ModelRewrites> rewrites = ModelRewriteReader.byPool(rewriteDocs, poolDocs.keySet());
         for (Map.Entry<String, Fields> p : poolDocs.entrySet()) {
+            List<InferenceObjective> own = objectives.stream().map(ObjectiveDoc::objective)
+                    .filter(o -> o.pool().equals(p.getKey())).toList();
             pools.put(p.getKey(), pool(p.getKey(), p.getValue(), members, endpointFiles,
-                    rewrites.getOrDefault(p.getKey(), ModelRewrites.NONE), pickerDocs));
+                    rewrites.getOrDefault(p.getKey(), ModelRewrites.NONE), own, pickerDocs));
+        }
+        for (Map.Entry<String, Fields> d : pickerDocs.entrySet()) { // most likely a typo in the pool's reference
+            if (pools.values().stream().noneMatch(p -> p.picker() != null && p.picker().document() == d.getValue())) {
+                throw d.getValue().error("metadata.name", "no InferencePool uses this EndpointPickerConfig; refer to it"
+                        + " from a pool with endpointPickerRef: {name: " + d.getKey() + "}");
+            }
         }
         List<RouteRule> rules = new ArrayList<>();
         for (RouteDoc r : routes) {
@@ -173,16 +196,9 @@ public final class ConfigLoader {
         }
     }
 
-    private static void requireGroup(Fields f, String apiVersion, String group) throws ConfigException {
-        if (!apiVersion.startsWith(group)) {
-            throw f.error("apiVersion", "expected " + group + "<version>, got '" + apiVersion + "'");
-        }
-    }
-
-    /** The same, for a kind published under several API groups (the reference moved some to llm-d.ai). */
     private static void requireGroup(Fields f, String apiVersion, String... groups) throws ConfigException {
-        for (String g : groups) {
-            if (apiVersion.startsWith(g)) {
+        for (String group : groups) {
+            if (apiVersion.startsWith(group)) {
                 return;
             }
         }
@@ -291,6 +307,24 @@ public final class ConfigLoader {
 
     private record RouteDoc(String name, Fields doc, Fields spec) {}
 
+    private record ObjectiveDoc(InferenceObjective objective, Fields at) {}
+
+    /** An InferenceObjective: a priority (int, may be negative, unset = 0) for requests to one pool. */
+    private static ObjectiveDoc objective(String name, Fields f, Fields spec) throws ConfigException {
+        spec.only("priority", "poolRef");
+        Fields ref = spec.object("poolRef").only("name", "group", "kind");
+        String kind = ref.optionalString("kind", "InferencePool");
+        if (!kind.equals("InferencePool")) {
+            throw ref.error("kind", "expected InferencePool, got '" + kind + "'");
+        }
+        String group = ref.optionalString("group", "inference.networking.k8s.io");
+        if (!group.equals("inference.networking.k8s.io") && !group.equals("inference.networking.x-k8s.io")) {
+            throw ref.error("group", "expected inference.networking.k8s.io, got '" + group + "'");
+        }
+        int priority = spec.integer("priority", 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        return new ObjectiveDoc(new InferenceObjective(name, priority, ref.string("name")), f);
+    }
+
     /** Switchboard's {@code Endpoints}: model servers with labels, standing in for Pods outside Kubernetes. */
     private static List<PoolConfig.Member> members(Fields spec) throws ConfigException {
         spec.only("endpoints");
@@ -308,7 +342,8 @@ public final class ConfigLoader {
 
     /** An InferencePool (v1): the Endpoints entries its selector matches, at each target port (or their own port). */
     private static PoolConfig pool(String name, Fields spec, List<PoolConfig.Member> all, List<Path> endpointFiles,
-            ModelRewrites rewrites, Map<String, Fields> pickerConfigs) throws ConfigException {
+            ModelRewrites rewrites, List<InferenceObjective> objectives, Map<String, Fields> pickerConfigs)
+            throws ConfigException {
         spec.only("selector", "targetPorts", "appProtocol", "endpointPickerRef");
         Fields selector = spec.object("selector").only("matchLabels");
         Fields match = selector.object("matchLabels");
@@ -325,8 +360,8 @@ public final class ConfigLoader {
             throw spec.error("targetPorts", "expected 1 to 8 ports, got " + ports.size());
         }
         PoolConfig.PickerRef picker = picker(spec, pickerConfigs);
-        PoolConfig unresolved = new PoolConfig(name, wanted, ports, List.of(), endpointFiles, rewrites, picker);
-        return new PoolConfig(name, wanted, ports, unresolved.select(all), endpointFiles, rewrites, picker);
+        PoolConfig unresolved = new PoolConfig(name, wanted, ports, List.of(), endpointFiles, rewrites, objectives, picker);
+        return new PoolConfig(name, wanted, ports, unresolved.select(all), endpointFiles, rewrites, objectives, picker);
     }
 
     /**

@@ -115,6 +115,28 @@ public final class Fields {
         return v.asDouble();
     }
 
+    /**
+     * A Kubernetes quantity ({@code 100}, {@code 1k}, {@code 1Gi}), written as a number or a string; {@code dflt}
+     * when absent.
+     */
+    public long quantity(String field, long dflt) throws ConfigException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (v.isIntegralNumber() && v.canConvertToLong() && v.asLong() >= 0) {
+            return v.asLong();
+        }
+        if (!v.isTextual()) {
+            throw at(child(field), "expected a quantity like 100, 1k, 500M or 1Gi, got " + describe(v));
+        }
+        try {
+            return Quantities.parse(v.asText());
+        } catch (IllegalArgumentException e) {
+            throw at(child(field), e.getMessage());
+        }
+    }
+
     public boolean bool(String field, boolean dflt) throws ConfigException {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {

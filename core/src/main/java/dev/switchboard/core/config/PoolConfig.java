@@ -15,21 +15,24 @@ import java.util.Map;
  * @param endpoints     its members from the configuration file
  * @param endpointFiles files of {@code Endpoints} entries, watched: their matching entries are members too
  * @param rewrites      the {@code InferenceModelRewrite} rules that name this pool
+ * @param objectives    the InferenceObjectives whose poolRef names this pool
  * @param picker        the endpoint picker configuration the pool names, or null for the default
  */
 public record PoolConfig(String name, Map<String, String> selector, List<Integer> targetPorts,
-        List<Member> endpoints, List<Path> endpointFiles, ModelRewrites rewrites, PickerRef picker) {
+        List<Member> endpoints, List<Path> endpointFiles, ModelRewrites rewrites, List<InferenceObjective> objectives,
+        PickerRef picker) {
     public PoolConfig {
         selector = Map.copyOf(selector);
         targetPorts = List.copyOf(targetPorts);
         endpoints = List.copyOf(endpoints);
         endpointFiles = List.copyOf(endpointFiles);
         rewrites = rewrites == null ? ModelRewrites.NONE : rewrites;
+        objectives = List.copyOf(objectives);
     }
 
-    /** A pool of fixed members, with no model rewrites and the default picker. */
+    /** A pool of fixed members, with no model rewrites, no objectives and the default picker. */
     public PoolConfig(String name, List<Member> endpoints) {
-        this(name, Map.of(), List.of(), endpoints, List.of(), ModelRewrites.NONE, null);
+        this(name, Map.of(), List.of(), endpoints, List.of(), ModelRewrites.NONE, List.of(), null);
     }
 
     /** The pool's members among {@code entries}: those its selector matches, at each target port without their own. */
@@ -47,6 +50,21 @@ public record PoolConfig(String name, Map<String, String> selector, List<Integer
             }
         }
         return out;
+    }
+
+    /**
+     * The priority of a request naming {@code objective}: that objective's, or 0 when the name is null, unknown, or
+     * an objective of another pool (as the reference EPP, which only sees its own pool's objectives, does).
+     */
+    public int priority(String objective) {
+        if (objective != null) {
+            for (InferenceObjective o : objectives) {
+                if (o.name().equals(objective)) {
+                    return o.priority();
+                }
+            }
+        }
+        return 0;
     }
 
     /**

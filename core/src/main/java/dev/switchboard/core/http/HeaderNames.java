@@ -25,5 +25,12 @@ public final class HeaderNames {
      */
     public static final String MODEL_REWRITE = "x-gateway-model-name-rewrite";
 
+    /** Names the request's InferenceObjective (its priority); absent or unknown = priority 0. */
+    public static final String INFERENCE_OBJECTIVE = "x-gateway-inference-objective";
+    /** The request's fairness id: flow control shares a saturated pool between ids; absent = {@code default-flow}. */
+    public static final String INFERENCE_FAIRNESS_ID = "x-gateway-inference-fairness-id";
+    /** Why the gateway dropped a request (429/503 from admission), e.g. {@code rejected-saturated}. */
+    public static final String REQUEST_DROPPED_REASON = "x-gateway-request-dropped-reason";
+
     private HeaderNames() {}
 }

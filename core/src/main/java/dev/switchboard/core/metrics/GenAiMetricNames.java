@@ -16,11 +16,19 @@ public final class GenAiMetricNames {
     /** Time the gateway adds to a request: request fully read to upstream write, on a pooled connection. */
     public static final String GATEWAY_OVERHEAD = "switchboard_gateway_overhead_seconds";
 
+    /** Requests an InferencePool's admission turned away (429/503), by pool and reason; a counter. */
+    public static final String POOL_REQUESTS_DROPPED = "switchboard_inference_pool_requests_dropped";
+    /** Requests waiting in an InferencePool's flow control queue now; a gauge. */
+    public static final String POOL_QUEUE_SIZE = "switchboard_inference_pool_queue_size";
+
     public static final String LABEL_OPERATION = "gen_ai_operation_name";
     public static final String LABEL_REQUEST_MODEL = "gen_ai_request_model";
     public static final String LABEL_TOKEN_TYPE = "gen_ai_token_type";
     public static final String LABEL_BACKEND = "switchboard_backend";
     public static final String LABEL_STATUS = "http_response_status_code";
+    public static final String LABEL_POOL = "inference_pool";
+    /** Why a request was dropped: the dropped-reason header's value. */
+    public static final String LABEL_REASON = "reason";
 
     private GenAiMetricNames() {}
 }

@@ -169,6 +169,103 @@ class ConfigLoaderTest {
                 "spec.targetPorts: expected 1 to 8 ports, got 0");
     }
 
+    static final String POOL = """
+            apiVersion: aigateway.envoyproxy.io/v1beta1
+            kind: AIGatewayRoute
+            metadata: {name: main}
+            spec:
+              rules: [{backendRefs: [{name: gpus, kind: InferencePool}]}]
+            ---
+            apiVersion: inference.networking.k8s.io/v1
+            kind: InferencePool
+            metadata: {name: gpus}
+            spec:
+              selector: {matchLabels: {app: vllm}}
+              targetPorts: [{number: 8000}]
+              endpointPickerRef: {kind: EndpointPickerConfig, name: epp}
+            ---
+            apiVersion: inference.networking.k8s.io/v1
+            kind: InferencePool
+            metadata: {name: cpus}
+            spec:
+              selector: {matchLabels: {app: cpu}}
+              targetPorts: [{number: 8000}]
+              endpointPickerRef: {name: an-epp-service, port: {number: 9002}, failureMode: FailClose}
+            ---
+            apiVersion: inference.networking.x-k8s.io/v1alpha2
+            kind: InferenceObjective
+            metadata: {name: batch}
+            spec:
+              priority: -5
+              poolRef: {name: gpus, group: inference.networking.k8s.io, kind: InferencePool}
+            ---
+            apiVersion: llm-d.ai/v1alpha2
+            kind: InferenceObjective
+            metadata: {name: chat}
+            spec:
+              priority: 10
+              poolRef: {name: gpus}
+            ---
+            apiVersion: llm-d.ai/v1alpha2
+            kind: InferenceObjective
+            metadata: {name: default-priority}
+            spec:
+              poolRef: {name: cpus}
+            ---
+            apiVersion: llm-d.ai/v1alpha1
+            kind: EndpointPickerConfig
+            metadata: {name: epp}
+            featureGates: [flowControl]
+            plugins: [{type: queue-scorer}]
+            schedulingProfiles: [{name: default, plugins: [{pluginRef: queue-scorer}]}]
+            flowControl: {defaultRequestTTL: 30s}
+            """;
+
+    @Test
+    void objectivesGivePrioritiesPerPoolAndAPoolMayNameAnEndpointPickerConfig() throws Exception {
+        GatewayConfig c = ConfigLoader.parse(POOL, "gw.yaml");
+        PoolConfig gpus = c.pools().get(0);
+        PoolConfig cpus = c.pools().get(1);
+        assertThat(gpus.objectives()).containsExactly(new InferenceObjective("batch", -5, "gpus"),
+                new InferenceObjective("chat", 10, "gpus"));
+        assertThat(gpus.priority("batch")).isEqualTo(-5);
+        assertThat(gpus.objectives().get(0).sheddable()).isTrue();
+        assertThat(gpus.priority("chat")).isEqualTo(10);
+        assertThat(gpus.priority("unknown")).as("unknown objective").isZero();
+        assertThat(gpus.priority(null)).as("no objective header").isZero();
+        assertThat(gpus.priority("default-priority")).as("another pool's objective").isZero();
+        assertThat(cpus.objectives()).containsExactly(new InferenceObjective("default-priority", 0, "cpus"));
+
+        assertThat(gpus.picker().name()).isEqualTo("epp");
+        assertThat(gpus.picker().document().error("x").getMessage()).startsWith("gw.yaml: document 7 (EndpointPickerConfig/epp)");
+        assertThat(gpus.picker().document().node().path("flowControl").path("defaultRequestTTL").asText()).isEqualTo("30s");
+        assertThat(cpus.picker() == null || cpus.picker().document() == null)
+                .as("a Service ref: the in-process picker's defaults").isTrue();
+    }
+
+    @Test
+    void objectiveAndPickerConfigErrorsSayWhereAndWhat() {
+        expectError(POOL.replace("poolRef: {name: gpus}", "poolRef: {name: tpus}"),
+                "gw.yaml: document 5 (InferenceObjective/chat): spec.poolRef.name: no InferencePool named 'tpus' in this"
+                        + " file; InferencePools: gpus, cpus");
+        expectError(POOL.replace("priority: -5", "priority: high"),
+                "document 4 (InferenceObjective/batch): spec.priority: expected an integer in");
+        expectError(POOL.replace("kind: InferencePool}", "kind: Service}"),
+                "spec.poolRef.kind: expected InferencePool, got 'Service'");
+        expectError(POOL.replace("priority: 10\n", "priority: 10\n  criticality: Critical\n"),
+                "document 5 (InferenceObjective/chat): spec.criticality: unknown field; expected one of poolRef, priority");
+        expectError(POOL.replace("apiVersion: llm-d.ai/v1alpha2\nkind: InferenceObjective\nmetadata: {name: chat}",
+                        "apiVersion: inference.networking.k8s.io/v1\nkind: InferenceObjective\nmetadata: {name: chat}"),
+                "apiVersion: expected inference.networking.x-k8s.io/<version> or llm-d.ai/<version>, got");
+        expectError(POOL.replace("{kind: EndpointPickerConfig, name: epp}", "{kind: EndpointPickerConfig, name: ep}"),
+                "document 2 (InferencePool/gpus): spec.endpointPickerRef.name: no EndpointPickerConfig named 'ep' in this"
+                        + " file; EndpointPickerConfigs: epp");
+        expectError(POOL.replace("{kind: EndpointPickerConfig, name: epp}", "{name: a-service}"),
+                "document 7 (EndpointPickerConfig/epp): metadata.name: no InferencePool uses this EndpointPickerConfig");
+        expectError(POOL.replace("metadata: {name: chat}", "metadata: {name: batch}"),
+                "a second document of this kind is named 'batch'");
+    }
+
     @Test
     void aPoolNamesItsEndpointPickerConfigAndReadsEndpointsFromAFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {

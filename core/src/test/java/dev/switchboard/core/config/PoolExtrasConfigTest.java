@@ -143,8 +143,8 @@ class PoolExtrasConfigTest {
                 "gw.yaml: document 2 (InferencePool/reviews): spec.endpointPickerRef.name: no EndpointPickerConfig "
                         + "named 'stikcy' in this file; EndpointPickerConfigs: sticky");
         expectError(BASE.replace("plugins:\n- type: session-affinity-scorer", "spec: {}\nplugins:\n- type: x"),
-                "gw.yaml: document 5: spec: unknown field; expected one of apiVersion, kind, metadata, plugins, "
-                        + "schedulingProfiles");
+                "gw.yaml: document 5: spec: unknown field; expected one of apiVersion, featureGates, flowControl, kind, "
+                        + "metadata, plugins, saturationDetector, schedulingProfiles");
         expectError(BASE.replace("apiVersion: llm-d.ai/v1alpha1", "apiVersion: v1"),
                 "gw.yaml: document 5 (EndpointPickerConfig/sticky): apiVersion: expected llm-d.ai/<version> or "
                         + "inference.networking.x-k8s.io/<version> or switchboard.dev/<version>, got 'v1'");

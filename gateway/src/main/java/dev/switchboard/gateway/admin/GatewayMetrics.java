@@ -5,12 +5,16 @@ import static dev.switchboard.core.metrics.GenAiMetricNames.*;
 import dev.switchboard.core.model.UsageTail;
 import dev.switchboard.gateway.handler.RequestInfo;
 import dev.switchboard.gateway.routing.Attempt;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /** The gateway's Prometheus metrics, with OpenTelemetry GenAI names. */
 public final class GatewayMetrics {
@@ -48,6 +52,10 @@ public final class GatewayMetrics {
             .help("Time the gateway adds before a request reaches its upstream (pooled connection, first attempt).")
             .classicUpperBounds(OVERHEAD_BUCKETS).register(registry);
 
+    private final Counter dropped = Counter.builder().name(POOL_REQUESTS_DROPPED)
+            .help("Requests an InferencePool's admission answered with 429 or 503 instead of sending them on.")
+            .labelNames(LABEL_POOL, LABEL_REASON).register(registry);
+
     /**
      * Records one finished request.
      *
@@ -76,6 +84,23 @@ public final class GatewayMetrics {
             double perToken = (durationNanos - firstByteNanos) / 1e9 / (usage.completionTokens() - 1);
             timePerOutputToken.labelValues(op, info.model(), backend).observe(perToken);
         }
+    }
+
+    /** A request was turned away by {@code pool}'s admission for {@code reason} (the dropped-reason header). */
+    public void dropped(String pool, String reason) {
+        dropped.labelValues(pool, reason).inc();
+    }
+
+    /**
+     * Exports each pool's flow control queue length, read from {@code queues} (pool name to queued requests) at
+     * every scrape. Call once.
+     */
+    public void poolQueues(Supplier<Map<String, Integer>> queues) {
+        GaugeWithCallback.builder().name(POOL_QUEUE_SIZE)
+                .help("Requests waiting in an InferencePool's flow control queue.")
+                .labelNames(LABEL_POOL)
+                .callback(cb -> queues.get().forEach((pool, n) -> cb.call(n, pool)))
+                .register(registry);
     }
 
     public void overhead(long nanos) {

@@ -23,6 +23,18 @@ final class ErrorResponses {
                 requestId, keepAlive);
     }
 
+    /** Sends {@code error} with {@code headers} added (e.g. {@code Retry-After}). */
+    static void send(ChannelHandlerContext ctx, ApiError error, String requestId, boolean keepAlive,
+            java.util.Map<String, String> headers) {
+        FullHttpResponse res = response(HttpResponseStatus.valueOf(error.status()), error.toJson(),
+                HttpHeaderValues.APPLICATION_JSON, requestId, keepAlive);
+        headers.forEach(res.headers()::set);
+        var f = ctx.writeAndFlush(res);
+        if (!keepAlive) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
     static void send(ChannelHandlerContext ctx, HttpResponseStatus status, byte[] body, CharSequence contentType,
             String requestId, boolean keepAlive) {
         var f = ctx.writeAndFlush(response(status, body, contentType, requestId, keepAlive));

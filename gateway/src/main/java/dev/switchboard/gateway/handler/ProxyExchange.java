@@ -6,6 +6,7 @@ import dev.switchboard.core.config.Upstream;
 import dev.switchboard.core.error.ApiError;
 import dev.switchboard.core.http.HeaderNames;
 import dev.switchboard.core.model.UsageTail;
+import dev.switchboard.gateway.pool.PoolAdmission;
 import dev.switchboard.gateway.pool.PoolRuntime;
 import dev.switchboard.gateway.routing.Attempt;
 import dev.switchboard.gateway.routing.AttemptPlan;
@@ -26,12 +27,15 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
+import dev.switchboard.picker.flowcontrol.FlowController;
+import dev.switchboard.picker.flowcontrol.Rejection;
 import dev.switchboard.picker.scheduling.PickRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -55,6 +59,10 @@ final class ProxyExchange implements UpstreamListener {
      *
      * Failures after the response head went out cannot be retried or turned into an error status: the client
      * connection is closed, so the client sees a truncated response instead of a clean end that looks complete.
+     *
+     * Admission (RequestAdmission): before the plan is built, a request to a pool with flow control waits in that
+     * pool's queue; while the plan is built, each pool ref applies legacy shedding. A request no pool admitted
+     * and nothing else can serve gets the pool's 429/503 (with Retry-After and the dropped-reason header).
      */
 
     /** Body bytes given to the picker for prefix affinity (256 blocks of 64 characters is the default reach). */
@@ -66,7 +74,9 @@ final class ProxyExchange implements UpstreamListener {
     private final CompositeByteBuf body;
     private final RequestInfo info;
     private final RouteRule rule;
-    private final AttemptPlan plan;
+    private final RequestAdmission admission;
+    /** The attempts; built once the request is admitted (null while it waits in a pool's queue). */
+    private AttemptPlan plan;
     private final Runnable onDone;
     /** Per InferencePool ref: the model the pool serves this request as, and its profile's response plugins. */
     private final PoolPicks poolPicks = new PoolPicks();
@@ -74,6 +84,8 @@ final class ProxyExchange implements UpstreamListener {
     private UpstreamConnection connection;
     /** This attempt's share of its pool endpoint's load, or null when the attempt is not on a pool. */
     private PoolRuntime.Lease poolLease;
+    /** That pool's admission, told when the attempt ends (flow control may then dispatch a queued request). */
+    private PoolAdmission attemptAdmission;
     private Attempt attempt;
     private ScheduledFuture<?> deadline;
     private ScheduledFuture<?> idleCheck;
@@ -101,7 +113,7 @@ final class ProxyExchange implements UpstreamListener {
         this.info = info;
         this.rule = rule;
         this.onDone = onDone;
-        this.plan = AttemptPlan.of(rule, gateway.outliers(), ThreadLocalRandom.current(), this::poolOrder);
+        this.admission = new RequestAdmission(gateway.config().admission(), request.headers());
     }
 
     /** The picker's order of a pool's endpoints for this request. */
@@ -111,6 +123,11 @@ final class ProxyExchange implements UpstreamListener {
         if (pool == null) {
             return ref.backend().upstreams();
         }
+        PoolAdmission poolAdmission = admission.pool(ref.pool().name());
+        int priority = admission.priority(poolAdmission);
+        if (!admission.admits(ref.pool(), poolAdmission, priority)) {
+            return List.of(); // no attempts at this pool; RequestAdmission knows why
+        }
         String model = PoolModels.target(info.model(), ref, request.headers().get(HeaderNames.MODEL_REWRITE),
                 ThreadLocalRandom.current());
         // the prompt's JSON (messages, prompt or input) from the body, as the reference EPP hashes it; bytes as
@@ -119,8 +136,8 @@ final class ProxyExchange implements UpstreamListener {
         CharSequence prompt = body.toString(from, Math.min(body.readableBytes() - from, PROMPT_PREFIX_BYTES),
                 StandardCharsets.ISO_8859_1);
         long promptTokens = Math.max(0, body.readableBytes() - from) / PickRequest.CHARS_PER_TOKEN;
-        return pool.order(poolPicks.remember(ref, PickRequest.of(model, prompt, promptTokens, lowerCaseHeaders(), 0),
-                pool));
+        return pool.order(poolPicks.remember(ref,
+                PickRequest.of(model, prompt, promptTokens, lowerCaseHeaders(), priority), pool));
     }
 
     /** The request's headers by lower-case name (the first value of each), as plugins read them. */
@@ -134,7 +151,69 @@ final class ProxyExchange implements UpstreamListener {
 
     void start() {
         deadline = ctx.executor().schedule(this::requestTimedOut, rule.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        PoolAdmission gate = admission.flowGate(rule);
+        if (gate == null) {
+            beginAttempts();
+            return;
+        }
+        admission.queue(gate, info.bodyBytes(), new FlowController.Listener() {
+            @Override
+            public void dispatched() {
+                onLoop(() -> {
+                    if (!done) {
+                        beginAttempts();
+                    }
+                });
+            }
+
+            @Override
+            public void rejected(Rejection why) {
+                onLoop(() -> {
+                    if (!done) {
+                        admission.rejectedByQueue(gate, why);
+                        rejectByAdmission();
+                    }
+                });
+            }
+        });
+    }
+
+    /** Runs {@code task} on this request's event loop (flow control decides on whichever loop it runs on). */
+    private void onLoop(Runnable task) {
+        if (ctx.executor().inEventLoop()) {
+            task.run();
+            return;
+        }
+        try {
+            ctx.executor().execute(task);
+        } catch (RejectedExecutionException e) {
+            // the gateway is shutting down and this connection with it
+        }
+    }
+
+    /** The request is admitted (or needs no admission): plan the attempts, picking at each pool now, and start. */
+    private void beginAttempts() {
+        plan = AttemptPlan.of(rule, gateway.outliers(), ThreadLocalRandom.current(), this::poolOrder);
+        if (plan.all().isEmpty() && admission.rejection() != null) {
+            rejectByAdmission();
+            return;
+        }
         nextAttempt();
+    }
+
+    /** Answers with the admission's 429/503 (Retry-After, dropped reason); nothing was sent anywhere. */
+    private void rejectByAdmission() {
+        var error = admission.error();
+        status = error.status();
+        PoolAdmission pool = admission.rejectedBy();
+        gateway.metrics().dropped(pool == null ? "" : pool.name(), admission.rejection().reason);
+        ErrorResponses.send(ctx, error, info.requestId(), info.keepAlive(), admission.headers());
+        end(false);
+    }
+
+    /** Attempts made so far (0 while waiting for admission). */
+    private int attemptsMade() {
+        return plan == null ? 0 : plan.made();
     }
 
     private void nextAttempt() {
@@ -336,7 +415,7 @@ final class ProxyExchange implements UpstreamListener {
             abort(what);
         } else {
             dropConnection();
-            fail(504, what + (plan.made() > 0 ? " Last failure: " + lastFailure : ""));
+            fail(504, what + (attemptsMade() > 0 ? " Last failure: " + lastFailure : ""));
         }
     }
 
@@ -372,6 +451,7 @@ final class ProxyExchange implements UpstreamListener {
 
     private void end(boolean complete) {
         done = true;
+        admission.cancel(); // still queued (timeout, client gone): leave the queue; nothing went upstream
         if (deadline != null) {
             deadline.cancel(false);
         }
@@ -383,7 +463,7 @@ final class ProxyExchange implements UpstreamListener {
         long firstByte = firstByteNanos < 0 ? -1 : firstByteNanos - info.startNanos();
         UsageTail.Usage usage = complete && usageTail != null ? usageTail.usage() : null;
         gateway.metrics().request(info, attempt, status, now - info.startNanos(), firstByte, usage);
-        gateway.accessLog().log(info, attempt, status, plan.made(), now - info.startNanos(), firstByte, usage, complete);
+        gateway.accessLog().log(info, attempt, status, attemptsMade(), now - info.startNanos(), firstByte, usage, complete);
         onDone.run();
     }
 
@@ -401,12 +481,19 @@ final class ProxyExchange implements UpstreamListener {
 
     private void poolAttemptStarted() {
         poolLease = poolPicks.started(attempt);
+        if (poolLease != null) {
+            attemptAdmission = admission.pool(attempt.ref().pool().name());
+        }
     }
 
     private void poolAttemptEnded() {
         if (poolLease != null) {
             poolLease.close();
             poolLease = null;
+            if (attemptAdmission != null) {
+                attemptAdmission.requestEnded(); // its capacity may go to a queued request
+                attemptAdmission = null;
+            }
         }
     }
 

@@ -3,6 +3,8 @@ package dev.switchboard.gateway.pool;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.PoolConfig;
 import dev.switchboard.picker.config.EndpointPickerConfigLoader;
+import dev.switchboard.picker.config.EndpointPickerConfig;
+import dev.switchboard.picker.flowcontrol.UtilizationDetector;
 import dev.switchboard.picker.scheduling.SchedulingProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,15 +16,15 @@ public final class PoolProfiles {
     private PoolProfiles() {}
 
     /**
-     * A new profile for {@code pool}: its EndpointPickerConfig document, else the built-in profile of that name,
-     * else the default.
+     * A new picker configuration for {@code pool} (profile, saturation detector, flow control): its
+     * EndpointPickerConfig document, else the built-in profile of that name, else the default.
      *
      * @throws ConfigException when the document is invalid
      */
-    public static SchedulingProfile build(PoolConfig pool) throws ConfigException {
+    public static EndpointPickerConfig build(PoolConfig pool) throws ConfigException {
         PoolConfig.PickerRef ref = pool.picker();
         if (ref == null) {
-            return EndpointPickerConfigLoader.defaults();
+            return EndpointPickerConfigLoader.defaultConfig();
         }
         if (ref.document() != null) {
             return EndpointPickerConfigLoader.load(ref.document());
@@ -33,9 +35,9 @@ public final class PoolProfiles {
             LOG.info("InferencePool {}: endpointPickerRef '{}' names no EndpointPickerConfig document and no built-in"
                     + " profile ({}); using the default profile", pool.name(), ref.name(),
                     String.join(", ", EndpointPickerConfigLoader.builtInNames()));
-            return EndpointPickerConfigLoader.defaults();
+            return EndpointPickerConfigLoader.defaultConfig();
         }
-        return builtIn;
+        return new EndpointPickerConfig(builtIn, UtilizationDetector.defaults(), null);
     }
 
     /** Whether two pools name the same picker configuration, so a reload can keep the one running and what it learned. */

@@ -26,6 +26,8 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +62,11 @@ public final class GatewayServer implements AutoCloseable {
         }
         this.context = new GatewayContext(runtime, new UpstreamPool(transport, CONNECT_TIMEOUT), new GatewayMetrics(),
                 new AccessLog(config.listener().accessLog()));
+        context.metrics().poolQueues(() -> {
+            Map<String, Integer> queued = new TreeMap<>();
+            context.config().admission().forEach((name, a) -> queued.put(name, a.queued()));
+            return queued;
+        });
     }
 
     /**

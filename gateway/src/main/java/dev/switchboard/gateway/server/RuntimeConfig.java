@@ -4,9 +4,11 @@ import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.PoolConfig;
 import dev.switchboard.gateway.pool.EndpointFiles;
+import dev.switchboard.gateway.pool.PoolAdmission;
 import dev.switchboard.gateway.pool.PoolProfiles;
 import dev.switchboard.gateway.pool.PoolRuntime;
 import dev.switchboard.gateway.routing.Router;
+import dev.switchboard.picker.config.EndpointPickerConfig;
 import dev.switchboard.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.util.IdentityHashMap;
@@ -14,28 +16,34 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One loaded configuration and what is built from it: the router and a running {@link PoolRuntime} per
- * InferencePool. Requests read the current one once, at arrival; a reload builds a new one, which keeps the
- * previous one's pools whose picker configuration did not change (with their metrics, counters and prefix index),
- * and closes the others.
+ * One loaded configuration and what is built from it: the router, and per InferencePool a running
+ * {@link PoolRuntime} and its {@link PoolAdmission}. Requests read the current one once, at arrival; a reload
+ * builds a new one, which keeps the previous one's pools whose picker configuration did not change (with their
+ * metrics, counters and prefix index), and closes the others.
  */
 public final class RuntimeConfig implements AutoCloseable {
     private final GatewayConfig config;
     private final Router router;
     private final Map<String, PoolRuntime> pools;
-    private final Map<String, PoolConfig> poolConfigs;
+    private final Map<String, PoolAdmission> admission;
+    private final Map<String, PoolConfig> poolConfigs = new LinkedHashMap<>();
+    private final Map<String, EndpointPickerConfig> pickers;
     private final EndpointFiles endpointFiles;
 
-    private RuntimeConfig(GatewayConfig config, Map<String, PoolRuntime> pools) {
+    private RuntimeConfig(GatewayConfig config, Map<String, PoolRuntime> pools, Map<String, EndpointPickerConfig> pickers,
+            EventLoopGroup loops) {
         this.config = config;
         this.router = new Router(config);
         this.pools = Map.copyOf(pools);
-        this.poolConfigs = new LinkedHashMap<>();
+        this.pickers = Map.copyOf(pickers);
+        Map<String, PoolAdmission> admission = new LinkedHashMap<>();
         Map<PoolConfig, PoolRuntime> byConfig = new IdentityHashMap<>();
         for (PoolConfig p : config.pools()) {
             poolConfigs.put(p.name(), p);
             byConfig.put(p, pools.get(p.name()));
+            admission.put(p.name(), new PoolAdmission(p, pools.get(p.name()), pickers.get(p.name()), loops.next()));
         }
+        this.admission = Map.copyOf(admission);
         this.endpointFiles = new EndpointFiles(byConfig);
     }
 
@@ -46,25 +54,20 @@ public final class RuntimeConfig implements AutoCloseable {
      */
     static RuntimeConfig build(GatewayConfig config, RuntimeConfig previous, EventLoopGroup loops, Transport transport)
             throws ConfigException {
-        Map<String, PoolRuntime> pools = new LinkedHashMap<>();
-        try {
-            for (PoolConfig p : config.pools()) {
-                PoolRuntime kept = previous == null ? null : previous.pools.get(p.name());
-                if (kept != null && PoolProfiles.samePicker(previous.poolConfigs.get(p.name()), p)) {
-                    pools.put(p.name(), kept);
-                } else {
-                    pools.put(p.name(), new PoolRuntime(p, PoolProfiles.build(p), loops, transport));
-                }
-            }
-        } catch (ConfigException e) {
-            for (PoolRuntime p : pools.values()) {
-                if (previous == null || previous.pools.get(p.name()) != p) {
-                    p.close();
-                }
-            }
-            throw e;
+        Map<String, EndpointPickerConfig> pickers = new LinkedHashMap<>();
+        for (PoolConfig p : config.pools()) { // all checked before anything starts
+            PoolRuntime kept = previous == null ? null : previous.pools.get(p.name());
+            pickers.put(p.name(), kept != null && PoolProfiles.samePicker(previous.poolConfigs.get(p.name()), p)
+                    ? previous.pickers.get(p.name()) : PoolProfiles.build(p));
         }
-        return new RuntimeConfig(config, pools);
+        Map<String, PoolRuntime> pools = new LinkedHashMap<>();
+        for (PoolConfig p : config.pools()) {
+            PoolRuntime kept = previous == null ? null : previous.pools.get(p.name());
+            EndpointPickerConfig picker = pickers.get(p.name());
+            pools.put(p.name(), kept != null && previous.pickers.get(p.name()) == picker ? kept
+                    : new PoolRuntime(p, picker.profile(), loops, transport));
+        }
+        return new RuntimeConfig(config, pools, pickers, loops);
     }
 
     public GatewayConfig config() {
@@ -79,9 +82,18 @@ public final class RuntimeConfig implements AutoCloseable {
         return pools;
     }
 
-    /** Stops this configuration's file watchers and closes its pools that {@code next} (may be null) did not take over. */
+    /** Each pool's admission control (priorities, shedding, flow control), by pool name. */
+    public Map<String, PoolAdmission> admission() {
+        return admission;
+    }
+
+    /**
+     * Stops this configuration's file watchers and admission control, and closes its pools that {@code next} (may
+     * be null) did not take over.
+     */
     void close(RuntimeConfig next) {
         endpointFiles.close();
+        admission.values().forEach(PoolAdmission::close);
         for (PoolRuntime p : pools.values()) {
             if (next == null || next.pools.get(p.name()) != p) {
                 p.close();

@@ -16,7 +16,7 @@ class PoolModelsTest {
             new ModelRewrites.Rule(List.of("food-review"), List.of(new ModelRewrites.Target("food-review-v1", 1)), "r0")));
 
     static BackendRef ref(String override) {
-        PoolConfig pool = new PoolConfig("reviews", java.util.Map.of(), List.of(), List.of(), List.of(), SPLIT, null);
+        PoolConfig pool = new PoolConfig("reviews", java.util.Map.of(), List.of(), List.of(), List.of(), SPLIT, List.of(), null);
         return new BackendRef(new Backend("reviews", "OpenAI", List.of(), HeaderMutation.NONE), 1, 0, override,
                 HeaderMutation.NONE, pool);
     }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.Fields;
+import dev.switchboard.picker.flowcontrol.SaturationDetector;
+import dev.switchboard.picker.flowcontrol.UtilizationDetector;
 import dev.switchboard.picker.plugins.picker.MaxScorePicker;
 import dev.switchboard.picker.scheduling.Filter;
 import dev.switchboard.picker.scheduling.PickObserver;
@@ -23,7 +25,8 @@ import java.util.TreeSet;
 
 /**
  * Reads an {@code EndpointPickerConfig} (the reference EPP's format: {@code plugins[]{name,type,parameters}},
- * {@code schedulingProfiles[]{name, plugins[]{pluginRef, weight}}}) into a scheduling profile.
+ * {@code schedulingProfiles[]{name, plugins[]{pluginRef, weight}}}, {@code featureGates}, {@code flowControl},
+ * {@code saturationDetector}) into a scheduling profile, a saturation detector and the flow control settings.
  */
 public final class EndpointPickerConfigLoader {
     /*
@@ -101,25 +104,36 @@ public final class EndpointPickerConfigLoader {
             return null;
         }
         try {
-            return parse(yaml, "built-in EndpointPickerConfig " + name, PluginRegistry.inTree());
+            return load(yaml, "built-in EndpointPickerConfig " + name, PluginRegistry.inTree()).profile();
         } catch (ConfigException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    /** The reference default profile, the {@code utilization-detector} with its defaults, flow control off. */
+    public static EndpointPickerConfig defaultConfig() {
+        return new EndpointPickerConfig(defaults(), UtilizationDetector.defaults(), null);
+    }
+
+    /** The scheduling profile of an {@code EndpointPickerConfig}; {@code source} names it in errors. */
     public static SchedulingProfile parse(String yaml, String source) throws ConfigException {
-        return parse(yaml, source, PluginRegistry.standard());
+        return load(yaml, source).profile();
+    }
+
+    /** A whole {@code EndpointPickerConfig}: profile, saturation detector and flow control. */
+    public static EndpointPickerConfig load(String yaml, String source) throws ConfigException {
+        return load(yaml, source, PluginRegistry.standard());
     }
 
     /**
-     * Reads an EndpointPickerConfig document of the gateway's file (core keeps it whole: it knows no plugins);
-     * errors carry the document's location.
+     * An EndpointPickerConfig document of the gateway's file (core keeps it whole: it knows no plugins); errors carry
+     * the document's location.
      */
-    public static SchedulingProfile load(Fields document) throws ConfigException {
+    public static EndpointPickerConfig load(Fields document) throws ConfigException {
         return read(document, PluginRegistry.standard());
     }
 
-    private static SchedulingProfile parse(String yaml, String source, PluginRegistry registry) throws ConfigException {
+    private static EndpointPickerConfig load(String yaml, String source, PluginRegistry registry) throws ConfigException {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
@@ -132,8 +146,9 @@ public final class EndpointPickerConfigLoader {
         return read(new Fields(root, source, ""), registry);
     }
 
-    private static SchedulingProfile read(Fields f, PluginRegistry registry) throws ConfigException {
-        f.only("apiVersion", "kind", "metadata", "plugins", "schedulingProfiles");
+    private static EndpointPickerConfig read(Fields f, PluginRegistry registry) throws ConfigException {
+        f.only("apiVersion", "kind", "metadata", "featureGates", "plugins", "schedulingProfiles", "flowControl",
+                "saturationDetector");
         String kind = f.string("kind");
         if (!kind.equals("EndpointPickerConfig")) {
             throw f.error("kind", "expected EndpointPickerConfig, got '" + kind + "'");
@@ -168,7 +183,36 @@ public final class EndpointPickerConfigLoader {
             throw f.error("schedulingProfiles", "expected exactly one profile (multi-profile handlers are not supported yet),"
                     + " got " + profiles.size());
         }
-        return profile(profiles.get(0), plugins);
+        SchedulingProfile profile = profile(profiles.get(0), plugins);
+        boolean flowControl = FeatureGates.flowControl(f);
+        return new EndpointPickerConfig(profile, saturationDetector(f, plugins),
+                FlowControlConfigReader.read(f, plugins, flowControl));
+    }
+
+    /**
+     * The detector {@code flowControl.saturationDetector.pluginRef} names (or, deprecated, the top-level
+     * {@code saturationDetector.pluginRef}); without one, the plugin named {@code utilization-detector} if the
+     * config declares it, else a {@code utilization-detector} with its defaults.
+     */
+    private static SaturationDetector saturationDetector(Fields f, Map<String, Plugin> plugins) throws ConfigException {
+        Fields ref = f.optionalObject("flowControl").has("saturationDetector")
+                ? f.optionalObject("flowControl").object("saturationDetector")
+                : f.optionalObject("saturationDetector");
+        ref.only("pluginRef");
+        String name = ref.optionalString("pluginRef", "");
+        if (name.isEmpty()) {
+            return plugins.get(UtilizationDetector.TYPE) instanceof SaturationDetector d ? d : UtilizationDetector.defaults();
+        }
+        Plugin p = plugins.get(name);
+        if (p == null) {
+            throw ref.error("pluginRef", "no plugin named '" + name + "' in plugins; named: "
+                    + String.join(", ", plugins.keySet()));
+        }
+        if (!(p instanceof SaturationDetector d)) {
+            throw ref.error("pluginRef", "'" + name + "' is a " + p.typedName().type() + ", not a saturation detector"
+                    + " (utilization-detector)");
+        }
+        return d;
     }
 
     private static SchedulingProfile profile(Fields p, Map<String, Plugin> plugins) throws ConfigException {

@@ -5,6 +5,9 @@ import dev.switchboard.core.config.Fields;
 import dev.switchboard.picker.plugins.filter.ByLabelFilter;
 import dev.switchboard.picker.plugins.filter.LabelSelectorFilter;
 import dev.switchboard.picker.plugins.filter.SessionAffinityFilter;
+import dev.switchboard.picker.flowcontrol.FlowControlConfig;
+import dev.switchboard.picker.flowcontrol.UtilizationDetector;
+import dev.switchboard.picker.plugins.filter.UtilizationFilter;
 import dev.switchboard.picker.plugins.picker.MaxScorePicker;
 import dev.switchboard.picker.plugins.picker.RandomPicker;
 import dev.switchboard.picker.plugins.picker.RoundRobinPicker;
@@ -74,6 +77,12 @@ public final class InTreePlugins {
         FACTORIES.put(ByLabelFilter.TYPE, ByLabelFilter::create);
         FACTORIES.put(LabelSelectorFilter.TYPE, LabelSelectorFilter::create);
         FACTORIES.put(LabelSelectorFilter.DEPRECATED_TYPE, LabelSelectorFilter::create);
+        FACTORIES.put(UtilizationFilter.TYPE, (n, p) -> new UtilizationFilter(n, utilization(p)));
+        FACTORIES.put(UtilizationDetector.TYPE, (n, p) -> new UtilizationDetector(n, utilization(p)));
+        for (FlowControlConfig.Fairness f : FlowControlConfig.Fairness.values()) {
+            FACTORIES.put(f.type, (n, p) -> noParameters(p, new FlowPolicyPlugin(new TypedName(f.type, n))));
+        }
+        FACTORIES.put(FlowPolicyPlugin.FCFS, (n, p) -> noParameters(p, new FlowPolicyPlugin(new TypedName(FlowPolicyPlugin.FCFS, n))));
     }
 
     private InTreePlugins() {}
@@ -90,6 +99,20 @@ public final class InTreePlugins {
     private static int maxEndpoints(Fields p) throws ConfigException {
         p.only("maxNumOfEndpoints");
         return p.integer("maxNumOfEndpoints", 1, 1, 1000);
+    }
+
+    /** The utilization detector's and filter's parameters (the reference's names and defaults). */
+    private static UtilizationFilter.Params utilization(Fields p) throws ConfigException {
+        p.only("queueDepthThreshold", "kvCacheUtilThreshold", "headroom", "metricsStalenessThreshold");
+        var d = UtilizationFilter.Params.DEFAULTS;
+        if (p.has("metricsStalenessThreshold")
+                && !p.duration("metricsStalenessThreshold", null).equals(UtilizationFilter.STALENESS)) {
+            throw p.error("metricsStalenessThreshold", "only 200ms is supported: the data layer marks metrics stale"
+                    + " after 200 ms for every plugin");
+        }
+        return new UtilizationFilter.Params(p.integer("queueDepthThreshold", d.queueDepthThreshold(), 1, 1_000_000),
+                p.number("kvCacheUtilThreshold", d.kvCacheUtilThreshold(), 0, 1),
+                p.number("headroom", d.headroom(), 0, 100));
     }
 
     private static Plugin noParameters(Fields p, Plugin plugin) throws ConfigException {

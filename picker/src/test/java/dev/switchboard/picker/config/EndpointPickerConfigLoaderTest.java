@@ -4,7 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.core.config.ConfigException;
+import dev.switchboard.picker.flowcontrol.FlowControlConfig;
+import dev.switchboard.picker.flowcontrol.UtilizationDetector;
+import dev.switchboard.picker.plugins.filter.UtilizationFilter;
 import dev.switchboard.picker.scheduling.SchedulingProfile;
+import dev.switchboard.picker.datalayer.EngineType;
+import dev.switchboard.picker.datalayer.ModelServerMetrics;
+import dev.switchboard.picker.pool.Endpoint;
+import dev.switchboard.picker.scheduling.EndpointState;
+import dev.switchboard.picker.scheduling.PickRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class EndpointPickerConfigLoaderTest {
@@ -97,5 +109,135 @@ class EndpointPickerConfigLoaderTest {
                 + "[{pluginRef: random-picker}, {pluginRef: max-score-picker}]}]", "a profile has one picker");
         expectError("kind: Something\n", "kind: expected EndpointPickerConfig");
         expectError(head + "- type: queue-scorer\n- type: queue-scorer\nschedulingProfiles: []", "a second plugin is named 'queue-scorer'");
+    }
+
+    static final String PROFILE = """
+            schedulingProfiles:
+            - name: default
+              plugins: [{pluginRef: queue-scorer}]
+            """;
+
+    static EndpointPickerConfig load(String yaml) throws ConfigException {
+        return EndpointPickerConfigLoader.load("kind: EndpointPickerConfig\n" + yaml + PROFILE, "epp.yaml");
+    }
+
+    static void expectLoadError(String yaml, String message) {
+        assertThatThrownBy(() -> load(yaml)).isInstanceOf(ConfigException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void withoutAnyAdmissionSettingsTheDetectorIsTheDefaultUtilizationDetectorAndFlowControlIsOff() throws Exception {
+        EndpointPickerConfig c = load("plugins: [{type: queue-scorer}]\n");
+        assertThat(c.flowControlEnabled()).isFalse();
+        assertThat(c.saturationDetector()).isInstanceOfSatisfying(UtilizationDetector.class,
+                d -> assertThat(d.params()).isEqualTo(UtilizationFilter.Params.DEFAULTS));
+        assertThat(EndpointPickerConfigLoader.defaultConfig().saturationDetector().typedName().type())
+                .isEqualTo("utilization-detector");
+    }
+
+    @Test
+    void theSaturationDetectorIsAUtilizationDetectorPluginNamedByEitherReference() throws Exception {
+        String plugins = """
+                plugins:
+                - type: queue-scorer
+                - name: strict
+                  type: utilization-detector
+                  parameters: {queueDepthThreshold: 2, kvCacheUtilThreshold: 0.5, headroom: 0.1, metricsStalenessThreshold: 200ms}
+                """;
+        EndpointPickerConfig deprecated = load(plugins + "saturationDetector: {pluginRef: strict}\n");
+        assertThat(((UtilizationDetector) deprecated.saturationDetector()).params())
+                .isEqualTo(new UtilizationFilter.Params(2, 0.5, 0.1));
+        EndpointPickerConfig current = load(plugins + "flowControl: {saturationDetector: {pluginRef: strict}}\n");
+        assertThat(current.saturationDetector().typedName().name()).isEqualTo("strict");
+        assertThat(current.flowControlEnabled()).as("the detector alone does not turn flow control on").isFalse();
+    }
+
+    static EndpointState endpoint(int waiting) {
+        return new EndpointState(new Endpoint("10.0.0.1", 8000 + waiting, Map.of(), EngineType.VLLM),
+                new ModelServerMetrics(waiting, 1, 0.1, 16, 1000, -1, List.of(), List.of()), true, 0, 0);
+    }
+
+    @Test
+    void theUtilizationFilterCanFilterInAProfile() throws Exception {
+        SchedulingProfile p = EndpointPickerConfigLoader.parse("""
+                kind: EndpointPickerConfig
+                plugins:
+                - {type: utilization-filter, parameters: {queueDepthThreshold: 8, headroom: 0.5}}
+                - {type: queue-scorer}
+                schedulingProfiles:
+                - name: default
+                  plugins: [{pluginRef: utilization-filter}, {pluginRef: queue-scorer}]
+                """, "epp.yaml");
+        // limit 8 x 1.5 = 12: the endpoint with 12 waiting is filtered out, the one with 11 is left
+        assertThat(p.pick(PickRequest.of("m", "", Map.of(), 0), List.of(endpoint(12), endpoint(11)), new Random(1))
+                .endpoints()).singleElement().satisfies(e -> assertThat(e.waiting()).isEqualTo(11));
+    }
+
+    @Test
+    void theFlowControlGateTurnsFlowControlOnAndTheSectionTunesIt() throws Exception {
+        EndpointPickerConfig defaults = load("featureGates: [flowControl]\nplugins: [{type: queue-scorer}]\n");
+        assertThat(defaults.flowControl()).isEqualTo(FlowControlConfig.defaults());
+
+        EndpointPickerConfig c = load("""
+                featureGates: ["flowControl=true"]
+                plugins:
+                - type: queue-scorer
+                - {name: oldest-first, type: global-strict-fairness-policy}
+                flowControl:
+                  maxBytes: 1Gi
+                  maxRequests: "2k"
+                  defaultRequestTTL: 30s
+                  defaultPriorityBand: {maxRequests: 100}
+                  defaultNegativePriorityBand: {maxRequests: 5, maxBytes: 1M}
+                  priorityBands:
+                  - {priority: 10, maxRequests: 0, fairnessPolicyRef: oldest-first, orderingPolicyRef: fcfs-ordering-policy}
+                  - {priority: 0, fairnessPolicyRef: round-robin-fairness-policy}
+                """);
+        FlowControlConfig fc = c.flowControl();
+        assertThat(fc.maxBytes()).isEqualTo(1L << 30);
+        assertThat(fc.maxRequests()).isEqualTo(2000);
+        assertThat(fc.defaultRequestTTL()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(fc.band(10)).isEqualTo(new FlowControlConfig.Band(1_000_000_000, 5000,
+                FlowControlConfig.Fairness.GLOBAL_STRICT));
+        assertThat(fc.band(0).fairness()).isEqualTo(FlowControlConfig.Fairness.ROUND_ROBIN);
+        assertThat(fc.band(3).maxRequests()).isEqualTo(100);
+        assertThat(fc.band(-1)).isEqualTo(new FlowControlConfig.Band(1_000_000, 5, FlowControlConfig.Fairness.ROUND_ROBIN));
+        assertThat(load("featureGates: [flowControl=false]\nplugins: [{type: queue-scorer}]\n").flowControlEnabled())
+                .isFalse();
+    }
+
+    @Test
+    void rejectsBadAdmissionSettingsWithAClearMessage() {
+        String plugins = "plugins: [{type: queue-scorer}]\n";
+        expectLoadError(plugins + "flowControl: {maxRequests: 10}\n",
+                "epp.yaml: flowControl.maxRequests: flow control is off; add 'featureGates: [flowControl]'");
+        expectLoadError(plugins + "featureGates: [magic]\n", "featureGates[0]: unknown feature gate 'magic'");
+        expectLoadError(plugins + "featureGates: [flowControl]\nflowControl: {maxBytes: lots}\n",
+                "flowControl.maxBytes: expected a quantity like 100, 1k, 500M or 1Gi, got 'lots'");
+        expectLoadError(plugins + "featureGates: [flowControl]\nflowControl: {defaultRequestTTL: soon}\n",
+                "flowControl.defaultRequestTTL: expected a duration");
+        expectLoadError(plugins + "featureGates: [flowControl]\nflowControl: {priorityBands: [{maxRequests: 3}]}\n",
+                "flowControl.priorityBands[0].priority: required");
+        expectLoadError(plugins + "featureGates: [flowControl]\nflowControl: {priorityBands: [{priority: 1}, {priority: 1}]}\n",
+                "flowControl.priorityBands[1].priority: a second band for priority 1");
+        expectLoadError(plugins + "featureGates: [flowControl]\nflowControl: {defaultPriorityBand: {fairnessPolicyRef: lottery}}\n",
+                "flowControl.defaultPriorityBand.fairnessPolicyRef: expected round-robin-fairness-policy or "
+                        + "global-strict-fairness-policy (or the name of such a plugin), got 'lottery'");
+        expectLoadError(plugins + "featureGates: [flowControl]\nflowControl: {defaultPriorityBand: {orderingPolicyRef: edf-ordering-policy}}\n",
+                "only fcfs-ordering-policy is supported");
+        expectLoadError(plugins + "featureGates: [flowControl]\nflowControl: {noEndpointRequestTTL: 5s}\n",
+                "flowControl.noEndpointRequestTTL: not supported");
+        expectLoadError(plugins + "featureGates: [flowControl]\nflowControl: {enableEviction: true}\n",
+                "flowControl.enableEviction: evicting requests in flight is not supported yet");
+        expectLoadError(plugins + "saturationDetector: {pluginRef: queue-scorer}\n",
+                "saturationDetector.pluginRef: 'queue-scorer' is a queue-scorer, not a saturation detector");
+        expectLoadError(plugins + "flowControl: {saturationDetector: {pluginRef: nope}}\n",
+                "flowControl.saturationDetector.pluginRef: no plugin named 'nope'");
+        expectLoadError("plugins: [{type: utilization-detector, parameters: {queueDepthThreshold: 0}}]\n",
+                "plugins[0].parameters.queueDepthThreshold: expected an integer in [1, 1000000], got 0");
+        expectLoadError("plugins: [{type: utilization-detector, parameters: {kvCacheUtilThreshold: 0}}]\n",
+                "plugins[0].parameters: kvCacheUtilThreshold must be in (0, 1], got 0.0");
+        expectLoadError("plugins: [{type: utilization-filter, parameters: {metricsStalenessThreshold: 1s}}]\n",
+                "plugins[0].parameters.metricsStalenessThreshold: only 200ms is supported");
     }
 }

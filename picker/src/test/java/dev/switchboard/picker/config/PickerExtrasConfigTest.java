@@ -97,7 +97,7 @@ class PickerExtrasConfigTest {
                 """;
         String where = "gw.yaml: document 4 (EndpointPickerConfig/sticky)";
         SchedulingProfile p = EndpointPickerConfigLoader.load(new Fields(new ObjectMapper(new YAMLFactory()).readTree(doc),
-                where, ""));
+                where, "")).profile();
         assertThat(p.responseHeaderProcessors()).hasSize(1);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> EndpointPickerConfigLoader.load(new Fields(
                 new ObjectMapper(new YAMLFactory()).readTree(doc.replace("{type: session", "{type: sesion")), where, "")))

@@ -1,0 +1,18 @@
+package dev.switchboard.picker.flowcontrol;
+
+/** Why admission turned a request away; {@link #reason} is the value of the dropped-reason response header. */
+public enum Rejection {
+    /** The pool is saturated and the request is sheddable (flow control off), or the queue is full (on). */
+    SATURATED("rejected-saturated"),
+    /** The request waited in the queue for the whole {@code defaultRequestTTL}. */
+    TTL_EXPIRED("rejected-ttl-expired"),
+    /** The pool has no endpoints to send the request to. */
+    NO_ENDPOINTS("rejected-no-endpoints");
+
+    /** The reference EPP's name for this outcome. */
+    public final String reason;
+
+    Rejection(String reason) {
+        this.reason = reason;
+    }
+}
