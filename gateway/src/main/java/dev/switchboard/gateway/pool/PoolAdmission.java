@@ -35,7 +35,7 @@ public final class PoolAdmission implements AutoCloseable {
 
     /** Whether the pool has no endpoints now (its members change with its endpoints files). */
     public boolean hasNoEndpoints() {
-        return pool.states().isEmpty();
+        return pool.isEmpty();
     }
 
     public String name() {

@@ -48,7 +48,7 @@ public final class PoolRuntime implements AutoCloseable {
     private final SchedulingProfile profile;
     private final EventLoopGroup loops;
     private final Transport transport;
-    private volatile List<Slot> slots = List.of();
+    private volatile Members members = new Members(List.of());
     private volatile boolean closed;
 
     public PoolRuntime(PoolConfig pool, SchedulingProfile profile, EventLoopGroup loops, Transport transport) {
@@ -76,7 +76,7 @@ public final class PoolRuntime implements AutoCloseable {
             return;
         }
         Map<String, Slot> old = new HashMap<>();
-        for (Slot s : slots) {
+        for (Slot s : this.members.slots) {
             old.put(s.endpoint.address(), s);
         }
         Map<String, Slot> next = new LinkedHashMap<>();
@@ -95,7 +95,7 @@ public final class PoolRuntime implements AutoCloseable {
             }
             next.put(address, s);
         }
-        slots = List.copyOf(next.values());
+        this.members = new Members(List.copyOf(next.values()));
         for (Slot gone : old.values()) {
             gone.scraper.close();
             profile.endpointRemoved(gone.endpoint);
@@ -113,19 +113,15 @@ public final class PoolRuntime implements AutoCloseable {
      * excluded is never tried).
      */
     public List<Upstream> order(PickRequest request) {
-        List<Slot> now = slots;
-        List<EndpointState> states = states(now);
+        Members now = members;
+        List<EndpointState> states = states(now.slots);
         var result = profile.pick(request, states, ThreadLocalRandom.current());
-        Map<Endpoint, Slot> slotOf = new HashMap<>(now.size() * 2);
-        for (Slot s : now) {
-            slotOf.put(s.endpoint, s);
-        }
-        List<Upstream> out = new ArrayList<>(now.size());
+        List<Upstream> out = new ArrayList<>(now.slots.size());
         for (EndpointState s : result.endpoints()) {
-            out.add(slotOf.get(s.endpoint()).upstream);
+            out.add(now.byEndpoint.get(s.endpoint()).upstream);
         }
         for (EndpointState s : result.candidates()) { // the rest, as fallbacks in pool order
-            Upstream u = slotOf.get(s.endpoint()).upstream;
+            Upstream u = now.byEndpoint.get(s.endpoint()).upstream;
             if (!out.contains(u)) {
                 out.add(u);
             }
@@ -135,7 +131,12 @@ public final class PoolRuntime implements AutoCloseable {
 
     /** Every endpoint's state now. */
     public List<EndpointState> states() {
-        return states(slots);
+        return states(members.slots);
+    }
+
+    /** Whether the pool has no endpoints now. */
+    public boolean isEmpty() {
+        return members.slots.isEmpty();
     }
 
     private static List<EndpointState> states(List<Slot> slots) {
@@ -152,18 +153,29 @@ public final class PoolRuntime implements AutoCloseable {
      * when {@code u} is not (or no longer) an endpoint of this pool.
      */
     public Lease started(Upstream u, PickRequest request) {
-        for (Slot s : slots) {
-            if (s.upstream.equals(u)) {
-                return new Lease(s, request.promptTokens(), UncachedTokens.of(request, s.endpoint));
-            }
-        }
-        return null;
+        Slot s = members.byUpstream.get(u);
+        return s == null ? null : new Lease(s, request.promptTokens(), UncachedTokens.of(request, s.endpoint));
     }
 
     @Override
     public synchronized void close() {
         closed = true;
-        slots.forEach(s -> s.scraper.close());
+        members.slots.forEach(s -> s.scraper.close());
+    }
+
+    /** The endpoints at one moment, with the lookups a pick and an attempt make, built once per change. */
+    private static final class Members {
+        final List<Slot> slots;
+        final Map<Endpoint, Slot> byEndpoint = new HashMap<>();
+        final Map<Upstream, Slot> byUpstream = new HashMap<>();
+
+        Members(List<Slot> slots) {
+            this.slots = slots;
+            for (Slot s : slots) {
+                byEndpoint.put(s.endpoint, s);
+                byUpstream.put(s.upstream, s);
+            }
+        }
     }
 
     /** One endpoint's load as this gateway knows it. */
