@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A model server whose load the test sets: {@code /metrics} reports the vLLM gauges from its fields (or answers
- * 503 while {@link #metricsUp} is false, so its metrics go stale), and {@code /v1/chat/completions} answers a small
- * completion and counts the requests that reached it.
+ * 503 while {@link #metricsUp} is false, so its metrics go stale; or serves {@link #metricsPage} verbatim; or never
+ * answers while {@link #metricsHang}), and {@code /v1/chat/completions} answers a small completion and counts the
+ * requests that reached it.
  */
 final class FakeModelServer implements AutoCloseable {
     private final HttpServer server;
@@ -21,6 +22,12 @@ final class FakeModelServer implements AutoCloseable {
     volatile int running;
     volatile double kvCacheUsage;
     volatile boolean metricsUp = true;
+    /** When set, the whole metrics page, answered with 200. */
+    volatile String metricsPage;
+    /** When true, metrics requests are read and never answered. */
+    volatile boolean metricsHang;
+    /** Metrics requests that reached this server. */
+    final AtomicInteger metricsRequests = new AtomicInteger();
     /** Chat completions that reached this server. */
     final AtomicInteger completions = new AtomicInteger();
 
@@ -49,6 +56,14 @@ final class FakeModelServer implements AutoCloseable {
     }
 
     private void metrics(HttpExchange x) throws IOException {
+        metricsRequests.incrementAndGet();
+        if (metricsHang) {
+            return; // the exchange stays open: the scraper has to give up on its own
+        }
+        if (metricsPage != null) {
+            reply(x, 200, "text/plain", metricsPage);
+            return;
+        }
         if (!metricsUp) {
             reply(x, 503, "text/plain", "metrics unavailable");
             return;

@@ -3,19 +3,16 @@ package dev.switchboard.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.gateway.pool.PoolRuntime;
 import dev.switchboard.gateway.server.GatewayServer;
 import dev.switchboard.sim.SimConfig;
 import dev.switchboard.sim.engine.EngineConfig;
 import dev.switchboard.sim.server.SimServer;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -157,64 +154,31 @@ class PoolMembershipIT {
 
     @Test
     void anEndpointWhoseMetricsHangOrAreGarbageCountsAsUnknownLoadAndStillServes() throws Exception {
-        AtomicInteger metricsConnections = new AtomicInteger();
-        HttpServer hanging = fakeModelServer(exchange -> {
-            metricsConnections.incrementAndGet();
-            // never answers: the scraper must give up on its own
-        });
-        HttpServer garbage = fakeModelServer(exchange -> {
-            byte[] page = "<html>502 Bad Gateway</html>\n\u0000\u0001 not prometheus {{{".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, page.length);
-            exchange.getResponseBody().write(page);
-            exchange.close();
-        });
-        String yaml = gatewayYaml("", """
-                apiVersion: switchboard.dev/v1alpha1
-                kind: Endpoints
-                metadata: {name: fakes}
-                spec:
-                  endpoints:
-                  - {address: 127.0.0.1, port: %d, labels: {app: sim}}
-                  - {address: 127.0.0.1, port: %d, labels: {app: sim}}
-                """.formatted(hanging.getAddress().getPort(), garbage.getAddress().getPort()));
-        try (GatewayServer gw = GatewayServer.start(ConfigLoader.parse(yaml, "gw.yaml"), 1)) {
-            PoolRuntime pool = gw.context().config().pools().get("pool");
-            Thread.sleep(1500); // many scrape intervals
-            assertThat(pool.states()).allSatisfy(s -> {
-                assertThat(s.fresh()).as("fresh metrics for " + s.endpoint().address()).isFalse();
-                assertThat(s.waiting()).isEqualTo(-1);
-            });
-            assertThat(metricsConnections.get()).as("scrapes of the hanging endpoint give up and retry, not pile up")
-                    .isBetween(1, 6);
-            for (int i = 0; i < 10; i++) {
-                assertThat(chat(gw, "hello " + i).statusCode()).isEqualTo(200);
+        try (FakeModelServer hanging = FakeModelServer.start(); FakeModelServer garbage = FakeModelServer.start()) {
+            hanging.metricsHang = true;
+            garbage.metricsPage = "<html>502 Bad Gateway</html>\n\u0000\u0001 not prometheus {{{";
+            String yaml = gatewayYaml("", """
+                    apiVersion: switchboard.dev/v1alpha1
+                    kind: Endpoints
+                    metadata: {name: fakes}
+                    spec:
+                      endpoints:
+                      - {address: 127.0.0.1, port: %d, labels: {app: sim}}
+                      - {address: 127.0.0.1, port: %d, labels: {app: sim}}
+                    """.formatted(hanging.port(), garbage.port()));
+            try (GatewayServer gw = GatewayServer.start(ConfigLoader.parse(yaml, "gw.yaml"), 1)) {
+                PoolRuntime pool = gw.context().config().pools().get("pool");
+                Thread.sleep(1500); // many scrape intervals
+                assertThat(pool.states()).allSatisfy(s -> {
+                    assertThat(s.fresh()).as("fresh metrics for " + s.endpoint().address()).isFalse();
+                    assertThat(s.waiting()).isEqualTo(-1);
+                });
+                assertThat(hanging.metricsRequests.get()).as("scrapes of the hanging endpoint give up and retry, not pile up")
+                        .isBetween(1, 6);
+                for (int i = 0; i < 10; i++) {
+                    assertThat(chat(gw, "hello " + i).statusCode()).isEqualTo(200);
+                }
             }
-        } finally {
-            hanging.stop(0);
-            garbage.stop(0);
         }
-    }
-
-    /** A model server that answers chat completions and serves /metrics with {@code metrics}. */
-    static HttpServer fakeModelServer(com.sun.net.httpserver.HttpHandler metrics) throws Exception {
-        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        s.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r);
-            t.setDaemon(true);
-            return t;
-        }));
-        s.createContext("/metrics", metrics);
-        s.createContext("/v1/chat/completions", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            byte[] body = ("{\"id\":\"x\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
-                    + "\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}")
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("content-type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        s.start();
-        return s;
     }
 }
