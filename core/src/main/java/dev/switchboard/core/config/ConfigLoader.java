@@ -381,7 +381,7 @@ public final class ConfigLoader {
             throw ref.error("name", "no " + PICKER_KIND + " named '" + name + "' in this file"
                     + (docs.isEmpty() ? "" : "; " + PICKER_KIND + "s: " + String.join(", ", docs.keySet())));
         }
-        return new PoolConfig.PickerRef(name, doc, ref);
+        return new PoolConfig.PickerRef(name, doc);
     }
 
     private static List<RouteRule> rules(RouteDoc r, Map<String, Backend> backends, Map<String, PoolConfig> pools)

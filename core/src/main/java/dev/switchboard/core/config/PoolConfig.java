@@ -86,7 +86,6 @@ public record PoolConfig(String name, Map<String, String> selector, List<Integer
      *
      * @param name     the name referred to
      * @param document the document's {@code spec}-less body (apiVersion, kind, plugins, schedulingProfiles), or null
-     * @param at       the reference, for error messages
      */
-    public record PickerRef(String name, Fields document, Fields at) {}
+    public record PickerRef(String name, Fields document) {}
 }

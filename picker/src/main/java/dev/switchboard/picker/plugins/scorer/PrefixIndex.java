@@ -17,8 +17,8 @@ final class PrefixIndex {
      * blockChars (block size in tokens x ~4 characters a token); block i's hash is chained over block i-1's, and
      * block 0's is seeded with the model name, so a hash stands for the whole prefix up to it and adapters never
      * share entries (hashes()). The index maps a hash to the endpoints it was sent to; each endpoint keeps an LRU of
-     * its hashes bounded by lruCapacityPerServer (its KV cache, roughly), and evicting a hash from an endpoint's LRU
-     * removes the endpoint from that hash's entry. A lookup walks the prompt's hashes in order and counts, per
+     * its hashes bounded by the capacity given with each record (its KV cache: its reported size, else
+     * lruCapacityPerServer), and evicting a hash from an endpoint's LRU removes the endpoint from that hash's entry. A lookup walks the prompt's hashes in order and counts, per
      * endpoint, the consecutive matches from the first block, stopping when no endpoint holds the next block. After a
      * pick, the chosen endpoint is recorded under every hash of the prompt.
      * Concurrency: lookups from any thread read a ConcurrentHashMap of immutable endpoint arrays. Recording takes
@@ -28,19 +28,16 @@ final class PrefixIndex {
 
     private final int blockChars;
     private final int maxBlocks;
-    private final int lruCapacity;
     private final ConcurrentHashMap<Long, String[]> holders = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Lru> lrus = new ConcurrentHashMap<>();
 
     /**
      * @param blockChars  characters per block
      * @param maxBlocks   blocks of a prompt considered at most
-     * @param lruCapacity blocks remembered per endpoint
      */
-    PrefixIndex(int blockChars, int maxBlocks, int lruCapacity) {
+    PrefixIndex(int blockChars, int maxBlocks) {
         this.blockChars = blockChars;
         this.maxBlocks = maxBlocks;
-        this.lruCapacity = lruCapacity;
     }
 
     /** Characters per block. */
@@ -81,11 +78,6 @@ final class PrefixIndex {
             }
         }
         return out;
-    }
-
-    /** Records that {@code endpoint} now holds every block of {@code hashes}. */
-    void record(String endpoint, long[] hashes) {
-        record(endpoint, hashes, lruCapacity);
     }
 
     /**

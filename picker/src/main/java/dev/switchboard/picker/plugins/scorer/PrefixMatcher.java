@@ -21,7 +21,7 @@ final class PrefixMatcher {
     private final AttrKey<long[]> hashesKey;
 
     PrefixMatcher(String owner, int blockTokens, int maxBlocks, int defaultCapacity, boolean autoTune) {
-        this.index = new PrefixIndex(blockTokens * PickRequest.CHARS_PER_TOKEN, maxBlocks, defaultCapacity);
+        this.index = new PrefixIndex(blockTokens * PickRequest.CHARS_PER_TOKEN, maxBlocks);
         this.blockTokens = blockTokens;
         this.defaultCapacity = defaultCapacity;
         this.autoTune = autoTune;
