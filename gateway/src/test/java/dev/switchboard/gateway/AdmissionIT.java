@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class AdmissionIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    static FakeModelServer legacy, stale, busy, spare, queued, ttl, tiny, dropped;
+    static FakeModelServer legacy, stale, busy, spare, queued, ttl, tiny, dropped, fenced;
     static GatewayServer gateway;
 
     @BeforeAll
@@ -43,6 +43,7 @@ class AdmissionIT {
         ttl = FakeModelServer.start();
         tiny = FakeModelServer.start();
         dropped = FakeModelServer.start();
+        fenced = FakeModelServer.start();
         stale.metricsUp = false;
         StringBuilder rules = new StringBuilder();
         StringBuilder pools = new StringBuilder();
@@ -53,6 +54,7 @@ class AdmissionIT {
         addPool("ttl", ttl, "short-ttl", rules, pools, members);
         addPool("tiny", tiny, "one-slot", rules, pools, members);
         addPool("dropped", dropped, "flow", rules, pools, members);
+        addPool("fenced", fenced, "h100-only", rules, pools, members);
         addPool("empty", null, null, rules, pools, members);
         addPool("empty-fc", null, "flow", rules, pools, members);
         addPool("busy", busy, null, new StringBuilder(), pools, members);
@@ -139,6 +141,14 @@ class AdmissionIT {
                 plugins: [{type: queue-scorer}]
                 schedulingProfiles: [{name: default, plugins: [{pluginRef: queue-scorer}]}]
                 flowControl: {defaultRequestTTL: 10s, maxRequests: 1}
+                ---
+                apiVersion: llm-d.ai/v1alpha1
+                kind: EndpointPickerConfig
+                metadata: {name: h100-only}
+                plugins:
+                - {type: label-selector-filter, parameters: {matchLabels: {hardware: H100}}}
+                - {type: queue-scorer}
+                schedulingProfiles: [{name: default, plugins: [{pluginRef: label-selector-filter}, {pluginRef: queue-scorer}]}]
                 """.formatted(rules, spare.port(), pools, members);
         gateway = GatewayServer.start(ConfigLoader.parse(yaml, "admission.yaml"), 2);
     }
@@ -166,7 +176,7 @@ class AdmissionIT {
     @AfterAll
     static void stop() {
         gateway.close();
-        for (FakeModelServer s : new FakeModelServer[] {legacy, stale, busy, spare, queued, ttl, tiny, dropped}) {
+        for (FakeModelServer s : new FakeModelServer[] {legacy, stale, busy, spare, queued, ttl, tiny, dropped, fenced}) {
             s.close();
         }
     }
@@ -348,5 +358,16 @@ class AdmissionIT {
             assertThat(e.get("type").asText()).isEqualTo("service_unavailable");
             assertThat(e.get("message").asText()).isEqualTo("InferencePool '" + pool + "' has no endpoints to serve the request.");
         }
+    }
+
+    @Test
+    void aPoolWhoseFiltersLeaveNoEndpointAnswers429AndSendsNothing() throws Exception {
+        HttpResponse<String> r = chat("fenced", null);
+        assertThat(r.statusCode()).isEqualTo(429);
+        assertThat(r.headers().firstValue("x-gateway-request-dropped-reason")).hasValue("rejected-no-candidates");
+        assertThat(r.headers().firstValue("retry-after")).hasValue("1");
+        assertThat(error(r).get("message").asText()).isEqualTo("No endpoint of InferencePool 'fenced' can serve this"
+                + " request now (no endpoint left after filter label-selector-filter); retry later.");
+        assertThat(fenced.completions.get()).isZero();
     }
 }

@@ -136,8 +136,12 @@ final class ProxyExchange implements UpstreamListener {
         CharSequence prompt = body.toString(from, Math.min(body.readableBytes() - from, PROMPT_PREFIX_BYTES),
                 StandardCharsets.ISO_8859_1);
         long promptTokens = Math.max(0, body.readableBytes() - from) / PickRequest.CHARS_PER_TOKEN;
-        return pool.order(poolPicks.remember(ref,
+        PoolRuntime.Order order = pool.order(poolPicks.remember(ref,
                 PickRequest.of(model, prompt, promptTokens, lowerCaseHeaders(), priority), pool));
+        if (order.whyNone() != null) {
+            admission.noCandidates(ref.pool(), poolAdmission, order.whyNone());
+        }
+        return order.upstreams();
     }
 
     /** The request's headers by lower-case name (the first value of each), as plugins read them. */

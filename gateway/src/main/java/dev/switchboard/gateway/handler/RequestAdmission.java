@@ -106,6 +106,12 @@ final class RequestAdmission {
         return false;
     }
 
+    /** Records that the picker of {@code config}'s pool found no endpoint for the request, and why. */
+    void noCandidates(PoolConfig config, PoolAdmission pool, String why) {
+        record(pool, Rejection.NO_CANDIDATES, "No endpoint of InferencePool '" + config.name() + "' can serve this"
+                + " request now (" + why + "); retry later.");
+    }
+
     /** Records that {@code gate}'s flow control turned the request away. */
     void rejectedByQueue(PoolAdmission gate, Rejection why) {
         ticket = null;
@@ -115,6 +121,7 @@ final class RequestAdmission {
             case TTL_EXPIRED -> "The request waited " + gate.requestTtl().toMillis() + " ms (defaultRequestTTL) in "
                     + pool + "'s queue while the pool stayed saturated; retry later.";
             case NO_ENDPOINTS -> pool + " has no endpoints to serve the request.";
+            case NO_CANDIDATES -> pool + "'s picker found no endpoint for the request.";
         });
     }
 
@@ -136,7 +143,10 @@ final class RequestAdmission {
         return rejectedBy;
     }
 
-    /** The client's answer: 429 (saturated, TTL expired) or 503 (no endpoints), in the OpenAI shape. */
+    /**
+     * The client's answer, in the OpenAI shape: 503 when the pool has no endpoints at all, else 429 (saturated,
+     * TTL expired, or every endpoint filtered out, which the reference EPP also answers as resource exhausted).
+     */
     ApiError error() {
         return rejection == Rejection.NO_ENDPOINTS ? ApiError.serverError(503, message) : ApiError.rateLimited(message);
     }

@@ -108,11 +108,17 @@ public final class PoolRuntime implements AutoCloseable {
     }
 
     /**
-     * The endpoints to try for {@code request}: the picker's choice, then the other endpoints the filters let through
-     * as fallbacks, in pool order. Empty when the pool has none or the filters left none (an endpoint a filter
-     * excluded is never tried).
+     * The endpoints to try for one request: the picker's choice first, then the other endpoints the filters let
+     * through as fallbacks, in pool order (an endpoint a filter excluded is never tried).
+     *
+     * @param upstreams the endpoints, best first; empty when the pool has none or the filters left none
+     * @param whyNone   why {@code upstreams} is empty, or null
      */
-    public List<Upstream> order(PickRequest request) {
+    public record Order(List<Upstream> upstreams, String whyNone) {
+    }
+
+    /** The endpoints to try for {@code request}; see {@link Order}. */
+    public Order order(PickRequest request) {
         Members now = members;
         List<EndpointState> states = states(now.slots);
         var result = profile.pick(request, states, ThreadLocalRandom.current());
@@ -126,7 +132,7 @@ public final class PoolRuntime implements AutoCloseable {
                 out.add(u);
             }
         }
-        return out;
+        return new Order(out, out.isEmpty() ? result.reason() : null);
     }
 
     /** Every endpoint's state now. */

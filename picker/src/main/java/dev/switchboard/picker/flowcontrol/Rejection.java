@@ -7,7 +7,9 @@ public enum Rejection {
     /** The request waited in the queue for the whole {@code defaultRequestTTL}. */
     TTL_EXPIRED("rejected-ttl-expired"),
     /** The pool has no endpoints to send the request to. */
-    NO_ENDPOINTS("rejected-no-endpoints");
+    NO_ENDPOINTS("rejected-no-endpoints"),
+    /** The pool has endpoints, but the picker's filters let none of them serve this request. */
+    NO_CANDIDATES("rejected-no-candidates");
 
     /** The reference EPP's name for this outcome. */
     public final String reason;

@@ -28,8 +28,9 @@ public final class SchedulingProfile {
         }
     }
 
-    /** The outcome: the endpoints to try, best first (empty when none was available). */
     /**
+     * The outcome of one pick.
+     *
      * @param endpoints  the picker's choice, best first
      * @param candidates every endpoint the filters let through (the choice among them)
      * @param reason     why nothing was chosen, or null
