@@ -33,9 +33,10 @@ public final class EndpointPickerConfigLoader {
      * Phases, as the reference loader: strict decode (unknown fields fail) -> every type must be registered ->
      * instantiate each plugin once (a plugin referenced by two profiles is one instance, so a prefix index is
      * shared) -> build the profile: filters and scorers in listed order, scorers weighted (1 when not given), a
-     * max-score-picker when no picker is listed. No config at all gives the reference default: queue-scorer 2,
-     * kv-cache-utilization-scorer 2, prefix-cache-scorer 3, max-score-picker. Types are the built-ins plus those of
-     * PluginProviders on the class path (PluginRegistry); the default profile uses built-ins only.
+     * max-score-picker when no picker is listed. A pool without a config gets Switchboard's default,
+     * predicted-ttft; the reference's default (queue-scorer 2, kv-cache-utilization-scorer 2, prefix-cache-scorer 3,
+     * max-score-picker) is the built-in "reference". Types are the built-ins plus those of PluginProviders on the
+     * class path (PluginRegistry); the built-in profiles use built-in plugins only.
      */
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -87,9 +88,12 @@ public final class EndpointPickerConfigLoader {
                 + "schedulingProfiles:\n- name: default\n  plugins:\n" + refs.indent(2);
     }
 
-    /** The profile a pool gets when it names none. */
+    /**
+     * The profile a pool gets when it names none: predicted-ttft, which beats the reference's default on the
+     * reference's own prefix-cache benchmark (docs/picker.md).
+     */
     public static SchedulingProfile defaults() {
-        return builtIn(REFERENCE);
+        return builtIn(PREDICTED_TTFT);
     }
 
     /** The names of the built-in profiles, for {@link #builtIn}. */
@@ -110,7 +114,7 @@ public final class EndpointPickerConfigLoader {
         }
     }
 
-    /** The reference default profile, the {@code utilization-detector} with its defaults, flow control off. */
+    /** The default profile, the {@code utilization-detector} with its defaults, flow control off. */
     public static EndpointPickerConfig defaultConfig() {
         return new EndpointPickerConfig(defaults(), UtilizationDetector.defaults(), null);
     }

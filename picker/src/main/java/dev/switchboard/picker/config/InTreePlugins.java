@@ -57,7 +57,7 @@ public final class InTreePlugins {
         });
         FACTORIES.put(PredictedTtftScorer.TYPE, (n, p) -> {
             p.only("blockSize", "maxPrefixBlocksToMatch", "lruCapacityPerServer", "autoTune", "runningRequestTokens",
-                    "kvPressureThreshold");
+                    "kvPressureThreshold", "recomputeCost");
             var d = PredictedTtftScorer.Params.DEFAULTS;
             return new PredictedTtftScorer(n, new PredictedTtftScorer.Params(
                     p.integer("blockSize", d.blockSize(), 1, 4096),
@@ -65,7 +65,8 @@ public final class InTreePlugins {
                     p.integer("lruCapacityPerServer", d.lruCapacityPerServer(), 1, 1 << 26),
                     p.bool("autoTune", d.autoTune()),
                     p.number("runningRequestTokens", d.runningRequestTokens(), 0, 1 << 20),
-                    p.number("kvPressureThreshold", d.kvPressureThreshold(), 0.01, 1)));
+                    p.number("kvPressureThreshold", d.kvPressureThreshold(), 0.01, 1),
+                    p.number("recomputeCost", d.recomputeCost(), 0, 1000)));
         });
         FACTORIES.put(MaxScorePicker.TYPE, (n, p) -> new MaxScorePicker(n, maxEndpoints(p)));
         FACTORIES.put(RandomPicker.TYPE, (n, p) -> new RandomPicker(n, maxEndpoints(p)));

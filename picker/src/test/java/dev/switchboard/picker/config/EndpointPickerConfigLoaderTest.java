@@ -27,8 +27,8 @@ class EndpointPickerConfigLoaderTest {
     }
 
     @Test
-    void theDefaultIsQueue2KvCache2Prefix3WithTheMaxScorePicker() {
-        SchedulingProfile p = EndpointPickerConfigLoader.defaults();
+    void theReferenceProfileIsQueue2KvCache2Prefix3WithTheMaxScorePicker() {
+        SchedulingProfile p = EndpointPickerConfigLoader.builtIn("reference");
         assertThat(weights(p)).isEqualTo("queue-scorer=2.0,kv-cache-utilization-scorer=2.0,prefix-cache-scorer=3.0");
         assertThat(p.picker().typedName().type()).isEqualTo("max-score-picker");
     }
@@ -37,8 +37,8 @@ class EndpointPickerConfigLoaderTest {
     void builtInProfilesByName() {
         assertThat(EndpointPickerConfigLoader.builtInNames())
                 .containsExactly("least-in-flight", "predicted-ttft", "reference", "round-robin");
-        assertThat(weights(EndpointPickerConfigLoader.builtIn("reference"))).isEqualTo(weights(EndpointPickerConfigLoader.defaults()));
         assertThat(weights(EndpointPickerConfigLoader.builtIn("predicted-ttft"))).isEqualTo("predicted-ttft-scorer=1.0");
+        assertThat(weights(EndpointPickerConfigLoader.defaults())).as("the default").isEqualTo("predicted-ttft-scorer=1.0");
         assertThat(EndpointPickerConfigLoader.builtIn("round-robin").picker().typedName().type()).isEqualTo("round-robin-picker");
         assertThat(weights(EndpointPickerConfigLoader.builtIn("least-in-flight"))).isEqualTo("active-request-scorer=1.0");
         assertThat(EndpointPickerConfigLoader.builtIn("fastest")).isNull();

@@ -92,6 +92,7 @@ class PluginProviderTest {
     void theDefaultProfileUsesBuiltInsOnly() {
         assertThat(PluginRegistry.inTree().types()).doesNotContain(PinnedPortScorerProvider.TYPE)
                 .contains("session-affinity-scorer", "by-label", "label-selector-filter");
-        assertThat(EndpointPickerConfigLoader.defaults().scorers()).hasSize(3);
+        assertThat(EndpointPickerConfigLoader.defaults().scorers()).extracting(w -> w.scorer().typedName().type())
+                .containsExactly("predicted-ttft-scorer");
     }
 }

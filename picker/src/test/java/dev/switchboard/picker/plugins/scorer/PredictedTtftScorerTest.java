@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class PredictedTtftScorerTest {
     /** Blocks of 1 token (4 characters) and 10 tokens per decoding sequence, so predictions are easy to count. */
     final PredictedTtftScorer scorer = new PredictedTtftScorer("t",
-            new PredictedTtftScorer.Params(1, 1024, 10_000, false, 10, 0.9));
+            new PredictedTtftScorer.Params(1, 1024, 10_000, false, 10, 0.9, 0));
 
     static Endpoint endpoint(int i) {
         return new Endpoint("10.0.0." + i, 8000, Map.of(), EngineType.VLLM);
@@ -83,6 +83,27 @@ class PredictedTtftScorerTest {
     }
 
     @Test
+    void recomputeCostChargesEachUncachedTokenAgainSoAffinityYieldsLater() {
+        PredictedTtftScorer sticky = new PredictedTtftScorer("t",
+                new PredictedTtftScorer.Params(1, 1024, 10_000, false, 10, 0.9, 1));
+        PickRequest r = request("x".repeat(400));
+        assertThat(sticky.predictedTokens(r, local(1, 0, 0, 0), 100)).isEqualTo(1 + 2 * 100);
+
+        String system = "s".repeat(360);
+        PickRequest first = request(system + "q1".repeat(20));
+        sticky.score(first, List.of(local(1, 0, 0, 0), local(2, 0, 0, 0)), new double[2]);
+        sticky.onPicked(first, local(1, 0, 0, 0));
+        PickRequest next = request(system + "q2".repeat(20));
+        double[] s = new double[2];
+        // the backlog of 120 that moved the request above: 1 + 120 + 2 * 10 + 10 vs 1 + 2 * 100, it stays
+        sticky.score(next, List.of(local(1, 1, 1, 120), local(2, 0, 0, 0)), s);
+        assertThat(s[0]).isGreaterThan(s[1]);
+        // past twice the recompute: 1 + 200 + 2 * 10 + 10 vs 1 + 2 * 100, it moves
+        sticky.score(next, List.of(local(1, 1, 1, 200), local(2, 0, 0, 0)), s);
+        assertThat(s[1]).isGreaterThan(s[0]);
+    }
+
+    @Test
     void anEndpointThatLeftIsForgotten() {
         PickRequest first = request("p".repeat(400));
         scorer.score(first, List.of(local(1, 0, 0, 0)), new double[1]);
@@ -96,7 +117,7 @@ class PredictedTtftScorerTest {
     @Test
     void autoTuneSizesEachEndpointsMemoryFromTheCacheItReports() {
         // 8 blocks of 1 token reported: the index remembers 8 blocks for that endpoint
-        PredictedTtftScorer tuned = new PredictedTtftScorer("t", new PredictedTtftScorer.Params(1, 1024, 10_000, true, 0, 0.9));
+        PredictedTtftScorer tuned = new PredictedTtftScorer("t", new PredictedTtftScorer.Params(1, 1024, 10_000, true, 0, 0.9, 0));
         EndpointState small = new EndpointState(endpoint(1), new ModelServerMetrics(0, 0, 0, 1, 8, -1, List.of(),
                 List.of()), true, 0, 0, 0, 0);
         PickRequest a = request("a".repeat(32)); // 8 blocks
