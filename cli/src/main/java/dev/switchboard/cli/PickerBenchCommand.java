@@ -13,8 +13,12 @@ import dev.switchboard.sim.SimConfig;
 import dev.switchboard.sim.engine.EngineConfig;
 import dev.switchboard.sim.engine.LatencyProfile;
 import dev.switchboard.sim.server.SimServer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,41 +42,51 @@ final class PickerBenchCommand implements Callable<Integer> {
      * warm cache; within a profile the stages run back to back, as the reference benchmark's stages do. Everything
      * runs in this process: the simulated servers' time is wall-clock time, so the figures are comparable between
      * profiles of one run and not across machines.
+     * The default workload is the reference's prefix-cache benchmark (inference-perf shared_prefix,
+     * short-questions__many-system-prompts: 150 groups x 5 questions, 6000-token system prompts, 1200-token questions)
+     * on llm-d's pool of 8 servers whose cache the system prompts fill to 73%. Two changes fit it to one 2-core machine
+     * in a few minutes: 200 output tokens instead of 1000 (the client and gateway then stream 5x fewer chunks, so their
+     * CPU stays out of the measurement; the prefill side, where the profiles differ, is unchanged), and simulated time
+     * 4x faster than wall time (the rates are wall-clock rates, so 64 req/s is 16 in simulated seconds).
      */
 
-    @Option(names = "--profiles", split = ",", description = "Profiles, in order (default: round-robin, least-in-flight, reference, predicted-ttft).")
+    @Option(names = "--profiles", split = ",", description = "Profiles, in order: built-in names or EndpointPickerConfig"
+            + " files (*.yaml, named by their metadata.name) (default: round-robin, least-in-flight, reference, predicted-ttft).")
     List<String> profiles = List.of(EndpointPickerConfigLoader.ROUND_ROBIN, EndpointPickerConfigLoader.LEAST_IN_FLIGHT,
             EndpointPickerConfigLoader.REFERENCE, EndpointPickerConfigLoader.PREDICTED_TTFT);
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     @Option(names = "--endpoints", defaultValue = "8", description = "Simulated servers (default: ${DEFAULT-VALUE}).")
     int endpoints;
 
-    @Option(names = "--kv-blocks", defaultValue = "4096", description = "KV blocks of 16 tokens per server (default: ${DEFAULT-VALUE}, 64k tokens).")
+    @Option(names = "--kv-blocks", defaultValue = "9600", description = "KV blocks of 16 tokens per server (default: ${DEFAULT-VALUE}:"
+            + " 150k tokens, so the system prompts fill 73% of the pool's cache, as in llm-d's benchmark).")
     int kvBlocks;
 
-    @Option(names = "--time-scale", defaultValue = "1", description = "Simulated time speed-up (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--time-scale", defaultValue = "4", description = "Simulated time speed-up (default: ${DEFAULT-VALUE}).")
     double timeScale;
 
-    @Option(names = "--rate", split = ",", description = "Request rates, one stage each (default: 8,16,24,32,40).")
-    double[] rates = {8, 16, 24, 32, 40};
+    @Option(names = "--rate", split = ",", description = "Request rates, one stage each (default: 16,24,...,72).")
+    double[] rates = {16, 24, 32, 40, 48, 56, 64, 72};
 
-    @Option(names = "--stage-duration", converter = BenchCommand.DurationConverter.class, defaultValue = "20s",
+    @Option(names = "--stage-duration", converter = BenchCommand.DurationConverter.class, defaultValue = "15s",
             description = "Stage length (default: ${DEFAULT-VALUE}).")
     Duration stageDuration;
 
-    @Option(names = "--groups", defaultValue = "32", description = "System prompts (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--groups", defaultValue = "150", description = "System prompts (default: ${DEFAULT-VALUE}).")
     int groups;
 
-    @Option(names = "--prompts-per-group", defaultValue = "8", description = "Questions per system prompt (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--prompts-per-group", defaultValue = "5", description = "Questions per system prompt (default: ${DEFAULT-VALUE}).")
     int promptsPerGroup;
 
-    @Option(names = "--system-tokens", defaultValue = "4000", description = "System prompt length (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--system-tokens", defaultValue = "6000", description = "System prompt length (default: ${DEFAULT-VALUE}).")
     int systemTokens;
 
-    @Option(names = "--question-tokens", defaultValue = "400", description = "Question length (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--question-tokens", defaultValue = "1200", description = "Question length (default: ${DEFAULT-VALUE}).")
     int questionTokens;
 
-    @Option(names = "--output-tokens", defaultValue = "100", description = "Output length (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--output-tokens", defaultValue = "200", description = "Output length (default: ${DEFAULT-VALUE}).")
     int outputTokens;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed for prompts, arrivals and the simulators (default: ${DEFAULT-VALUE}).")
@@ -80,10 +94,22 @@ final class PickerBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Map<String, String> documents = new LinkedHashMap<>(); // profile name -> EndpointPickerConfig document, or ""
         for (String p : profiles) {
-            if (EndpointPickerConfigLoader.builtIn(p) == null) {
+            if (p.endsWith(".yaml") || p.endsWith(".yml")) {
+                String doc = Files.readString(Path.of(p));
+                String name = YAML.readTree(doc).path("metadata").path("name").asText("");
+                if (name.isEmpty()) {
+                    System.err.println(p + ": an EndpointPickerConfig document with metadata.name is required");
+                    return 2;
+                }
+                EndpointPickerConfigLoader.load(doc, p); // rejects a bad configuration now, with its reason
+                documents.put(name, doc);
+            } else if (EndpointPickerConfigLoader.builtIn(p) != null) {
+                documents.put(p, "");
+            } else {
                 System.err.println("unknown profile '" + p + "'; built-in profiles: "
-                        + String.join(", ", EndpointPickerConfigLoader.builtInNames()));
+                        + String.join(", ", EndpointPickerConfigLoader.builtInNames()) + ", or an EndpointPickerConfig .yaml file");
                 return 2;
             }
         }
@@ -95,9 +121,10 @@ final class PickerBenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "workload: %s; stages of %s at %s req/s%n", workload.describe(), stageDuration,
                 java.util.Arrays.toString(rates));
         Map<String, BenchReport> reports = new LinkedHashMap<>();
-        for (String profile : profiles) {
+        for (Map.Entry<String, String> p : documents.entrySet()) {
+            String profile = p.getKey();
             out.printf("%n== %s ==%n", profile);
-            reports.put(profile, runProfile(profile, workload));
+            reports.put(profile, runProfile(profile, p.getValue(), workload));
             out.print(table(Map.of(profile, reports.get(profile))));
             out.flush();
         }
@@ -107,11 +134,11 @@ final class PickerBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private BenchReport runProfile(String profile, SharedPrefixSpec workload) throws Exception {
+    private BenchReport runProfile(String profile, String document, SharedPrefixSpec workload) throws Exception {
         EngineConfig engine = EngineConfig.defaults().withProfile(LatencyProfile.H100_8B.withKv(kvBlocks, 16))
                 .withTimeScale(timeScale).withSeed(seed);
         try (SimServer sims = SimServer.start(SimConfig.defaults().withEndpoints(0, endpoints).withEngine(engine))) {
-            var config = ConfigLoader.parse(gatewayYaml(sims.addresses(), profile), "bench-picker (" + profile + ")");
+            var config = ConfigLoader.parse(gatewayYaml(sims.addresses(), profile, document), "bench-picker (" + profile + ")");
             try (GatewayServer gateway = GatewayServer.start(config, 2)) {
                 BenchConfig.Builder b = BenchConfig.builder()
                         .url("http://127.0.0.1:" + gateway.port())
@@ -129,7 +156,7 @@ final class PickerBenchCommand implements Callable<Integer> {
         }
     }
 
-    private static String gatewayYaml(List<InetSocketAddress> sims, String profile) {
+    private static String gatewayYaml(List<InetSocketAddress> sims, String profile, String document) {
         StringBuilder y = new StringBuilder("""
                 apiVersion: switchboard.dev/v1alpha1
                 kind: Gateway
@@ -160,6 +187,9 @@ final class PickerBenchCommand implements Callable<Integer> {
                 """.formatted(profile));
         for (InetSocketAddress a : sims) {
             y.append("  - {address: 127.0.0.1, port: ").append(a.getPort()).append(", labels: {app: sim}}\n");
+        }
+        if (!document.isEmpty()) {
+            y.append("---\n").append(document).append('\n');
         }
         return y.toString();
     }
