@@ -6,6 +6,7 @@ import dev.switchboard.bench.report.BenchReport;
 import dev.switchboard.bench.report.StageReport;
 import dev.switchboard.bench.scenario.SharedPrefixSpec;
 import dev.switchboard.bench.scenario.TokenRange;
+import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.gateway.server.GatewayServer;
 import dev.switchboard.picker.config.EndpointPickerConfigLoader;
@@ -103,7 +104,12 @@ final class PickerBenchCommand implements Callable<Integer> {
                     System.err.println(p + ": an EndpointPickerConfig document with metadata.name is required");
                     return 2;
                 }
-                EndpointPickerConfigLoader.load(doc, p); // rejects a bad configuration now, with its reason
+                try {
+                    EndpointPickerConfigLoader.load(doc, p); // a bad configuration is refused now, with its reason
+                } catch (ConfigException e) {
+                    System.err.println(e.getMessage());
+                    return 2;
+                }
                 documents.put(name, doc);
             } else if (EndpointPickerConfigLoader.builtIn(p) != null) {
                 documents.put(p, "");
