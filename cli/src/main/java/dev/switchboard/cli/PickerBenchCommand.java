@@ -1,5 +1,7 @@
 package dev.switchboard.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.switchboard.bench.Bench;
 import dev.switchboard.bench.BenchConfig;
 import dev.switchboard.bench.report.BenchReport;
@@ -14,11 +16,11 @@ import dev.switchboard.sim.SimConfig;
 import dev.switchboard.sim.engine.EngineConfig;
 import dev.switchboard.sim.engine.LatencyProfile;
 import dev.switchboard.sim.server.SimServer;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,25 +99,19 @@ final class PickerBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> documents = new LinkedHashMap<>(); // profile name -> EndpointPickerConfig document, or ""
         for (String p : profiles) {
-            if (p.endsWith(".yaml") || p.endsWith(".yml")) {
-                String doc = Files.readString(Path.of(p));
-                String name = YAML.readTree(doc).path("metadata").path("name").asText("");
-                if (name.isEmpty()) {
-                    System.err.println(p + ": an EndpointPickerConfig document with metadata.name is required");
-                    return 2;
+            try {
+                if (p.endsWith(".yaml") || p.endsWith(".yml")) {
+                    String doc = Files.readString(Path.of(p));
+                    documents.put(profileName(doc, p), doc);
+                } else if (EndpointPickerConfigLoader.builtIn(p) != null) {
+                    documents.put(p, "");
+                } else {
+                    throw new ConfigException("unknown profile '" + p + "'; built-in profiles: "
+                            + String.join(", ", EndpointPickerConfigLoader.builtInNames())
+                            + ", or an EndpointPickerConfig .yaml file");
                 }
-                try {
-                    EndpointPickerConfigLoader.load(doc, p); // a bad configuration is refused now, with its reason
-                } catch (ConfigException e) {
-                    System.err.println(e.getMessage());
-                    return 2;
-                }
-                documents.put(name, doc);
-            } else if (EndpointPickerConfigLoader.builtIn(p) != null) {
-                documents.put(p, "");
-            } else {
-                System.err.println("unknown profile '" + p + "'; built-in profiles: "
-                        + String.join(", ", EndpointPickerConfigLoader.builtInNames()) + ", or an EndpointPickerConfig .yaml file");
+            } catch (ConfigException | IOException e) {
+                System.err.println(e instanceof NoSuchFileException ? p + ": no such file" : e.getMessage());
                 return 2;
             }
         }
@@ -138,6 +134,21 @@ final class PickerBenchCommand implements Callable<Integer> {
         out.print(table(reports));
         out.print(verdict(reports));
         return 0;
+    }
+
+    /** The {@code metadata.name} of an EndpointPickerConfig file, once the configuration is known to load. */
+    private static String profileName(String document, String file) throws ConfigException {
+        EndpointPickerConfigLoader.load(document, file); // a bad configuration is refused now, with its reason
+        String name = "";
+        try {
+            name = YAML.readTree(document).path("metadata").path("name").asText("");
+        } catch (IOException e) {
+            // cannot happen: the loader just read the same text
+        }
+        if (name.isEmpty()) {
+            throw new ConfigException(file + ": an EndpointPickerConfig document with metadata.name is required");
+        }
+        return name;
     }
 
     private BenchReport runProfile(String profile, String document, SharedPrefixSpec workload) throws Exception {

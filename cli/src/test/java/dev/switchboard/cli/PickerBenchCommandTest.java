@@ -63,7 +63,7 @@ class PickerBenchCommandTest {
         assertThat(r[2]).contains("unknown profile 'fastest'; built-in profiles: least-in-flight, predicted-ttft,"
                 + " reference, round-robin, or an EndpointPickerConfig .yaml file");
         Path nameless = dir.resolve("nameless.yaml");
-        Files.writeString(nameless, "kind: EndpointPickerConfig\nplugins: []\n");
+        Files.writeString(nameless, "kind: EndpointPickerConfig\nschedulingProfiles: [{name: default, plugins: []}]\n");
         r = run("--profiles", nameless.toString());
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[2]).contains("nameless.yaml: an EndpointPickerConfig document with metadata.name is required");
@@ -74,5 +74,8 @@ class PickerBenchCommandTest {
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[2]).contains("typo.yaml").contains("plugins[0].type: plugin type 'queue-scorrer' is not registered")
                 .doesNotContain("Exception");
+        r = run("--profiles", dir.resolve("missing.yaml").toString());
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).contains("missing.yaml: no such file");
     }
 }
