@@ -67,14 +67,21 @@ class PredictedTtftScorerTest {
         assertThat(UncachedTokens.of(second, endpoint(2))).isEqualTo(100);
     }
 
-    @Test
-    void cacheAffinityYieldsWhenTheHoldersBacklogCostsMoreThanRecomputingThePrefix() {
+    /**
+     * Sends a 100-token prompt whose first 90 tokens are a system prompt to endpoint 1; returns another question
+     * behind the same system prompt (90 tokens cached at endpoint 1, none at endpoint 2).
+     */
+    static PickRequest afterEndpoint1ServedTheSystemPrompt(PredictedTtftScorer scorer) {
         String system = "s".repeat(360);
         PickRequest first = request(system + "q1".repeat(20));
         scorer.score(first, List.of(local(1, 0, 0, 0), local(2, 0, 0, 0)), new double[2]);
         scorer.onPicked(first, local(1, 0, 0, 0));
+        return request(system + "q2".repeat(20));
+    }
 
-        PickRequest next = request(system + "q2".repeat(20));
+    @Test
+    void cacheAffinityYieldsWhenTheHoldersBacklogCostsMoreThanRecomputingThePrefix() {
+        PickRequest next = afterEndpoint1ServedTheSystemPrompt(scorer);
         double[] s = new double[2];
         scorer.score(next, List.of(local(1, 1, 1, 80), local(2, 0, 0, 0)), s); // 1 + 80 + 10 vs 1 + 100: stay
         assertThat(s[0]).isGreaterThan(s[1]);
@@ -89,11 +96,7 @@ class PredictedTtftScorerTest {
         PickRequest r = request("x".repeat(400));
         assertThat(sticky.predictedTokens(r, local(1, 0, 0, 0), 100)).isEqualTo(1 + 2 * 100);
 
-        String system = "s".repeat(360);
-        PickRequest first = request(system + "q1".repeat(20));
-        sticky.score(first, List.of(local(1, 0, 0, 0), local(2, 0, 0, 0)), new double[2]);
-        sticky.onPicked(first, local(1, 0, 0, 0));
-        PickRequest next = request(system + "q2".repeat(20));
+        PickRequest next = afterEndpoint1ServedTheSystemPrompt(sticky);
         double[] s = new double[2];
         // the backlog of 120 that moved the request above: 1 + 120 + 2 * 10 + 10 vs 1 + 2 * 100, it stays
         sticky.score(next, List.of(local(1, 1, 1, 120), local(2, 0, 0, 0)), s);
