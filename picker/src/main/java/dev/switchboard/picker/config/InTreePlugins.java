@@ -57,7 +57,7 @@ public final class InTreePlugins {
         });
         FACTORIES.put(PredictedTtftScorer.TYPE, (n, p) -> {
             p.only("blockSize", "maxPrefixBlocksToMatch", "lruCapacityPerServer", "autoTune", "runningRequestTokens",
-                    "kvPressureThreshold", "recomputeCost");
+                    "kvPressureThreshold", "recomputeCost", "adapterLoadTokens", "adapterSlotWaitTokens");
             var d = PredictedTtftScorer.Params.DEFAULTS;
             return new PredictedTtftScorer(n, new PredictedTtftScorer.Params(
                     p.integer("blockSize", d.blockSize(), 1, 4096),
@@ -66,7 +66,9 @@ public final class InTreePlugins {
                     p.bool("autoTune", d.autoTune()),
                     p.number("runningRequestTokens", d.runningRequestTokens(), 0, 1 << 20),
                     p.number("kvPressureThreshold", d.kvPressureThreshold(), 0.01, 1),
-                    p.number("recomputeCost", d.recomputeCost(), 0, 1000)));
+                    p.number("recomputeCost", d.recomputeCost(), 0, 1000),
+                    p.number("adapterLoadTokens", d.adapterLoadTokens(), 0, 1 << 30),
+                    p.number("adapterSlotWaitTokens", d.adapterSlotWaitTokens(), 0, 1 << 30)));
         });
         FACTORIES.put(MaxScorePicker.TYPE, (n, p) -> new MaxScorePicker(n, maxEndpoints(p)));
         FACTORIES.put(RandomPicker.TYPE, (n, p) -> new RandomPicker(n, maxEndpoints(p)));

@@ -13,6 +13,8 @@ import dev.switchboard.picker.datalayer.ModelServerMetrics;
 import dev.switchboard.picker.pool.Endpoint;
 import dev.switchboard.picker.scheduling.EndpointState;
 import dev.switchboard.picker.scheduling.PickRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,14 @@ class EndpointPickerConfigLoaderTest {
         SchedulingProfile p = EndpointPickerConfigLoader.builtIn("reference");
         assertThat(weights(p)).isEqualTo("queue-scorer=2.0,kv-cache-utilization-scorer=2.0,prefix-cache-scorer=3.0");
         assertThat(p.picker().typedName().type()).isEqualTo("max-score-picker");
+    }
+
+    @Test
+    void theExampleProfileLoads() throws Exception {
+        Path file = Path.of("../examples/picker/reference-lora.yaml");
+        SchedulingProfile p = EndpointPickerConfigLoader.load(Files.readString(file), file.toString()).profile();
+        assertThat(weights(p)).isEqualTo("queue-scorer=2.0,kv-cache-utilization-scorer=2.0,prefix-cache-scorer=3.0,"
+                + "lora-affinity-scorer=2.0");
     }
 
     @Test

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class PredictedTtftScorerTest {
     /** Blocks of 1 token (4 characters) and 10 tokens per decoding sequence, so predictions are easy to count. */
     final PredictedTtftScorer scorer = new PredictedTtftScorer("t",
-            new PredictedTtftScorer.Params(1, 1024, 10_000, false, 10, 0.9, 0));
+            new PredictedTtftScorer.Params(1, 1024, 10_000, false, 10, 0.9, 0, 0, 0));
 
     static Endpoint endpoint(int i) {
         return new Endpoint("10.0.0." + i, 8000, Map.of(), EngineType.VLLM);
@@ -92,7 +92,7 @@ class PredictedTtftScorerTest {
     @Test
     void recomputeCostChargesEachUncachedTokenAgainSoAffinityYieldsLater() {
         PredictedTtftScorer sticky = new PredictedTtftScorer("t",
-                new PredictedTtftScorer.Params(1, 1024, 10_000, false, 10, 0.9, 1));
+                new PredictedTtftScorer.Params(1, 1024, 10_000, false, 10, 0.9, 1, 0, 0));
         PickRequest r = request("x".repeat(400));
         assertThat(sticky.predictedTokens(r, local(1, 0, 0, 0), 100)).isEqualTo(1 + 2 * 100);
 
@@ -104,6 +104,58 @@ class PredictedTtftScorerTest {
         // past twice the recompute: 1 + 200 + 2 * 10 + 10 vs 1 + 2 * 100, it moves
         sticky.score(next, List.of(local(1, 1, 1, 200), local(2, 0, 0, 0)), s);
         assertThat(s[1]).isGreaterThan(s[0]);
+    }
+
+    static EndpointState withAdapters(int i, int maxLoras, List<String> running, List<String> waiting) {
+        return new EndpointState(endpoint(i), new ModelServerMetrics(0, 0, 0, 16, 1000, maxLoras, running, waiting),
+                true, 0, 0, 0, 0);
+    }
+
+    @Test
+    void anAdapterCostsNothingWhereItRunsItsLoadWhereASlotIsFreeAndTheSlotWaitWhereNone() {
+        PredictedTtftScorer lora = new PredictedTtftScorer("t",
+                new PredictedTtftScorer.Params(1, 1024, 10_000, false, 0, 0.9, 0, 500, 50_000));
+        PickRequest r = PickRequest.of("food-review", "x".repeat(400), Map.of(), 0); // 100 tokens
+        List<EndpointState> pool = List.of(
+                withAdapters(1, 2, List.of("food-review"), List.of()),     // running there
+                withAdapters(2, 2, List.of("sql"), List.of()),             // one of two slots free
+                withAdapters(3, 2, List.of("sql", "chat"), List.of("food-review")), // full (waiting does not run)
+                local(4, 0, 0, 0));                                        // reports nothing about adapters
+        double[] s = new double[4];
+        lora.score(r, pool, s);
+        assertThat(s).containsExactly(1.0, 101.0 / 601, 101.0 / 50_101, 1.0);
+    }
+
+    @Test
+    void aModelNoEndpointRunsAsAnAdapterNeedsNoSlot() {
+        PredictedTtftScorer lora = new PredictedTtftScorer("t",
+                new PredictedTtftScorer.Params(1, 1024, 10_000, false, 0, 0.9, 0, 500, 50_000));
+        PickRequest base = PickRequest.of("llama-3-8b", "x".repeat(400), Map.of(), 0);
+        double[] s = new double[2];
+        lora.score(base, List.of(withAdapters(1, 1, List.of("sql"), List.of()), withAdapters(2, 1, List.of(), List.of())), s);
+        assertThat(s).containsExactly(1.0, 1.0);
+    }
+
+    @Test
+    void anAdapterJustSentTakesItsSlotBeforeTheNextScrapeShowsIt() {
+        PredictedTtftScorer lora = new PredictedTtftScorer("t",
+                new PredictedTtftScorer.Params(1, 1024, 10_000, false, 0, 0.9, 0, 500, 50_000));
+        // two adapters known from the scrape of endpoint 2; endpoint 1 has one free slot and runs nothing yet
+        List<EndpointState> pool = List.of(withAdapters(1, 1, List.of(), List.of()),
+                withAdapters(2, 2, List.of("sql", "chat"), List.of()));
+        PickRequest sql = PickRequest.of("sql", "x".repeat(400), Map.of(), 0);
+        double[] s = new double[2];
+        lora.score(sql, pool, s);
+        lora.onPicked(sql, pool.get(0));
+        // the same scrape: endpoint 1's one slot is now sql's, so chat would wait there; sql itself is loaded
+        PickRequest chat = PickRequest.of("chat", "y".repeat(400), Map.of(), 0);
+        lora.score(chat, pool, s);
+        assertThat(s).containsExactly(101.0 / 50_101, 1.0);
+        lora.score(PickRequest.of("sql", "z".repeat(400), Map.of(), 0), pool, s);
+        assertThat(s).containsExactly(1.0, 1.0);
+        lora.endpointRemoved(endpoint(1));
+        lora.score(chat, pool, s);
+        assertThat(s[0]).as("forgotten with the endpoint").isEqualTo(101.0 / 601);
     }
 
     @Test
@@ -120,7 +172,7 @@ class PredictedTtftScorerTest {
     @Test
     void autoTuneSizesEachEndpointsMemoryFromTheCacheItReports() {
         // 8 blocks of 1 token reported: the index remembers 8 blocks for that endpoint
-        PredictedTtftScorer tuned = new PredictedTtftScorer("t", new PredictedTtftScorer.Params(1, 1024, 10_000, true, 0, 0.9, 0));
+        PredictedTtftScorer tuned = new PredictedTtftScorer("t", new PredictedTtftScorer.Params(1, 1024, 10_000, true, 0, 0.9, 0, 0, 0));
         EndpointState small = new EndpointState(endpoint(1), new ModelServerMetrics(0, 0, 0, 1, 8, -1, List.of(),
                 List.of()), true, 0, 0, 0, 0);
         PickRequest a = request("a".repeat(32)); // 8 blocks
