@@ -6,8 +6,11 @@ import dev.switchboard.bench.Bench;
 import dev.switchboard.bench.BenchConfig;
 import dev.switchboard.bench.report.BenchReport;
 import dev.switchboard.bench.report.StageReport;
+import dev.switchboard.bench.scenario.LoraMixSpec;
+import dev.switchboard.bench.scenario.ModelWeight;
 import dev.switchboard.bench.scenario.SharedPrefixSpec;
 import dev.switchboard.bench.scenario.TokenRange;
+import dev.switchboard.bench.scenario.WorkloadSpec;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.gateway.server.GatewayServer;
@@ -92,6 +95,19 @@ final class PickerBenchCommand implements Callable<Integer> {
     @Option(names = "--output-tokens", defaultValue = "200", description = "Output length (default: ${DEFAULT-VALUE}).")
     int outputTokens;
 
+    @Option(names = "--lora-mix", paramLabel = "NAME:WEIGHT,...", description = "Instead of the shared-prefix workload:"
+            + " random prompts (--input-tokens), each for a LoRA adapter drawn by weight, e.g. a:60,b:30,c:10; the"
+            + " servers serve those adapters, --max-loras at a time.")
+    String loraMix;
+
+    @Option(names = "--input-tokens", defaultValue = "200:2000", paramLabel = "N|MIN:MAX",
+            description = "With --lora-mix: prompt length (default: ${DEFAULT-VALUE}).")
+    String inputTokens;
+
+    @Option(names = "--max-loras", defaultValue = "3", description = "With --lora-mix: adapters a server runs at once"
+            + " (default: ${DEFAULT-VALUE}).")
+    int maxLoras;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed for prompts, arrivals and the simulators (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -115,8 +131,15 @@ final class PickerBenchCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        SharedPrefixSpec workload = new SharedPrefixSpec(groups, promptsPerGroup, systemTokens, questionTokens,
-                TokenRange.of(outputTokens));
+        WorkloadSpec workload;
+        try {
+            workload = loraMix == null
+                    ? new SharedPrefixSpec(groups, promptsPerGroup, systemTokens, questionTokens, TokenRange.of(outputTokens))
+                    : new LoraMixSpec(ModelWeight.parseMix(loraMix), TokenRange.parse(inputTokens), TokenRange.of(outputTokens));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
         PrintStream out = System.out;
         out.printf(Locale.ROOT, "pool: %d simulated h100-8b servers, KV %d tokens each, time scale %s%n", endpoints,
                 kvBlocks * 16L, timeScale);
@@ -151,10 +174,16 @@ final class PickerBenchCommand implements Callable<Integer> {
         return name;
     }
 
-    private BenchReport runProfile(String profile, String document, SharedPrefixSpec workload) throws Exception {
+    private BenchReport runProfile(String profile, String document, WorkloadSpec workload) throws Exception {
         EngineConfig engine = EngineConfig.defaults().withProfile(LatencyProfile.H100_8B.withKv(kvBlocks, 16))
                 .withTimeScale(timeScale).withSeed(seed);
-        try (SimServer sims = SimServer.start(SimConfig.defaults().withEndpoints(0, endpoints).withEngine(engine))) {
+        SimConfig simConfig = SimConfig.defaults().withEndpoints(0, endpoints);
+        if (workload instanceof LoraMixSpec lora) {
+            EngineConfig d = EngineConfig.defaults();
+            engine = engine.withLimits(d.maxNumSeqs(), d.maxNumBatchedTokens(), d.maxWaiting(), maxLoras, d.maxModelLen());
+            simConfig = simConfig.withModel(SimConfig.DEFAULT_MODEL, lora.mix().stream().map(ModelWeight::model).toList());
+        }
+        try (SimServer sims = SimServer.start(simConfig.withEngine(engine))) {
             var config = ConfigLoader.parse(gatewayYaml(sims.addresses(), profile, document), "bench-picker (" + profile + ")");
             try (GatewayServer gateway = GatewayServer.start(config, 2)) {
                 BenchConfig.Builder b = BenchConfig.builder()
