@@ -124,6 +124,23 @@ class PoolIT {
     }
 
     @Test
+    void theLoadReportTheGatewayAsksForIsNotPassedOnUnlessTheClientAskedToo() throws Exception {
+        HttpResponse<String> plain = chat(SimConfig.DEFAULT_MODEL, "orca");
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(plain.headers().firstValue("endpoint-load-metrics")).isEmpty();
+
+        HttpResponse<String> asked = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + gateway.port() + "/v1/chat/completions"))
+                .header("endpoint-load-metrics-format", "TEXT").timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + SimConfig.DEFAULT_MODEL
+                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"orca\"}],\"max_tokens\":2}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(asked.statusCode()).isEqualTo(200);
+        assertThat(asked.headers().firstValue("endpoint-load-metrics")).hasValueSatisfying(v ->
+                assertThat(v).startsWith("TEXT ").contains("named_metrics.kv_cache_usage_perc="));
+    }
+
+    @Test
     void aDeadEndpointIsSkippedThroughThePickersFallbackList() throws Exception {
         for (int i = 0; i < 10; i++) {
             HttpResponse<String> r = chat("with-dead", "prompt " + i);

@@ -326,6 +326,9 @@ final class ProxyExchange implements UpstreamListener {
         HttpResponse out = new DefaultHttpResponse(head.protocolVersion(), head.status());
         out.headers().set(head.headers());
         out.headers().remove(HttpHeaderNames.CONNECTION).remove("keep-alive").remove("proxy-connection");
+        if (poolLease != null && !request.headers().contains(HeaderNames.ENDPOINT_LOAD_METRICS_FORMAT)) {
+            out.headers().remove(HeaderNames.ENDPOINT_LOAD_METRICS); // the gateway asked for it, not the client
+        }
         out.headers().set(HeaderNames.REQUEST_ID, info.requestId());
         out.headers().set(HeaderNames.BACKEND, attempt.ref().backend().name());
         poolPicks.addResponseHeaders(attempt, out.headers());
