@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What {@code switchboard run} serves with no configuration: a pool of in-process simulated model servers, plus
- * every provider whose standard API-key variable is set. Built as configuration text and loaded like any file.
+ * What {@code switchboard run} serves with no configuration: an InferencePool of in-process simulated model servers,
+ * picked by the default profile (predicted-ttft), plus every provider whose standard API-key variable is set. Built
+ * as configuration text and loaded like any file.
  */
 final class EmbeddedDefault {
     /** Simulated model servers in the embedded pool. */
@@ -38,7 +39,7 @@ final class EmbeddedDefault {
                   rules:
                   - name: simulated
                     matches: [{headers: [{name: x-ai-eg-model, value: %s}]}]
-                    backendRefs: [{name: simulated-pool}]
+                    backendRefs: [{name: simulated-pool, kind: InferencePool}]
                 """.formatted(host, port, adminPort, SimConfig.DEFAULT_MODEL));
         String openAiKey = env.get("OPENAI_API_KEY");
         if (openAiKey != null && !openAiKey.isBlank()) {
@@ -63,19 +64,21 @@ final class EmbeddedDefault {
         }
         y.append("""
                 ---
-                apiVersion: aigateway.envoyproxy.io/v1beta1
-                kind: AIServiceBackend
+                apiVersion: inference.networking.k8s.io/v1
+                kind: InferencePool
                 metadata: {name: simulated-pool}
-                spec: {schema: {name: OpenAI}, backendRef: {name: simulated-pool}}
+                spec:
+                  selector: {matchLabels: {app: simulated}}
+                  targetPorts: [{number: 8000}]
                 ---
-                apiVersion: gateway.envoyproxy.io/v1alpha1
-                kind: Backend
-                metadata: {name: simulated-pool}
+                apiVersion: switchboard.dev/v1alpha1
+                kind: Endpoints
+                metadata: {name: simulated}
                 spec:
                   endpoints:
                 """);
         for (var a : sims.addresses()) {
-            y.append("  - ip: {address: 127.0.0.1, port: ").append(a.getPort()).append("}\n");
+            y.append("  - {address: 127.0.0.1, port: ").append(a.getPort()).append(", labels: {app: simulated}}\n");
         }
         return y.toString();
     }

@@ -69,7 +69,8 @@ final class RunCommand implements Callable<Integer> {
         System.out.printf("switchboard gateway on %s (admin: http://%s:%d/metrics), config: %s%n", base,
                 c.listener().host(), server.adminPort(), c.source());
         if (sims != null) {
-            System.out.printf("  simulated pool: %d in-process vLLM simulators serving %s (h100-8b profile, real time)%n",
+            System.out.printf("  InferencePool simulated-pool: %d in-process vLLM simulators serving %s (h100-8b profile,"
+                    + " real time), picked by predicted-ttft%n",
                     sims.addresses().size(), SimConfig.DEFAULT_MODEL);
             List<String> providers = EmbeddedDefault.providers(System.getenv());
             System.out.println("  providers: " + (providers.isEmpty() ? "none (set OPENAI_API_KEY to add OpenAI)"

@@ -5,19 +5,43 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.Upstream;
+import dev.switchboard.gateway.server.GatewayServer;
 import dev.switchboard.sim.SimConfig;
 import dev.switchboard.sim.server.SimServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EmbeddedDefaultTest {
 
     @Test
+    void aChatRequestIsServedByTheSimulatedPoolThroughTheEndpointPicker() throws Exception {
+        try (SimServer sims = EmbeddedDefault.startSims();
+                GatewayServer gw = GatewayServer.start(ConfigLoader.parse(
+                        EmbeddedDefault.yaml(sims, Map.of(), "127.0.0.1", 0, 0), "embedded"), 1)) {
+            var pool = gw.context().config().pools().get("simulated-pool");
+            assertThat(pool.states()).hasSize(EmbeddedDefault.SIM_ENDPOINTS);
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + gw.port() + "/v1/chat/completions"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + SimConfig.DEFAULT_MODEL
+                            + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":3}"))
+                    .header("content-type", "application/json").timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(r.body()).contains("\"model\":\"" + SimConfig.DEFAULT_MODEL + "\"");
+        }
+    }
+
+    @Test
     void servesTheSimulatedPoolAndAddsOpenAiOnlyWhenItsKeyIsSet() throws Exception {
         try (SimServer sims = EmbeddedDefault.startSims()) {
             GatewayConfig bare = ConfigLoader.parse(EmbeddedDefault.yaml(sims, Map.of(), "127.0.0.1", 0, 0), "embedded");
             assertThat(bare.rules()).hasSize(1);
-            assertThat(bare.rules().get(0).backendRefs().get(0).backend().upstreams()).hasSize(EmbeddedDefault.SIM_ENDPOINTS);
+            assertThat(bare.rules().get(0).backendRefs().get(0).pool().endpoints()).hasSize(EmbeddedDefault.SIM_ENDPOINTS);
             assertThat(bare.rules().get(0).matches().get(0).get(0).value()).isEqualTo(SimConfig.DEFAULT_MODEL);
 
             GatewayConfig withKey = ConfigLoader.parse(EmbeddedDefault.yaml(sims, Map.of("OPENAI_API_KEY", "sk-test-123"),
