@@ -52,6 +52,7 @@ class PickerBenchCommandTest {
                 .toList()).hasSize(2).allSatisfy(row -> {
                     String[] f = row.trim().split("\\s+");
                     assertThat(Double.parseDouble(f[2])).as(row).isGreaterThan(2);   // req/s completed
+                    assertThat(f[f.length - 2]).as(row).isEqualTo("0");              // shed
                     assertThat(f[f.length - 1]).as(row).isEqualTo("0");              // failed
                 });
     }
