@@ -67,7 +67,7 @@ final class AdapterSlots {
     }
 
     Slot slot(EndpointState e, String adapter, long now) {
-        ModelServerMetrics m = e.metrics();
+        ModelServerMetrics m = e.metrics(); // even when stale: which adapters run changes slower than the load
         if (m == null || m.maxLoras() < 0) {
             return Slot.LOADED;
         }

@@ -52,8 +52,8 @@ public final class PredictedTtftScorer implements Scorer, PickObserver, Endpoint
      *   mix (max 3 per server) this kept TTFT p90 at 31 ms at 80 req/s, where the LoRA-blind reference profile
      *   reached 760 ms; 512 and 8192 load tokens measured the same within noise (the simulator loads adapters free).
      * Cache affinity thus yields when the holder's backlog exceeds twice the prefill a move would add; a hot prefix
-     * then spreads to a second endpoint, which caches it in turn. The prediction ignores the step's
-     * constant part (the same everywhere) and the model's speed (a pool serves one model).
+     * then spreads to a second endpoint, which caches it in turn. The prediction ignores the step's constant part
+     * (the same everywhere) and the model's speed (a pool serves one model).
      */
     public static final String TYPE = "predicted-ttft-scorer";
     /** How long an adapter this gateway sent counts as running there before a scrape shows it: 5 scrapes. */
