@@ -241,17 +241,21 @@ final class PickerBenchCommand implements Callable<Integer> {
         return y.toString();
     }
 
-    /** One row per profile and stage; "shed" are the 429 answers (admission), counted among "failed" too. */
+    /**
+     * One row per profile and stage. "prefix" is the servers' own hit rate (tokens); "miss" the share of requests
+     * with less than half their prompt cached (they pay a long prefill and make the TTFT tail); "shed" the 429
+     * answers (admission), counted among "failed" too.
+     */
     static String table(Map<String, BenchReport> reports) {
         StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
-                "%-16s %6s %8s %9s %9s %9s %10s %7s %6s %7s %s%n", "profile", "rate", "req/s", "ttft p50", "ttft p90",
-                "ttft p99", "out tok/s", "prefix", "shed", "failed", "errors"));
+                "%-16s %6s %8s %9s %9s %9s %10s %7s %6s %6s %7s %s%n", "profile", "rate", "req/s", "ttft p50", "ttft p90",
+                "ttft p99", "out tok/s", "prefix", "miss", "shed", "failed", "errors"));
         for (Map.Entry<String, BenchReport> e : reports.entrySet()) {
             for (StageReport s : e.getValue().stages()) {
-                t.append(String.format(Locale.ROOT, "%-16s %6.1f %8.2f %8.0fms %8.0fms %8.0fms %10.0f %6.1f%% %6d %7d %s%n",
+                t.append(String.format(Locale.ROOT, "%-16s %6.1f %8.2f %8.0fms %8.0fms %8.0fms %10.0f %6.1f%% %5.1f%% %6d %7d %s%n",
                         e.getKey(), s.rate(), s.requestsPerSecond(), s.ttft().p50Ms(), s.ttft().p90Ms(),
                         s.ttft().p99Ms(), s.outputTokensPerSecond(),
-                        s.prefixCache() == null ? Double.NaN : 100 * s.prefixCache().hitRate(),
+                        s.prefixCache() == null ? Double.NaN : 100 * s.prefixCache().hitRate(), 100 * s.cacheMissShare(),
                         s.errors().getOrDefault(ErrorKind.HTTP_429.label(), 0L), s.failed(),
                         s.errors().isEmpty() ? "" : s.errors()));
             }

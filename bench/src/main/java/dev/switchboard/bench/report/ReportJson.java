@@ -88,6 +88,7 @@ final class ReportJson {
             g.writeNullField("prefix_cache_queries");
         }
         number(g, "cached_token_share", s.cachedTokenShare());
+        number(g, "cache_miss_share", s.cacheMissShare());
         g.writeEndObject();
     }
 

@@ -43,6 +43,7 @@ final class ReportTable {
         latencyRows(sb, "E2E", columns, width, StageReport::e2e);
         row(sb, "prefix cache hit (server)", columns, width, s -> percent(s.prefixCacheHitRate()));
         row(sb, "cached prompt tokens (usage)", columns, width, s -> percent(s.cachedTokenShare()));
+        row(sb, "requests under 50% cached", columns, width, s -> percent(s.cacheMissShare()));
         errors(sb, report.stages());
         sb.append("connections opened: ").append(run.connectionsOpened()).append('\n');
         return sb.toString();

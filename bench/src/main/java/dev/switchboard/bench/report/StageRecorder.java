@@ -33,6 +33,9 @@ public final class StageRecorder {
     /** Prompt and cached tokens of the requests that reported cached_tokens. */
     private long promptTokensWithDetails;
     private long cachedTokens;
+    /** Requests that reported cached_tokens, and of those the ones with less than half their prompt cached. */
+    private long requestsWithDetails;
+    private long mostlyUncached;
     private long startNanos = -1;
     private long endNanos = -1;
 
@@ -78,6 +81,10 @@ public final class StageRecorder {
             if (r.cachedTokens() >= 0) {
                 promptTokensWithDetails += r.promptTokens();
                 cachedTokens += r.cachedTokens();
+                requestsWithDetails++;
+                if (2L * r.cachedTokens() < r.promptTokens()) {
+                    mostlyUncached++;
+                }
             }
         }
     }
@@ -95,8 +102,10 @@ public final class StageRecorder {
         samples.forEach((k, v) -> errorSamples.put(k.label(), v));
         double durationMs = startNanos < 0 || endNanos < startNanos ? 0 : (endNanos - startNanos) / 1e6;
         double share = promptTokensWithDetails > 0 ? (double) cachedTokens / promptTokensWithDetails : Double.NaN;
+        double missShare = requestsWithDetails > 0 ? (double) mostlyUncached / requestsWithDetails : Double.NaN;
         return new StageReport(name, rate, concurrency, durationMs, ok, failed, errorCounts, errorSamples, outputTokens,
-                promptTokens, LatencySummary.of(ttft), LatencySummary.of(itl), LatencySummary.of(e2e), prefixCache, share);
+                promptTokens, LatencySummary.of(ttft), LatencySummary.of(itl), LatencySummary.of(e2e), prefixCache, share,
+                missShare);
     }
 
     private static long micros(long nanos) {

@@ -22,11 +22,13 @@ import java.util.Map;
  * @param e2e              end-to-end latency
  * @param prefixCache      the targets' prefix-cache counters over the stage, or null when no target exposes them
  * @param cachedTokenShare cached prompt tokens / prompt tokens from {@code usage}, or NaN when not reported
+ * @param cacheMissShare   of the requests that reported cached tokens, the share with less than half their prompt
+ *                         cached (the ones that paid a long prefill), or NaN when none reported
  */
 public record StageReport(String name, double rate, int concurrency, double durationMs, long ok, long failed,
         Map<String, Long> errors, Map<String, String> errorSamples, long outputTokens, long promptTokens,
         LatencySummary ttft, LatencySummary itl, LatencySummary e2e, PrefixCacheCounters prefixCache,
-        double cachedTokenShare) {
+        double cachedTokenShare, double cacheMissShare) {
 
     public StageReport {
         errors = Collections.unmodifiableMap(new LinkedHashMap<>(errors));

@@ -44,6 +44,7 @@ class BenchReportTest {
         assertThat(s.outputTokensPerSecond()).isEqualTo(30.0);
         assertThat(s.meanOutputTokens()).isEqualTo(30.0);
         assertThat(s.cachedTokenShare()).isEqualTo(0.4);
+        assertThat(s.cacheMissShare()).as("40 of 100 prompt tokens cached: less than half").isEqualTo(1.0);
         assertThat(s.prefixCacheHitRate()).isEqualTo(0.25);
         assertThat(s.ttft().count()).isEqualTo(2);
         assertThat(s.ttft().p50Ms()).isBetween(9.9, 10.1);
@@ -62,7 +63,7 @@ class BenchReportTest {
         for (String field : List.of("name", "load", "rate", "concurrency", "duration_ms", "requests", "ok", "failed",
                 "errors", "error_samples", "requests_per_s", "output_tokens", "output_tokens_per_s",
                 "mean_output_tokens", "prompt_tokens", "ttft_ms", "itl_ms", "e2e_ms", "prefix_cache_hit_rate",
-                "prefix_cache_hits", "prefix_cache_queries", "cached_token_share")) {
+                "prefix_cache_hits", "prefix_cache_queries", "cached_token_share", "cache_miss_share")) {
             assertThat(s.has(field)).as(field).isTrue();
         }
         assertThat(s.path("load").asText()).isEqualTo("open");
