@@ -22,6 +22,8 @@ import dev.switchboard.picker.plugins.scorer.RunningRequestsSizeScorer;
 import dev.switchboard.picker.plugins.scorer.SessionAffinityScorer;
 import dev.switchboard.picker.scheduling.Plugin;
 import dev.switchboard.picker.scheduling.TypedName;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -40,6 +42,9 @@ public final class InTreePlugins {
     public static final String SINGLE_PROFILE_HANDLER = "single-profile-handler";
 
     private static final Map<String, Factory> FACTORIES = new TreeMap<>();
+    /** The prefix index's parameters, read by both prefix-aware scorers. */
+    private static final List<String> PREFIX_PARAMETERS = List.of("blockSize", "maxPrefixBlocksToMatch",
+            "lruCapacityPerServer", "autoTune");
 
     static {
         FACTORIES.put(QueueScorer.TYPE, (n, p) -> noParameters(p, new QueueScorer(n)));
@@ -48,22 +53,16 @@ public final class InTreePlugins {
         FACTORIES.put(LoraAffinityScorer.TYPE, (n, p) -> noParameters(p, new LoraAffinityScorer(n)));
         FACTORIES.put(ActiveRequestScorer.TYPE, (n, p) -> noParameters(p, new ActiveRequestScorer(n)));
         FACTORIES.put(PrefixCacheScorer.TYPE, (n, p) -> {
-            p.only("blockSize", "maxPrefixBlocksToMatch", "lruCapacityPerServer", "autoTune");
-            var d = PrefixCacheScorer.Params.DEFAULTS;
-            return new PrefixCacheScorer(n, new PrefixCacheScorer.Params(p.integer("blockSize", d.blockSize(), 1, 4096),
-                    p.integer("maxPrefixBlocksToMatch", d.maxPrefixBlocksToMatch(), 1, 1 << 20),
-                    p.integer("lruCapacityPerServer", d.lruCapacityPerServer(), 1, 1 << 26),
-                    p.bool("autoTune", d.autoTune())));
+            p.only(PREFIX_PARAMETERS.toArray(String[]::new));
+            return new PrefixCacheScorer(n, prefixParams(p, PrefixCacheScorer.Params.DEFAULTS));
         });
         FACTORIES.put(PredictedTtftScorer.TYPE, (n, p) -> {
-            p.only("blockSize", "maxPrefixBlocksToMatch", "lruCapacityPerServer", "autoTune", "runningRequestTokens",
-                    "kvPressureThreshold", "recomputeCost", "adapterLoadTokens", "adapterSlotWaitTokens");
+            List<String> names = new ArrayList<>(PREFIX_PARAMETERS);
+            names.addAll(List.of("runningRequestTokens", "kvPressureThreshold", "recomputeCost", "adapterLoadTokens",
+                    "adapterSlotWaitTokens"));
+            p.only(names.toArray(String[]::new));
             var d = PredictedTtftScorer.Params.DEFAULTS;
-            return new PredictedTtftScorer(n, new PredictedTtftScorer.Params(
-                    p.integer("blockSize", d.blockSize(), 1, 4096),
-                    p.integer("maxPrefixBlocksToMatch", d.maxPrefixBlocksToMatch(), 1, 1 << 20),
-                    p.integer("lruCapacityPerServer", d.lruCapacityPerServer(), 1, 1 << 26),
-                    p.bool("autoTune", d.autoTune()),
+            return new PredictedTtftScorer(n, new PredictedTtftScorer.Params(prefixParams(p, d.prefix()),
                     p.number("runningRequestTokens", d.runningRequestTokens(), 0, 1 << 20),
                     p.number("kvPressureThreshold", d.kvPressureThreshold(), 0.01, 1),
                     p.number("recomputeCost", d.recomputeCost(), 0, 1000),
@@ -97,6 +96,13 @@ public final class InTreePlugins {
 
     static java.util.Set<String> types() {
         return FACTORIES.keySet();
+    }
+
+    private static PrefixCacheScorer.Params prefixParams(Fields p, PrefixCacheScorer.Params d) throws ConfigException {
+        return new PrefixCacheScorer.Params(p.integer("blockSize", d.blockSize(), 1, 4096),
+                p.integer("maxPrefixBlocksToMatch", d.maxPrefixBlocksToMatch(), 1, 1 << 20),
+                p.integer("lruCapacityPerServer", d.lruCapacityPerServer(), 1, 1 << 26),
+                p.bool("autoTune", d.autoTune()));
     }
 
     private static int maxEndpoints(Fields p) throws ConfigException {

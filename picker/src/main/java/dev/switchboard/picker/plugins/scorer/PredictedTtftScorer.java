@@ -59,16 +59,17 @@ public final class PredictedTtftScorer implements Scorer, PickObserver, Endpoint
     /** How long an adapter this gateway sent counts as running there before a scrape shows it: 5 scrapes. */
     static final long ADAPTER_HORIZON_NANOS = 250_000_000L;
 
-    /** The scorer's parameters; see the class comment. */
-    public record Params(int blockSize, int maxPrefixBlocksToMatch, int lruCapacityPerServer, boolean autoTune,
-            double runningRequestTokens, double kvPressureThreshold, double recomputeCost, double adapterLoadTokens,
-            double adapterSlotWaitTokens) {
-        public static final Params DEFAULTS = new Params(16, 1024, 31_250, true, 64, 0.9, 1, 2048, 100_000);
+    /**
+     * The scorer's parameters; see the class comment.
+     *
+     * @param prefix its prefix index's, as the prefix-cache-scorer's (but 1024 blocks matched by default)
+     */
+    public record Params(PrefixCacheScorer.Params prefix, double runningRequestTokens, double kvPressureThreshold,
+            double recomputeCost, double adapterLoadTokens, double adapterSlotWaitTokens) {
+        public static final Params DEFAULTS = new Params(new PrefixCacheScorer.Params(16, 1024, 31_250, true), 64, 0.9,
+                1, 2048, 100_000);
 
         public Params {
-            if (blockSize < 1 || maxPrefixBlocksToMatch < 1 || lruCapacityPerServer < 1) {
-                throw new IllegalArgumentException("blockSize, maxPrefixBlocksToMatch and lruCapacityPerServer must be >= 1");
-            }
             if (!(runningRequestTokens >= 0) || !(recomputeCost >= 0) || !(adapterLoadTokens >= 0)
                     || !(adapterSlotWaitTokens >= 0) || !(kvPressureThreshold > 0 && kvPressureThreshold <= 1)) {
                 throw new IllegalArgumentException("runningRequestTokens, recomputeCost, adapterLoadTokens and"
@@ -85,8 +86,7 @@ public final class PredictedTtftScorer implements Scorer, PickObserver, Endpoint
     public PredictedTtftScorer(String name, Params params) {
         this.name = new TypedName(TYPE, name);
         this.params = params;
-        this.matcher = new PrefixMatcher(name, params.blockSize(), params.maxPrefixBlocksToMatch(),
-                params.lruCapacityPerServer(), params.autoTune());
+        this.matcher = new PrefixMatcher(name, params.prefix());
     }
 
     @Override

@@ -42,8 +42,7 @@ public final class PrefixCacheScorer implements Scorer, PickObserver, EndpointLi
 
     public PrefixCacheScorer(String name, Params params) {
         this.name = new TypedName(TYPE, name);
-        this.matcher = new PrefixMatcher(name, params.blockSize(), params.maxPrefixBlocksToMatch(),
-                params.lruCapacityPerServer(), params.autoTune());
+        this.matcher = new PrefixMatcher(name, params);
     }
 
     @Override

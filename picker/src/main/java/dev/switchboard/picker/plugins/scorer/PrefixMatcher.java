@@ -20,11 +20,11 @@ final class PrefixMatcher {
     private final boolean autoTune;
     private final AttrKey<long[]> hashesKey;
 
-    PrefixMatcher(String owner, int blockTokens, int maxBlocks, int defaultCapacity, boolean autoTune) {
-        this.index = new PrefixIndex(blockTokens * PickRequest.CHARS_PER_TOKEN, maxBlocks);
-        this.blockTokens = blockTokens;
-        this.defaultCapacity = defaultCapacity;
-        this.autoTune = autoTune;
+    PrefixMatcher(String owner, PrefixCacheScorer.Params params) {
+        this.index = new PrefixIndex(params.blockSize() * PickRequest.CHARS_PER_TOKEN, params.maxPrefixBlocksToMatch());
+        this.blockTokens = params.blockSize();
+        this.defaultCapacity = params.lruCapacityPerServer();
+        this.autoTune = params.autoTune();
         // per instance: two prefix scorers with different block sizes in one profile must not share hashes
         this.hashesKey = AttrKey.of("prefix-hashes/" + owner + "/" + System.identityHashCode(this), long[].class);
     }

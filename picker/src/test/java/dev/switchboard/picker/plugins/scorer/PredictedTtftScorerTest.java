@@ -16,7 +16,11 @@ import org.junit.jupiter.api.Test;
 class PredictedTtftScorerTest {
     /** Blocks of 1 token (4 characters) and 10 tokens per decoding sequence, so predictions are easy to count. */
     final PredictedTtftScorer scorer = new PredictedTtftScorer("t",
-            new PredictedTtftScorer.Params(1, 1024, 10_000, false, 10, 0.9, 0, 0, 0));
+            new PredictedTtftScorer.Params(new PrefixCacheScorer.Params(1, 1024, 10_000, false), 10, 0.9, 0, 0, 0));
+
+    /** Blocks of 1 token, no decoding or recompute charge; an adapter load costs 500 tokens, a slot wait 50,000. */
+    static final PredictedTtftScorer.Params ADAPTER_COSTS = new PredictedTtftScorer.Params(
+            new PrefixCacheScorer.Params(1, 1024, 10_000, false), 0, 0.9, 0, 500, 50_000);
 
     static Endpoint endpoint(int i) {
         return new Endpoint("10.0.0." + i, 8000, Map.of(), EngineType.VLLM);
@@ -92,7 +96,7 @@ class PredictedTtftScorerTest {
     @Test
     void recomputeCostChargesEachUncachedTokenAgainSoAffinityYieldsLater() {
         PredictedTtftScorer sticky = new PredictedTtftScorer("t",
-                new PredictedTtftScorer.Params(1, 1024, 10_000, false, 10, 0.9, 1, 0, 0));
+                new PredictedTtftScorer.Params(new PrefixCacheScorer.Params(1, 1024, 10_000, false), 10, 0.9, 1, 0, 0));
         PickRequest r = request("x".repeat(400));
         assertThat(sticky.predictedTokens(r, local(1, 0, 0, 0), 100)).isEqualTo(1 + 2 * 100);
 
@@ -113,8 +117,7 @@ class PredictedTtftScorerTest {
 
     @Test
     void anAdapterCostsNothingWhereItRunsItsLoadWhereASlotIsFreeAndTheSlotWaitWhereNone() {
-        PredictedTtftScorer lora = new PredictedTtftScorer("t",
-                new PredictedTtftScorer.Params(1, 1024, 10_000, false, 0, 0.9, 0, 500, 50_000));
+        PredictedTtftScorer lora = new PredictedTtftScorer("t", ADAPTER_COSTS);
         PickRequest r = PickRequest.of("food-review", "x".repeat(400), Map.of(), 0); // 100 tokens
         List<EndpointState> pool = List.of(
                 withAdapters(1, 2, List.of("food-review"), List.of()),     // running there
@@ -128,8 +131,7 @@ class PredictedTtftScorerTest {
 
     @Test
     void aModelNoEndpointRunsAsAnAdapterNeedsNoSlot() {
-        PredictedTtftScorer lora = new PredictedTtftScorer("t",
-                new PredictedTtftScorer.Params(1, 1024, 10_000, false, 0, 0.9, 0, 500, 50_000));
+        PredictedTtftScorer lora = new PredictedTtftScorer("t", ADAPTER_COSTS);
         PickRequest base = PickRequest.of("llama-3-8b", "x".repeat(400), Map.of(), 0);
         double[] s = new double[2];
         lora.score(base, List.of(withAdapters(1, 1, List.of("sql"), List.of()), withAdapters(2, 1, List.of(), List.of())), s);
@@ -138,8 +140,7 @@ class PredictedTtftScorerTest {
 
     @Test
     void anAdapterJustSentTakesItsSlotBeforeTheNextScrapeShowsIt() {
-        PredictedTtftScorer lora = new PredictedTtftScorer("t",
-                new PredictedTtftScorer.Params(1, 1024, 10_000, false, 0, 0.9, 0, 500, 50_000));
+        PredictedTtftScorer lora = new PredictedTtftScorer("t", ADAPTER_COSTS);
         // two adapters known from the scrape of endpoint 2; endpoint 1 has one free slot and runs nothing yet
         List<EndpointState> pool = List.of(withAdapters(1, 1, List.of(), List.of()),
                 withAdapters(2, 2, List.of("sql", "chat"), List.of()));
@@ -172,7 +173,8 @@ class PredictedTtftScorerTest {
     @Test
     void autoTuneSizesEachEndpointsMemoryFromTheCacheItReports() {
         // 8 blocks of 1 token reported: the index remembers 8 blocks for that endpoint
-        PredictedTtftScorer tuned = new PredictedTtftScorer("t", new PredictedTtftScorer.Params(1, 1024, 10_000, true, 0, 0.9, 0, 0, 0));
+        PredictedTtftScorer tuned = new PredictedTtftScorer("t",
+                new PredictedTtftScorer.Params(new PrefixCacheScorer.Params(1, 1024, 10_000, true), 0, 0.9, 0, 0, 0));
         EndpointState small = new EndpointState(endpoint(1), new ModelServerMetrics(0, 0, 0, 1, 8, -1, List.of(),
                 List.of()), true, 0, 0, 0, 0);
         PickRequest a = request("a".repeat(32)); // 8 blocks
