@@ -57,12 +57,12 @@ final class PickerBenchCommand implements Callable<Integer> {
      * 4x faster than wall time (the rates are wall-clock rates, so 64 req/s is 16 in simulated seconds).
      */
 
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
     @Option(names = "--profiles", split = ",", description = "Profiles, in order: built-in names or EndpointPickerConfig"
             + " files (*.yaml, named by their metadata.name) (default: round-robin, least-in-flight, reference, predicted-ttft).")
     List<String> profiles = List.of(EndpointPickerConfigLoader.ROUND_ROBIN, EndpointPickerConfigLoader.LEAST_IN_FLIGHT,
             EndpointPickerConfigLoader.REFERENCE, EndpointPickerConfigLoader.PREDICTED_TTFT);
-
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     @Option(names = "--endpoints", defaultValue = "8", description = "Simulated servers (default: ${DEFAULT-VALUE}).")
     int endpoints;

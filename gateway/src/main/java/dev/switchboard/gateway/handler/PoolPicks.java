@@ -4,7 +4,6 @@ import dev.switchboard.core.config.BackendRef;
 import dev.switchboard.gateway.pool.PoolRuntime;
 import dev.switchboard.gateway.routing.Attempt;
 import dev.switchboard.picker.pool.Endpoint;
-import dev.switchboard.picker.scheduling.EndpointState;
 import dev.switchboard.picker.scheduling.PickRequest;
 import dev.switchboard.picker.scheduling.ResponseHeaderProcessor;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -65,13 +64,7 @@ final class PoolPicks {
         if (p == null || p.pool().profile().responseHeaderProcessors().isEmpty()) {
             return;
         }
-        Endpoint served = null;
-        for (EndpointState s : p.pool().states()) {
-            if (s.endpoint().port() == a.upstream().port() && s.endpoint().host().equals(a.upstream().host())) {
-                served = s.endpoint();
-                break;
-            }
-        }
+        Endpoint served = p.pool().endpoint(a.upstream());
         if (served == null) {
             return;
         }

@@ -127,9 +127,8 @@ public final class PoolRuntime implements AutoCloseable {
             out.add(now.byEndpoint.get(s.endpoint()).upstream);
         }
         for (EndpointState s : result.candidates()) { // the rest, as fallbacks in pool order
-            Upstream u = now.byEndpoint.get(s.endpoint()).upstream;
-            if (!out.contains(u)) {
-                out.add(u);
+            if (!result.endpoints().contains(s)) { // the picker's few, not the growing list
+                out.add(now.byEndpoint.get(s.endpoint()).upstream);
             }
         }
         return new Order(out, out.isEmpty() ? result.reason() : null);
@@ -152,6 +151,12 @@ public final class PoolRuntime implements AutoCloseable {
             out.add(s.state(now));
         }
         return out;
+    }
+
+    /** The endpoint of this pool at {@code u}, or null when {@code u} is not (or no longer) one. */
+    public Endpoint endpoint(Upstream u) {
+        Slot s = members.byUpstream.get(u);
+        return s == null ? null : s.endpoint;
     }
 
     /**
