@@ -2,34 +2,20 @@ package dev.switchboard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class PickerBenchCommandTest {
     @TempDir
     Path dir;
 
-    /** Runs {@code bench-picker} in this process; returns the exit code, stdout and stderr. */
-    static String[] run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = new CommandLine(new PickerBenchCommand()).execute(args);
-            return new String[] {Integer.toString(code), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    static CliRun run(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "bench-picker";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return CliRun.of(all);
     }
 
     @Test
@@ -42,11 +28,11 @@ class PickerBenchCommandTest {
                 plugins: [{type: prefix-cache-scorer}, {type: max-score-picker}]
                 schedulingProfiles: [{name: default, plugins: [{pluginRef: prefix-cache-scorer}, {pluginRef: max-score-picker}]}]
                 """);
-        String[] r = run("--profiles", "round-robin," + mine, "--endpoints", "2", "--rate", "8",
+        CliRun r = run("--profiles", "round-robin," + mine, "--endpoints", "2", "--rate", "8",
                 "--stage-duration", "2s", "--groups", "2", "--prompts-per-group", "2", "--system-tokens", "256",
                 "--question-tokens", "32", "--output-tokens", "4", "--time-scale", "20");
-        assertThat(r[0]).as(r[2]).isEqualTo("0");
-        String all = r[1].substring(r[1].indexOf("== all profiles =="));
+        assertThat(r.code()).as(r.err()).isZero();
+        String all = r.out().substring(r.out().indexOf("== all profiles =="));
         // one row per profile: completed requests and no failures
         assertThat(all.lines().filter(l -> l.startsWith("round-robin ") || l.startsWith("sticky-prefix "))
                 .toList()).hasSize(2).allSatisfy(row -> {
@@ -59,24 +45,24 @@ class PickerBenchCommandTest {
 
     @Test
     void anUnknownProfileOrABadFileIsRefusedBeforeAnythingStarts() throws Exception {
-        String[] r = run("--profiles", "fastest");
-        assertThat(r[0]).isEqualTo("2");
-        assertThat(r[2]).contains("unknown profile 'fastest'; built-in profiles: least-in-flight, predicted-ttft,"
+        CliRun r = run("--profiles", "fastest");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown profile 'fastest'; built-in profiles: least-in-flight, predicted-ttft,"
                 + " reference, round-robin, or an EndpointPickerConfig .yaml file");
         Path nameless = dir.resolve("nameless.yaml");
         Files.writeString(nameless, "kind: EndpointPickerConfig\nschedulingProfiles: [{name: default, plugins: []}]\n");
         r = run("--profiles", nameless.toString());
-        assertThat(r[0]).isEqualTo("2");
-        assertThat(r[2]).contains("nameless.yaml: an EndpointPickerConfig document with metadata.name is required");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("nameless.yaml: an EndpointPickerConfig document with metadata.name is required");
         Path typo = dir.resolve("typo.yaml");
         Files.writeString(typo, "kind: EndpointPickerConfig\nmetadata: {name: typo}\nplugins: [{type: queue-scorrer}]\n"
                 + "schedulingProfiles: [{name: default, plugins: [{pluginRef: queue-scorrer}]}]\n");
         r = run("--profiles", typo.toString());
-        assertThat(r[0]).isEqualTo("2");
-        assertThat(r[2]).contains("typo.yaml").contains("plugins[0].type: plugin type 'queue-scorrer' is not registered")
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("typo.yaml").contains("plugins[0].type: plugin type 'queue-scorrer' is not registered")
                 .doesNotContain("Exception");
         r = run("--profiles", dir.resolve("missing.yaml").toString());
-        assertThat(r[0]).isEqualTo("2");
-        assertThat(r[2]).contains("missing.yaml: no such file");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("missing.yaml: no such file");
     }
 }

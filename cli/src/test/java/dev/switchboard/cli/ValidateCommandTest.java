@@ -2,36 +2,47 @@ package dev.switchboard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ValidateCommandTest {
+    static final String POOL_WITH_PICKER_CONFIG = """
+            apiVersion: aigateway.envoyproxy.io/v1beta1
+            kind: AIGatewayRoute
+            metadata: {name: main}
+            spec:
+              rules: [{backendRefs: [{name: chat, kind: InferencePool}]}]
+            ---
+            apiVersion: inference.networking.k8s.io/v1
+            kind: InferencePool
+            metadata: {name: chat}
+            spec:
+              selector: {matchLabels: {app: vllm}}
+              targetPorts: [{number: 8000}]
+              endpointPickerRef: {kind: EndpointPickerConfig, name: sticky}
+            ---
+            apiVersion: llm-d.ai/v1alpha1
+            kind: EndpointPickerConfig
+            metadata: {name: sticky}
+            plugins:
+            - type: session-affinity-scorer
+            - type: by-label
+              parameters: {label: tier, validValues: [gold]}
+            schedulingProfiles:
+            - name: default
+              plugins: [{pluginRef: by-label}, {pluginRef: session-affinity-scorer, weight: 5}]
+            """;
 
-    private record Run(int code, String out, String err) {}
 
-    private static Run validate(Path file) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true));
-            System.setErr(new PrintStream(err, true));
-            int code = Main.commandLine().execute("validate", file.toString());
-            return new Run(code, out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun validate(Path file) {
+        return CliRun.of("validate", file.toString());
     }
 
     @Test
     void theShippedExampleIsValid() {
-        Run r = validate(Path.of("..", "examples", "gateway.yaml"));
+        CliRun r = validate(Path.of("..", "examples", "gateway.yaml"));
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("ok: 2 rules, 3 backends, 0 InferencePools, listening on 127.0.0.1:8080");
     }
@@ -40,7 +51,7 @@ class ValidateCommandTest {
     void aBrokenFileFailsWithThePlaceOfTheProblem(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, Files.readString(Path.of("..", "examples", "gateway.yaml")).replace("weight: 9", "weight: nine"));
-        Run r = validate(bad);
+        CliRun r = validate(bad);
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("bad.yaml: document 2 (AIGatewayRoute/example): spec.rules[1].backendRefs[0].weight: "
                 + "expected an integer in [0, 1000000], got \"nine\"");
@@ -71,9 +82,23 @@ class ValidateCommandTest {
                 schedulingProfiles: [{name: default, plugins: [{pluginRef: queue-scorer}]}]
                 flowControl: {defaultRequestTTL: 30s}
                 """);
-        Run r = validate(bad);
+        CliRun r = validate(bad);
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("pool.yaml: document 3 (EndpointPickerConfig/epp): flowControl.defaultRequestTTL: flow"
                 + " control is off; add 'featureGates: [flowControl]'");
+    }
+
+    @Test
+    void aPoolsPickerPluginsAreCheckedToo(@TempDir Path dir) throws Exception {
+        Path good = dir.resolve("good.yaml");
+        Files.writeString(good, POOL_WITH_PICKER_CONFIG);
+        assertThat(validate(good).code()).isZero();
+
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, POOL_WITH_PICKER_CONFIG.replace("validValues: [gold]", "validValues: gold"));
+        CliRun r = validate(bad);
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("bad.yaml: document 3 (EndpointPickerConfig/sticky): "
+                + "plugins[1].parameters.validValues: expected a list, got \"gold\"");
     }
 }
