@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  *  "body": "text" | {json},                          // a whole body, or
  *  "sse": [{"event": "ping", "data": {json} | "text"}], // SSE events, one write and flush each, or
  *  "chunks": ["raw bytes", ...],                     // raw chunks, one write and flush each
- *  "delayMs": 5,                                     // between events / chunks
+ *  "repeat": 1,                                      // the events / chunks this many times (a large stream)
+ *  "delayMs": 5,                                     // between events / chunks (0: all written at once)
  *  "firstDelayMs": 0,                                // before the response starts
  *  "reset": false}                                   // end with a TCP reset instead of a clean end
  * }</pre>
@@ -166,6 +167,11 @@ final class ScriptedResponder {
             parts.subList(i, parts.size()).forEach(ByteBuf::release);
             return;
         }
+        if (delayMs <= 0) { // all queued at once, each flushed: the socket's backpressure paces them
+            for (; i < parts.size(); i++) {
+                ctx.writeAndFlush(new DefaultHttpContent(parts.get(i)));
+            }
+        }
         if (i == parts.size()) {
             if (reset) {
                 Responses.reset(ctx);
@@ -178,15 +184,28 @@ final class ScriptedResponder {
             return;
         }
         ctx.writeAndFlush(new DefaultHttpContent(parts.get(i)));
-        if (delayMs > 0) {
-            ctx.executor().schedule(() -> writeParts(ctx, parts, i + 1, delayMs, reset, keepAlive), delayMs, TimeUnit.MILLISECONDS);
-        } else {
-            writeParts(ctx, parts, i + 1, delayMs, reset, keepAlive);
-        }
+        int next = i + 1;
+        ctx.executor().schedule(() -> writeParts(ctx, parts, next, delayMs, reset, keepAlive), delayMs, TimeUnit.MILLISECONDS);
     }
 
-    /** The SSE events or raw chunks as buffers, or null when the script has a whole body. */
+    /** The SSE events or raw chunks as buffers, {@code repeat} times over, or null when the script has a whole body. */
     private static List<ByteBuf> parts(JsonNode script) {
+        List<ByteBuf> once = once(script);
+        int repeat = Math.max(1, script.path("repeat").asInt(1));
+        if (once == null || repeat == 1) {
+            return once;
+        }
+        List<ByteBuf> out = new ArrayList<>(once.size() * repeat);
+        for (int r = 0; r < repeat; r++) {
+            for (ByteBuf part : once) {
+                out.add(part.retainedDuplicate());
+            }
+        }
+        once.forEach(ByteBuf::release);
+        return out;
+    }
+
+    private static List<ByteBuf> once(JsonNode script) {
         List<ByteBuf> out = new ArrayList<>();
         if (script.has("sse")) {
             for (JsonNode e : script.get("sse")) {

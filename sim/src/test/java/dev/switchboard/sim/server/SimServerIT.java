@@ -314,6 +314,10 @@ class SimServerIT {
         assertThat(chunks.statusCode()).isEqualTo(201);
         assertThat(chunks.headers().firstValue("x-a")).hasValue("b");
         assertThat(chunks.body()).isEqualTo("data: x\n\n");
+
+        HttpResponse<String> repeated = client.post("/anything", "{}", "x-sim-script",
+                "{\"sse\":[{\"data\":\"a\"},{\"data\":\"b\"}],\"repeat\":3}");
+        assertThat(repeated.body()).isEqualTo("data: a\n\ndata: b\n\n".repeat(3));
     }
 
     @Test
