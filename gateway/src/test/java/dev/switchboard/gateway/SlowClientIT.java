@@ -61,7 +61,7 @@ class SlowClientIT {
     }
 
     /** The payload of an HTTP/1.1 chunked body. */
-    private static String dechunk(String body) {
+    static String dechunk(String body) {
         StringBuilder out = new StringBuilder(body.length());
         int i = 0;
         while (true) {

@@ -10,7 +10,7 @@ import java.util.List;
  * @param matches           alternatives; the rule matches if any matches (all its header matches hold); empty = all
  * @param backendRefs       where requests go
  * @param requestTimeout    time for a whole request, all attempts included
- * @param streamIdleTimeout longest silence from an upstream before an attempt is abandoned
+ * @param streamIdleTimeout longest silence, once a response has started, before it is cut
  * @param retry             how failed attempts are retried
  */
 public record RouteRule(

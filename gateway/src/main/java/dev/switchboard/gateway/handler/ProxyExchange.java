@@ -47,10 +47,15 @@ import java.util.concurrent.TimeUnit;
 final class ProxyExchange implements UpstreamListener {
     /*
      * Attempt loop: attempts follow the AttemptPlan (weights, then priorities, bounded by the retry count). An
-     * attempt fails on connect failure, a reset or close before the response head, the stream-idle timeout, or a
-     * 429/5xx head; it is retried, after a jittered exponential backoff, only while nothing has been sent to the
-     * client and the request deadline allows. The last attempt's 429/5xx is passed through as the upstream sent it;
-     * a last attempt that got no response at all becomes a 502 (or 504 on timeout) in the OpenAI error shape.
+     * attempt fails on connect failure, a reset or close before the response head, or a 429/5xx head; it is
+     * retried, after a jittered exponential backoff, only while nothing has been sent to the client and the request
+     * deadline allows. The last attempt's 429/5xx is passed through as the upstream sent it; a last attempt that got
+     * no response at all becomes a 502 in the OpenAI error shape.
+     *
+     * Timers: the route's request timeout bounds the whole request (504 before the response head, a cut stream
+     * after). No other timer runs before the head: an upstream that accepted the request may be computing a long
+     * answer, and abandoning it would make the model server generate it again. streamIdleTimeout runs once the
+     * response has started (StreamIdleTimer), counting only silence while the gateway was reading.
      *
      * Relay and backpressure: the upstream connection never reads on its own (AUTO_READ off). After each part is
      * written to the client, the next upstream read is requested only if the client channel is still writable;
@@ -88,8 +93,8 @@ final class ProxyExchange implements UpstreamListener {
     private PoolAdmission attemptAdmission;
     private Attempt attempt;
     private ScheduledFuture<?> deadline;
-    private ScheduledFuture<?> idleCheck;
-    private long lastUpstreamActivity;
+    /** The committed response's stream-idle timer; null before the response head. */
+    private StreamIdleTimer idle;
     /** Whether this attempt's connection came from the idle pool (no connect time in the measured overhead). */
     private boolean pooledConnection;
     private long firstByteNanos = -1;
@@ -97,11 +102,12 @@ final class ProxyExchange implements UpstreamListener {
     private boolean upstreamKeepAlive;
     private boolean committed;
     private boolean waitingForWritability;
+    /** Response parts were written to the client and not flushed yet (flushed once per upstream read). */
+    private boolean unflushed;
     private boolean done;
     /** The response's last bytes, for its token usage (successful responses only). */
     private UsageTail usageTail;
     private String lastFailure = "no backend was available";
-    private boolean lastFailureTimeout;
 
     /** Takes ownership of {@code body}. */
     ProxyExchange(ChannelHandlerContext ctx, GatewayContext gateway, HttpRequest request, CompositeByteBuf body,
@@ -226,7 +232,7 @@ final class ProxyExchange implements UpstreamListener {
         }
         attempt = plan.next();
         if (attempt == null) {
-            fail(lastFailureTimeout ? 504 : 502, plan.made() == 0 ? lastFailure
+            fail(502, plan.made() == 0 ? lastFailure
                     : "All " + plan.made() + " attempts failed; the last one: " + lastFailure);
             return;
         }
@@ -241,7 +247,7 @@ final class ProxyExchange implements UpstreamListener {
 
     private void connected(Future<UpstreamConnection> f) {
         if (!f.isSuccess()) {
-            attemptFailed("cannot connect: " + describe(f.cause()), false);
+            attemptFailed("cannot connect: " + describe(f.cause()));
             return;
         }
         if (done) {
@@ -261,9 +267,7 @@ final class ProxyExchange implements UpstreamListener {
                 onFailure(w.cause());
             }
         });
-        lastUpstreamActivity = System.nanoTime();
-        armIdleCheck(rule.streamIdleTimeout().toNanos());
-        connection.channel().read();
+        connection.channel().read(); // the rest follow each read's end (onReadComplete)
     }
 
     @Override
@@ -272,32 +276,48 @@ final class ProxyExchange implements UpstreamListener {
             ReferenceCountUtil.release(message);
             return;
         }
-        lastUpstreamActivity = System.nanoTime();
         if (message instanceof HttpResponse head) {
             if (!head(head)) {
                 ReferenceCountUtil.release(message);
-                return;
             }
         } else if (message instanceof HttpContent content) {
-            if (firstByteNanos < 0 && content.content().isReadable()) {
-                firstByteNanos = System.nanoTime();
-                if (poolLease != null) {
-                    poolLease.firstToken();
-                }
-            }
-            boolean last = message instanceof LastHttpContent;
-            if (usageTail != null && content.content().isReadable()) {
-                usageTail.add(content.content().nioBuffer());
-            }
-            ctx.write(content);
-            if (last) {
-                ctx.flush();
-                finish(upstreamKeepAlive);
-                return;
-            }
-            ctx.flush();
+            relay(content);
         } else {
             ReferenceCountUtil.release(message);
+        }
+    }
+
+    /** Passes a part of the committed response on to the client (flushed at the end of the read, or now if last). */
+    private void relay(HttpContent content) {
+        if (firstByteNanos < 0 && content.content().isReadable()) {
+            firstByteNanos = System.nanoTime();
+            if (poolLease != null) {
+                poolLease.firstToken();
+            }
+        }
+        if (usageTail != null && content.content().isReadable()) {
+            usageTail.add(content.content().nioBuffer());
+        }
+        ctx.write(content);
+        if (content instanceof LastHttpContent) {
+            ctx.flush();
+            finish(upstreamKeepAlive);
+        } else {
+            unflushed = true;
+        }
+    }
+
+    @Override
+    public void onReadComplete() {
+        if (done || connection == null) {
+            return;
+        }
+        if (unflushed) {
+            unflushed = false;
+            ctx.flush();
+        }
+        if (idle != null) {
+            idle.activity(System.nanoTime());
         }
         readMore();
     }
@@ -321,6 +341,8 @@ final class ProxyExchange implements UpstreamListener {
             gateway.outliers().success(attempt.upstream());
         }
         committed = true;
+        idle = new StreamIdleTimer(ctx.executor(), rule.streamIdleTimeout().toNanos(), this::streamWentSilent);
+        idle.start(System.nanoTime());
         usageTail = status == 200 ? new UsageTail() : null;
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
         HttpResponse out = new DefaultHttpResponse(head.protocolVersion(), head.status());
@@ -334,6 +356,7 @@ final class ProxyExchange implements UpstreamListener {
         poolPicks.addResponseHeaders(attempt, out.headers());
         HttpUtil.setKeepAlive(out, info.keepAlive());
         ctx.write(out);
+        unflushed = true;
         return true;
     }
 
@@ -345,6 +368,9 @@ final class ProxyExchange implements UpstreamListener {
             connection.channel().read();
         } else {
             waitingForWritability = true;
+            if (idle != null) {
+                idle.pause();
+            }
         }
     }
 
@@ -352,6 +378,9 @@ final class ProxyExchange implements UpstreamListener {
     void onWritable() {
         if (waitingForWritability && ctx.channel().isWritable()) {
             waitingForWritability = false;
+            if (idle != null) {
+                idle.resume(System.nanoTime());
+            }
             readMore();
         }
     }
@@ -367,14 +396,13 @@ final class ProxyExchange implements UpstreamListener {
             abort("backend '" + attempt.ref().backend().name() + "' " + what + " mid-response");
             return;
         }
-        attemptFailed(what, false);
+        attemptFailed(what);
     }
 
-    private void attemptFailed(String what, boolean timeout) {
+    private void attemptFailed(String what) {
         gateway.outliers().failure(attempt.upstream());
         dropConnection();
         String failure = "backend '" + attempt.ref().backend().name() + "' (" + attempt.upstream().authority() + ") " + what;
-        lastFailureTimeout = timeout;
         if (plan.made() < plan.all().size() && deadlineAllowsRetry()) {
             scheduleRetry(failure);
         } else {
@@ -394,23 +422,13 @@ final class ProxyExchange implements UpstreamListener {
         return deadline == null || deadline.getDelay(TimeUnit.NANOSECONDS) > rule.retry().backoff().toNanos();
     }
 
-    private void armIdleCheck(long idleNanos) {
-        idleCheck = ctx.executor().schedule(() -> {
-            if (done || connection == null) {
-                return;
-            }
-            long silent = System.nanoTime() - lastUpstreamActivity;
-            if (silent >= idleNanos) {
-                String what = "sent nothing for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms (streamIdleTimeout)";
-                if (committed) {
-                    abort("backend '" + attempt.ref().backend().name() + "' " + what);
-                } else {
-                    attemptFailed(what, true);
-                }
-            } else {
-                armIdleCheck(idleNanos - silent);
-            }
-        }, idleNanos, TimeUnit.NANOSECONDS);
+    /** The committed response's upstream sent nothing for streamIdleTimeout while it was being read: cut it. */
+    private void streamWentSilent(long silentNanos) {
+        if (!done && connection != null) {
+            gateway.outliers().failure(attempt.upstream());
+            abort("backend '" + attempt.ref().backend().name() + "' sent nothing for "
+                    + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms (streamIdleTimeout)");
+        }
     }
 
     private void requestTimedOut() {
@@ -462,8 +480,8 @@ final class ProxyExchange implements UpstreamListener {
         if (deadline != null) {
             deadline.cancel(false);
         }
-        if (idleCheck != null) {
-            idleCheck.cancel(false);
+        if (idle != null) {
+            idle.stop();
         }
         body.release();
         long now = System.nanoTime();
@@ -475,9 +493,8 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void dropConnection() {
-        if (idleCheck != null) {
-            idleCheck.cancel(false);
-            idleCheck = null;
+        if (idle != null) {
+            idle.stop();
         }
         if (connection != null) {
             gateway.pool().release(connection, false);

@@ -6,8 +6,8 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Last handler of an upstream connection (after the HTTP client codec): hands every response part to the exchange
- * currently using the connection. A message that arrives with no exchange attached (a server talking on an idle
+ * Last handler of an upstream connection (after the HTTP client codec): hands every response part, and the end of
+ * each read, to the exchange currently using the connection. A message that arrives with no exchange attached (a server talking on an idle
  * connection) is released and the connection closed. Per connection, not sharable.
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
@@ -30,6 +30,14 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         l.onMessage(http);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        UpstreamListener l = listener;
+        if (l != null) {
+            l.onReadComplete();
+        }
     }
 
     @Override
