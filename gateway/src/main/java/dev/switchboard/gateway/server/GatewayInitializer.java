@@ -2,6 +2,7 @@ package dev.switchboard.gateway.server;
 
 import dev.switchboard.gateway.handler.ApiRequestHandler;
 import dev.switchboard.gateway.handler.ExpectContinueHandler;
+import dev.switchboard.gateway.handler.PipeliningHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
@@ -34,7 +35,7 @@ import io.netty.util.AsciiString;
  * routing and relaying are written once.
  *
  * <pre>
- * HTTP/1.1:  HttpServerCodec - HttpServerKeepAliveHandler - ExpectContinueHandler - ApiRequestHandler
+ * HTTP/1.1:  HttpServerCodec - HttpServerKeepAliveHandler - PipeliningHandler - ExpectContinueHandler - ApiRequestHandler
  * HTTP/2:    Http2FrameCodec - Http2MultiplexHandler -> per stream: Http2StreamFrameToHttpObjectCodec - ApiRequestHandler
  * </pre>
  */
@@ -79,7 +80,7 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
                         ? new Http2ServerUpgradeCodec(http2FrameCodec(), http2Multiplexer())
                         : null, gateway.config().config().listener().maxBodyBytes());
         ch.pipeline().addLast(new CleartextHttp2ServerUpgradeHandler(http1, upgrade, new PriorKnowledgeHttp2()));
-        ch.pipeline().addLast(new HttpServerKeepAliveHandler(), new ExpectContinueHandler(gateway),
+        ch.pipeline().addLast(new HttpServerKeepAliveHandler(), new PipeliningHandler(), new ExpectContinueHandler(gateway),
                 new ApiRequestHandler(gateway));
     }
 
@@ -93,6 +94,7 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
         public void handlerAdded(ChannelHandlerContext ctx) {
             ChannelPipeline p = ctx.pipeline();
             p.remove(HttpServerKeepAliveHandler.class);
+            p.remove(PipeliningHandler.class);
             p.remove(ExpectContinueHandler.class);
             p.remove(ApiRequestHandler.class);
             p.replace(this, "h2-frames", http2FrameCodec()); // the multiplexer needs the frame codec in place
@@ -102,8 +104,8 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
 
     /** The HTTP/1.1 tail of a pipeline, for TLS connections that negotiated http/1.1. */
     void http1(ChannelPipeline p) {
-        p.addLast(newHttp1Codec(), new HttpServerKeepAliveHandler(), new ExpectContinueHandler(gateway),
-                new ApiRequestHandler(gateway));
+        p.addLast(newHttp1Codec(), new HttpServerKeepAliveHandler(), new PipeliningHandler(),
+                new ExpectContinueHandler(gateway), new ApiRequestHandler(gateway));
     }
 
     /** The HTTP/2 tail of a pipeline, for TLS connections that negotiated h2. */
