@@ -193,5 +193,6 @@ public final class GatewayServer implements AutoCloseable {
         }
         context.config().close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        context.accessLog().close(); // last: the loops have logged their last requests
     }
 }
