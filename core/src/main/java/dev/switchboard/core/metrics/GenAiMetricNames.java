@@ -18,6 +18,8 @@ public final class GenAiMetricNames {
 
     /** Requests an InferencePool's admission turned away (429/503), by pool and reason; a counter. */
     public static final String POOL_REQUESTS_DROPPED = "switchboard_inference_pool_requests_dropped";
+    /** Access log lines not written (queue full, logger failed, or the gateway closing); a counter. */
+    public static final String ACCESS_LOG_DROPPED = "switchboard_access_log_dropped";
     /** Requests waiting in an InferencePool's flow control queue now; a gauge. */
     public static final String POOL_QUEUE_SIZE = "switchboard_inference_pool_queue_size";
 

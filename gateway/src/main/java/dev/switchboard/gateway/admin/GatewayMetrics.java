@@ -6,6 +6,7 @@ import dev.switchboard.core.model.UsageTail;
 import dev.switchboard.gateway.handler.RequestInfo;
 import dev.switchboard.gateway.routing.Attempt;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -14,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /** The gateway's Prometheus metrics, with OpenTelemetry GenAI names. */
@@ -100,6 +102,14 @@ public final class GatewayMetrics {
                 .help("Requests waiting in an InferencePool's flow control queue.")
                 .labelNames(LABEL_POOL)
                 .callback(cb -> queues.get().forEach((pool, n) -> cb.call(n, pool)))
+                .register(registry);
+    }
+
+    /** Exports the access log's dropped lines, read from {@code dropped} at every scrape. Call once. */
+    public void accessLogDropped(LongSupplier dropped) {
+        CounterWithCallback.builder().name(ACCESS_LOG_DROPPED)
+                .help("Access log lines not written: the writer's queue was full, the logger failed, or the gateway was closing.")
+                .callback(cb -> cb.call(dropped.getAsLong()))
                 .register(registry);
     }
 

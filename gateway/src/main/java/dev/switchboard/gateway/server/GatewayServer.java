@@ -67,6 +67,7 @@ public final class GatewayServer implements AutoCloseable {
             context.config().admission().forEach((name, a) -> queued.put(name, a.queued()));
             return queued;
         });
+        context.metrics().accessLogDropped(context.accessLog()::dropped);
     }
 
     /**
