@@ -14,11 +14,15 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Collection;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
-/** The gateway's Prometheus metrics, with OpenTelemetry GenAI names. */
+/**
+ * The gateway's Prometheus metrics, with OpenTelemetry GenAI names. The {@code gen_ai_request_model} label is
+ * bounded: the configured models, the first 100 other strings clients send, then {@code other} (ModelLabels).
+ */
 public final class GatewayMetrics {
     /** Request and first-token buckets: LLM calls span milliseconds (cache hits, errors) to minutes. */
     private static final double[] LATENCY_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20,
@@ -54,6 +58,8 @@ public final class GatewayMetrics {
             .help("Time the gateway adds before a request reaches its upstream (pooled connection, first attempt).")
             .classicUpperBounds(OVERHEAD_BUCKETS).register(registry);
 
+    private final ModelLabels models = new ModelLabels();
+
     private final Counter dropped = Counter.builder().name(POOL_REQUESTS_DROPPED)
             .help("Requests an InferencePool's admission answered with 429 or 503 instead of sending them on.")
             .labelNames(LABEL_POOL, LABEL_REASON).register(registry);
@@ -67,25 +73,34 @@ public final class GatewayMetrics {
     public void request(RequestInfo info, Attempt attempt, int status, long durationNanos, long firstByteNanos,
             UsageTail.Usage usage) {
         String op = operation(info.api());
+        String model = models.label(info.model());
         String backend = attempt == null ? "" : attempt.ref().backend().name();
-        duration.labelValues(op, info.model(), backend, Integer.toString(status)).observe(durationNanos / 1e9);
+        duration.labelValues(op, model, backend, Integer.toString(status)).observe(durationNanos / 1e9);
         boolean streamed = info.stream() && firstByteNanos >= 0 && status == 200;
         if (streamed) {
-            firstToken.labelValues(op, info.model(), backend).observe(firstByteNanos / 1e9);
+            firstToken.labelValues(op, model, backend).observe(firstByteNanos / 1e9);
         }
         if (usage == null) {
             return;
         }
         if (usage.promptTokens() >= 0) {
-            tokens.labelValues(op, info.model(), backend, "input").observe(usage.promptTokens());
+            tokens.labelValues(op, model, backend, "input").observe(usage.promptTokens());
         }
         if (usage.completionTokens() >= 0) {
-            tokens.labelValues(op, info.model(), backend, "output").observe(usage.completionTokens());
+            tokens.labelValues(op, model, backend, "output").observe(usage.completionTokens());
         }
         if (streamed && usage.completionTokens() > 1) {
             double perToken = (durationNanos - firstByteNanos) / 1e9 / (usage.completionTokens() - 1);
-            timePerOutputToken.labelValues(op, info.model(), backend).observe(perToken);
+            timePerOutputToken.labelValues(op, model, backend).observe(perToken);
         }
+    }
+
+    /**
+     * Sets the models the configuration names by an exact match ({@code Router.models()}): they always label as
+     * themselves. Call at start and after every reload.
+     */
+    public void configuredModels(Collection<String> names) {
+        models.configured(names);
     }
 
     /** A request was turned away by {@code pool}'s admission for {@code reason} (the dropped-reason header). */

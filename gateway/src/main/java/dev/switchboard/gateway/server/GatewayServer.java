@@ -68,6 +68,7 @@ public final class GatewayServer implements AutoCloseable {
             return queued;
         });
         context.metrics().accessLogDropped(context.accessLog()::dropped);
+        context.metrics().configuredModels(runtime.router().models());
     }
 
     /**
@@ -162,6 +163,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         RuntimeConfig old = context.config();
         RuntimeConfig built = RuntimeConfig.build(next, old, group, Transport.best());
+        context.metrics().configuredModels(built.router().models()); // before the swap: its first requests are labelled right
         context.swap(built);
         old.close(built);
         LOG.info("configuration reloaded from {}: {} rules, {} backends", next.source(), next.rules().size(),
