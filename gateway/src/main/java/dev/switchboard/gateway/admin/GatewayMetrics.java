@@ -5,6 +5,7 @@ import static dev.switchboard.core.metrics.GenAiMetricNames.*;
 import dev.switchboard.core.model.UsageTail;
 import dev.switchboard.gateway.handler.RequestInfo;
 import dev.switchboard.gateway.routing.Attempt;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -38,27 +40,28 @@ public final class GatewayMetrics {
     private static final double[] TPOT_BUCKETS = {0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5};
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final Histogram duration = Histogram.builder().name(REQUEST_DURATION)
-            .help("Time from the request's arrival to the end of its response.")
-            .labelNames(LABEL_OPERATION, LABEL_REQUEST_MODEL, LABEL_BACKEND, LABEL_STATUS)
-            .classicUpperBounds(LATENCY_BUCKETS).register(registry);
-    private final Histogram firstToken = Histogram.builder().name(TIME_TO_FIRST_TOKEN)
-            .help("Time from the request's arrival to the first byte of a streamed response body.")
-            .labelNames(LABEL_OPERATION, LABEL_REQUEST_MODEL, LABEL_BACKEND)
-            .classicUpperBounds(LATENCY_BUCKETS).register(registry);
-    private final Histogram tokens = Histogram.builder().name(TOKEN_USAGE)
-            .help("Tokens per request, as the upstream's usage reports them.")
-            .labelNames(LABEL_OPERATION, LABEL_REQUEST_MODEL, LABEL_BACKEND, LABEL_TOKEN_TYPE)
-            .classicUpperBounds(TOKEN_BUCKETS).register(registry);
-    private final Histogram timePerOutputToken = Histogram.builder().name(TIME_PER_OUTPUT_TOKEN)
-            .help("Time per output token after the first, of streamed responses.")
-            .labelNames(LABEL_OPERATION, LABEL_REQUEST_MODEL, LABEL_BACKEND)
-            .classicUpperBounds(TPOT_BUCKETS).register(registry);
-    private final Histogram overhead = Histogram.builder().name(GATEWAY_OVERHEAD)
-            .help("Time the gateway adds before a request reaches its upstream (pooled connection, first attempt).")
-            .classicUpperBounds(OVERHEAD_BUCKETS).register(registry);
+    private final Histogram duration = histogram(REQUEST_DURATION,
+            "Time from the request's arrival to the end of its response.", LATENCY_BUCKETS,
+            LABEL_OPERATION, LABEL_REQUEST_MODEL, LABEL_BACKEND, LABEL_STATUS);
+    private final Histogram firstToken = histogram(TIME_TO_FIRST_TOKEN,
+            "Time from the request's arrival to the first byte of a streamed response body.", LATENCY_BUCKETS,
+            LABEL_OPERATION, LABEL_REQUEST_MODEL, LABEL_BACKEND);
+    private final Histogram tokens = histogram(TOKEN_USAGE,
+            "Tokens per request, as the upstream's usage reports them.", TOKEN_BUCKETS,
+            LABEL_OPERATION, LABEL_REQUEST_MODEL, LABEL_BACKEND, LABEL_TOKEN_TYPE);
+    private final Histogram timePerOutputToken = histogram(TIME_PER_OUTPUT_TOKEN,
+            "Time per output token after the first, of streamed responses.", TPOT_BUCKETS,
+            LABEL_OPERATION, LABEL_REQUEST_MODEL, LABEL_BACKEND);
+    private final Histogram overhead = histogram(GATEWAY_OVERHEAD,
+            "Time the gateway adds before a request reaches its upstream (pooled connection, first attempt).",
+            OVERHEAD_BUCKETS);
 
     private final ModelLabels models = new ModelLabels();
+    /**
+     * The data points of every label combination seen, so that a request costs one lookup instead of five. As
+     * bounded as the registry's own series: operations x model labels (ModelLabels) x backends x statuses.
+     */
+    private final ConcurrentHashMap<SeriesKey, Series> series = new ConcurrentHashMap<>();
 
     private final Counter dropped = Counter.builder().name(POOL_REQUESTS_DROPPED)
             .help("Requests an InferencePool's admission answered with 429 or 503 instead of sending them on.")
@@ -72,26 +75,25 @@ public final class GatewayMetrics {
      */
     public void request(RequestInfo info, Attempt attempt, int status, long durationNanos, long firstByteNanos,
             UsageTail.Usage usage) {
-        String op = operation(info.api());
-        String model = models.label(info.model());
-        String backend = attempt == null ? "" : attempt.ref().backend().name();
-        duration.labelValues(op, model, backend, Integer.toString(status)).observe(durationNanos / 1e9);
+        Series s = series(operation(info.api()), models.label(info.model()),
+                attempt == null ? "" : attempt.ref().backend().name(), status);
+        s.duration.observe(durationNanos / 1e9);
         boolean streamed = info.stream() && firstByteNanos >= 0 && status == 200;
         if (streamed) {
-            firstToken.labelValues(op, model, backend).observe(firstByteNanos / 1e9);
+            s.firstToken().observe(firstByteNanos / 1e9);
         }
         if (usage == null) {
             return;
         }
         if (usage.promptTokens() >= 0) {
-            tokens.labelValues(op, model, backend, "input").observe(usage.promptTokens());
+            s.inputTokens().observe(usage.promptTokens());
         }
         if (usage.completionTokens() >= 0) {
-            tokens.labelValues(op, model, backend, "output").observe(usage.completionTokens());
+            s.outputTokens().observe(usage.completionTokens());
         }
         if (streamed && usage.completionTokens() > 1) {
             double perToken = (durationNanos - firstByteNanos) / 1e9 / (usage.completionTokens() - 1);
-            timePerOutputToken.labelValues(op, model, backend).observe(perToken);
+            s.timePerOutputToken().observe(perToken);
         }
     }
 
@@ -143,6 +145,21 @@ public final class GatewayMetrics {
         return out.toByteArray();
     }
 
+    /**
+     * A classic histogram. The admin port writes the text format 0.0.4, which shows neither native histograms nor
+     * exemplars, so the library keeps neither: each cost work per observation, and native buckets a boxed index.
+     */
+    private Histogram histogram(String name, String help, double[] bounds, String... labels) {
+        return Histogram.builder().name(name).help(help).labelNames(labels).classicUpperBounds(bounds)
+                .classicOnly().withoutExemplars().register(registry);
+    }
+
+    private Series series(String operation, String model, String backend, int status) {
+        SeriesKey key = new SeriesKey(operation, model, backend, status);
+        Series s = series.get(key);
+        return s != null ? s : series.computeIfAbsent(key, Series::new);
+    }
+
     private static String operation(String api) {
         return switch (api) {
             case "/v1/chat/completions" -> "chat";
@@ -151,5 +168,63 @@ public final class GatewayMetrics {
             case "/v1/responses" -> "responses";
             default -> api;
         };
+    }
+
+    /** The labels one finished request is recorded under. */
+    private record SeriesKey(String operation, String model, String backend, int status) {}
+
+    /**
+     * The data points of one {@link SeriesKey}. Histogram.labelValues builds a label list and looks it up in the
+     * histogram's map at every call; here each lookup happens once per series. The duration series exists for every
+     * request; the others are looked up at first use, so that, as before, a series appears on /metrics only once
+     * something was observed in it. They are volatile so that a data point is safely published to every loop; two
+     * loops racing to look one up get the same data point from the histogram.
+     */
+    private final class Series {
+        final DistributionDataPoint duration;
+        private final SeriesKey key;
+        private volatile DistributionDataPoint firstToken;
+        private volatile DistributionDataPoint inputTokens;
+        private volatile DistributionDataPoint outputTokens;
+        private volatile DistributionDataPoint timePerOutputToken;
+
+        Series(SeriesKey key) {
+            this.key = key;
+            this.duration = GatewayMetrics.this.duration.labelValues(key.operation, key.model, key.backend,
+                    Integer.toString(key.status));
+        }
+
+        DistributionDataPoint firstToken() {
+            DistributionDataPoint d = firstToken;
+            if (d == null) {
+                firstToken = d = GatewayMetrics.this.firstToken.labelValues(key.operation, key.model, key.backend);
+            }
+            return d;
+        }
+
+        DistributionDataPoint inputTokens() {
+            DistributionDataPoint d = inputTokens;
+            if (d == null) {
+                inputTokens = d = tokens.labelValues(key.operation, key.model, key.backend, "input");
+            }
+            return d;
+        }
+
+        DistributionDataPoint outputTokens() {
+            DistributionDataPoint d = outputTokens;
+            if (d == null) {
+                outputTokens = d = tokens.labelValues(key.operation, key.model, key.backend, "output");
+            }
+            return d;
+        }
+
+        DistributionDataPoint timePerOutputToken() {
+            DistributionDataPoint d = timePerOutputToken;
+            if (d == null) {
+                timePerOutputToken = d = GatewayMetrics.this.timePerOutputToken.labelValues(key.operation, key.model,
+                        key.backend);
+            }
+            return d;
+        }
     }
 }

@@ -63,6 +63,33 @@ class GatewayMetricsTest {
     }
 
     @Test
+    void aSeriesAppearsOnlyOnceSomethingWasObservedInIt() {
+        GatewayMetrics metrics = new GatewayMetrics();
+        metrics.request(new RequestInfo("r", "/v1/embeddings", "e", false, 0, 0, 0, true, 0, 0, 10),
+                AccessLogTest.ATTEMPT, 200, 2_000_000, -1, null);
+        metrics.request(new RequestInfo("r", "/v1/chat/completions", "m", true, 0, 0, 0, true, 0, 0, 10),
+                AccessLogTest.ATTEMPT, 502, 2_000_000, -1, null);
+        String page = new String(metrics.scrape(), StandardCharsets.UTF_8);
+        assertThat(page).contains(
+                "gen_ai_server_request_duration_seconds_count{gen_ai_operation_name=\"embeddings\",gen_ai_request_model=\"e\","
+                        + "http_response_status_code=\"200\",switchboard_backend=\"backend-a\"} 1",
+                "gen_ai_server_request_duration_seconds_count{gen_ai_operation_name=\"chat\",gen_ai_request_model=\"m\","
+                        + "http_response_status_code=\"502\",switchboard_backend=\"backend-a\"} 1")
+                .doesNotContain("gen_ai_server_time_to_first_token_seconds_count", "gen_ai_client_token_usage_count",
+                        "gen_ai_server_time_per_output_token_seconds_count");
+
+        request(metrics, "m");
+        request(metrics, "m");
+        assertThat(new String(metrics.scrape(), StandardCharsets.UTF_8)).contains(
+                "gen_ai_server_time_to_first_token_seconds_count{gen_ai_operation_name=\"chat\",gen_ai_request_model=\"m\","
+                        + "switchboard_backend=\"backend-a\"} 2",
+                "gen_ai_client_token_usage_count{gen_ai_operation_name=\"chat\",gen_ai_request_model=\"m\","
+                        + "gen_ai_token_type=\"output\",switchboard_backend=\"backend-a\"} 2",
+                "gen_ai_server_time_per_output_token_seconds_count{gen_ai_operation_name=\"chat\",gen_ai_request_model=\"m\","
+                        + "switchboard_backend=\"backend-a\"} 2");
+    }
+
+    @Test
     void theAccessLogsDroppedLinesAreACounter() {
         GatewayMetrics metrics = new GatewayMetrics();
         metrics.accessLogDropped(() -> 7);
