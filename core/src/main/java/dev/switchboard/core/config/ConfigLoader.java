@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -213,7 +214,8 @@ public final class ConfigLoader {
     }
 
     private static ListenerSettings listener(Fields spec) throws ConfigException {
-        spec.only("listen", "admin", "maxRequestBodyBytes", "tls", "drainTimeout", "accessLog");
+        spec.only("listen", "admin", "maxRequestBodyBytes", "tls", "drainTimeout", "accessLog", "clientIdleTimeout",
+                "requestReceivedTimeout", "maxBufferedRequestBytes", "maxBufferedRequestBytesPerConnection");
         ListenerSettings d = ListenerSettings.defaults();
         Fields listen = spec.optionalObject("listen").only("host", "port");
         Fields admin = spec.optionalObject("admin").only("port");
@@ -226,7 +228,30 @@ public final class ConfigLoader {
         return new ListenerSettings(listen.optionalString("host", d.host()), listen.integer("port", d.port(), 0, 65535),
                 admin.integer("port", d.adminPort(), 0, 65535),
                 spec.integer("maxRequestBodyBytes", d.maxBodyBytes(), 1024, Integer.MAX_VALUE), cert, key,
-                spec.duration("drainTimeout", d.drainTimeout()), spec.bool("accessLog", d.accessLog()));
+                spec.duration("drainTimeout", d.drainTimeout()), spec.bool("accessLog", d.accessLog()),
+                clientLimits(spec));
+    }
+
+    private static ListenerSettings.ClientLimits clientLimits(Fields spec) throws ConfigException {
+        ListenerSettings.ClientLimits d = ListenerSettings.ClientLimits.DEFAULTS;
+        long total = spec.quantity("maxBufferedRequestBytes", d.maxBufferedBytes());
+        long perConnection = spec.quantity("maxBufferedRequestBytesPerConnection",
+                Math.min(total, d.maxBufferedBytesPerConnection()));
+        if (perConnection > total) {
+            throw spec.error("maxBufferedRequestBytesPerConnection", "must not exceed maxBufferedRequestBytes ("
+                    + total + ")");
+        }
+        return new ListenerSettings.ClientLimits(
+                positive(spec, "clientIdleTimeout", spec.duration("clientIdleTimeout", d.idleTimeout())),
+                positive(spec, "requestReceivedTimeout", spec.duration("requestReceivedTimeout", d.requestReceivedTimeout())),
+                total, perConnection);
+    }
+
+    private static Duration positive(Fields spec, String field, Duration d) throws ConfigException {
+        if (d.isZero() || d.isNegative()) {
+            throw spec.error(field, "must be longer than 0");
+        }
+        return d;
     }
 
     private record BackendDoc(String schema, String backendName, Fields at, HeaderMutation headerMutation) {}

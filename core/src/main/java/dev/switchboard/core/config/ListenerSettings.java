@@ -14,13 +14,36 @@ import java.time.Duration;
  * @param tlsKey            PEM private key (PKCS#8), with {@code tlsCert}
  * @param drainTimeout      how long a shutdown waits for in-flight requests
  * @param accessLog         write one JSON line per request
+ * @param client            what a client connection may hold and for how long
  */
 public record ListenerSettings(
         String host, int port, int adminPort, int maxBodyBytes, Path tlsCert, Path tlsKey, Duration drainTimeout,
-        boolean accessLog) {
+        boolean accessLog, ClientLimits client) {
 
     public static ListenerSettings defaults() {
-        return new ListenerSettings("127.0.0.1", 8080, 9901, 32 << 20, null, null, Duration.ofSeconds(20), true);
+        return new ListenerSettings("127.0.0.1", 8080, 9901, 32 << 20, null, null, Duration.ofSeconds(20), true,
+                ClientLimits.DEFAULTS);
+    }
+
+    /**
+     * Limits on client connections, so that idle, slow or greedy clients cannot hold the gateway's connections and
+     * memory.
+     *
+     * @param idleTimeout            how long a connection with no request in progress stays open (an HTTP/1.1 request
+     *                               head must arrive within it too)
+     * @param requestReceivedTimeout time from a request's head to the last byte of its body (408 after it)
+     * @param maxBufferedBytes       request bodies the whole gateway holds in memory at once (503 past it)
+     * @param maxBufferedBytesPerConnection request bodies one connection's HTTP/2 streams hold at once (503 past it)
+     */
+    public record ClientLimits(Duration idleTimeout, Duration requestReceivedTimeout, long maxBufferedBytes,
+            long maxBufferedBytesPerConnection) {
+        /**
+         * Idle 60 s (nginx keeps idle keep-alive connections 75 s, Envoy's default is longer; a minute covers SDK
+         * pools that reuse connections between calls); 60 s to send a request, enough for 32 MiB at 0.5 MB/s;
+         * 512 MiB of bodies in all, 64 MiB (two full-size bodies) per connection.
+         */
+        public static final ClientLimits DEFAULTS = new ClientLimits(Duration.ofSeconds(60), Duration.ofSeconds(60),
+                512L << 20, 64L << 20);
     }
 
     public boolean tls() {

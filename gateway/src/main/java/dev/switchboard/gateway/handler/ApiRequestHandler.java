@@ -1,61 +1,74 @@
 package dev.switchboard.gateway.handler;
 
+import dev.switchboard.core.config.ListenerSettings;
 import dev.switchboard.core.config.RouteRule;
 import dev.switchboard.core.error.ApiError;
 import dev.switchboard.core.http.HeaderNames;
 import dev.switchboard.core.model.RequestScanner;
 import dev.switchboard.gateway.server.GatewayContext;
 import dev.switchboard.gateway.server.RuntimeConfig;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's request handler, last in a client connection's (or HTTP/2 stream's) pipeline, after the HTTP codec.
- * Reads one request: identifies the API by path, feeds body chunks to a {@link RequestScanner} as they arrive while
- * keeping them (for retries), enforces the body limit, then routes and hands the request to a {@link ProxyExchange}.
- * Writes these responses itself, in the OpenAI error shape: 400 (bad JSON, no model), 404 (unknown path,
- * {@code model_not_found}), 405, 413 (then closes), and {@code GET /v1/models}. Per connection, not sharable.
- * Reading pauses while an exchange is in flight (one request at a time per HTTP/1.1 connection).
+ * Reads one request: identifies the API by path, feeds body pieces to a {@link RequestScanner} as they arrive while
+ * copying them into a {@link RequestBody} (kept for retries), enforces the body limit, the buffer budget and
+ * {@code requestReceivedTimeout}, then routes and hands the request to a {@link ProxyExchange}. Writes these
+ * responses itself, in the OpenAI error shape: 400 (bad JSON, no model), 404 (unknown path, {@code model_not_found}),
+ * 405, 408 and 413 and 503 (then closes), and {@code GET /v1/models}. Per connection (or stream), not sharable.
+ * Reading pauses while an exchange is in flight; on HTTP/1.1 a {@link PipeliningHandler} before it holds back the
+ * next request until then.
  */
 public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
     /**
-     * After refusing a body that is too large, how long to keep reading (and dropping) what the client still sends
-     * before closing: closing with unread data makes the kernel send a reset, which can destroy the 413 before the
-     * client reads it (nginx's lingering_close, for the same reason).
+     * After refusing a request before its end, how long to keep reading (and dropping) what the client still sends
+     * before closing: closing with unread data makes the kernel send a reset, which can destroy the answer before
+     * the client reads it (nginx's lingering_close, for the same reason).
      */
     static final long LINGER_MILLIS = 2000;
     /** Bytes dropped while lingering, in multiples of the body limit, before closing anyway. */
     static final int LINGER_MAX_BODIES = 8;
+    /** Retry-After for answers that say the gateway is busy for a moment. */
+    private static final Map<String, String> RETRY_SOON = Map.of(HttpHeaderNames.RETRY_AFTER.toString(), "1");
 
     private final GatewayContext gateway;
+    private final RequestBuffers buffers;
 
     private HttpRequest request;
     private Api api;
     private String requestId;
     private long startNanos;
     private RequestScanner scanner;
-    private CompositeByteBuf body;
+    private RequestBody body;
+    /** The request's requestReceivedTimeout, until its last byte arrives. */
+    private ScheduledFuture<?> receiveDeadline;
     /** An error decided before the body ended; answered at its end (the rest of the body is discarded). */
     private ApiError pending;
     private boolean discarding;
-    /** A 413 went out; the rest of the request is dropped and the connection closes at its end. */
+    /** An answer went out before the request's end; the rest is dropped and the connection closes at its end. */
     private boolean lingering;
     private long lingeredBytes;
     private ProxyExchange exchange;
 
-    public ApiRequestHandler(GatewayContext gateway) {
+    /** {@code buffers}: the budget this connection's request bodies draw on. */
+    public ApiRequestHandler(GatewayContext gateway, RequestBuffers buffers) {
         this.gateway = gateway;
+        this.buffers = buffers;
     }
 
     @Override
@@ -75,7 +88,7 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
                 complete(ctx);
             }
         } finally {
-            ReferenceCountUtil.release(msg); // body chunks kept in `body` were retained
+            ReferenceCountUtil.release(msg); // what the body keeps, it copied
         }
     }
 
@@ -85,32 +98,41 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         pending = null;
         discarding = false;
         String id = req.headers().get(HeaderNames.REQUEST_ID);
-        requestId = id != null && !id.isBlank() && id.length() <= 128 ? id : UUID.randomUUID().toString();
+        requestId = id != null && !id.isBlank() && id.length() <= 128 ? id : newRequestId();
+        ListenerSettings listener = gateway.config().config().listener();
+        receiveDeadline = ctx.executor().schedule(() -> receivedTooSlowly(ctx),
+                listener.client().requestReceivedTimeout().toNanos(), TimeUnit.NANOSECONDS);
         if (!req.decoderResult().isSuccess()) {
-            reject(ctx, ApiError.badRequest("Malformed HTTP request: " + req.decoderResult().cause().getMessage(), null));
+            reject(ctx, RequestErrors.malformed(req.decoderResult().cause()), Map.of());
             return;
         }
         String path = req.uri();
         int q = path.indexOf('?');
         api = Api.of(q < 0 ? path : path.substring(0, q));
         if (api == null) {
-            pending = ApiError.notFound("Unknown path " + (q < 0 ? path : path.substring(0, q))
-                    + "; Switchboard serves /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/responses and"
-                    + " GET /v1/models.", "unknown_url");
+            pending = RequestErrors.unknownPath(q < 0 ? path : path.substring(0, q));
         } else if (!api.method.equals(req.method())) {
-            pending = new ApiError(405, ApiError.INVALID_REQUEST, "Method " + req.method() + " is not allowed on "
-                    + api.path + "; use " + api.method + ".", null, "method_not_allowed");
+            pending = RequestErrors.methodNotAllowed(req.method(), api);
         }
         discarding = pending != null || api == Api.MODELS;
-        int max = gateway.config().config().listener().maxBodyBytes();
-        if (HttpUtil.getContentLength(req, -1L) > max) {
-            reject(ctx, tooLarge(max));
+        long declared = HttpUtil.getContentLength(req, -1L);
+        if (declared > listener.maxBodyBytes()) {
+            reject(ctx, RequestErrors.tooLarge(listener.maxBodyBytes()), Map.of());
             return;
         }
         if (!discarding) {
             scanner = new RequestScanner();
-            body = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+            body = new RequestBody(ctx.alloc(), buffers, listener.maxBodyBytes(), declared);
         }
+    }
+
+    /**
+     * A random (version 4) UUID: unique without the JDK's {@code UUID.randomUUID()}, whose SecureRandom is shared by
+     * every thread and costs a lock and microseconds per call; a request id needs no cryptographic strength.
+     */
+    private static String newRequestId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return new UUID(r.nextLong() & ~0xF000L | 0x4000L, r.nextLong() & ~(3L << 62) | (1L << 63)).toString();
     }
 
     private void append(ChannelHandlerContext ctx, HttpContent content) {
@@ -118,23 +140,26 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         if (!bytes.isReadable()) {
             return;
         }
-        int max = gateway.config().config().listener().maxBodyBytes();
-        if (body.readableBytes() + (long) bytes.readableBytes() > max) {
-            reject(ctx, tooLarge(max));
+        RequestBody.Refusal refused = body.append(bytes);
+        if (refused == RequestBody.Refusal.TOO_LARGE) {
+            reject(ctx, RequestErrors.tooLarge(gateway.config().config().listener().maxBodyBytes()), Map.of());
+            return;
+        }
+        if (refused == RequestBody.Refusal.NO_BUDGET) {
+            reject(ctx, RequestErrors.noBufferSpace(buffers), RETRY_SOON);
             return;
         }
         try {
             scanner.feed(bytes.nioBuffer());
         } catch (IOException e) {
-            pending = ApiError.badRequest("The request body is not valid JSON: " + e.getMessage(), null);
+            pending = RequestErrors.notJson(e.getMessage());
             dropBody();
             discarding = true;
-            return;
         }
-        body.addComponent(true, bytes.retain());
     }
 
     private void complete(ChannelHandlerContext ctx) {
+        cancelReceiveDeadline();
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         HttpRequest req = request;
         request = null;
@@ -158,14 +183,12 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         RouteRule rule = config.router().route(name -> HeaderNames.MODEL.equals(name) ? model : req.headers().get(name));
         if (rule == null) {
             dropBody();
-            ErrorResponses.send(ctx, new ApiError(404, ApiError.NOT_FOUND, "The model `" + model
-                    + "` does not exist or no route serves it; GET /v1/models lists the models this gateway serves.",
-                    "model", "model_not_found"), requestId, keepAlive);
+            ErrorResponses.send(ctx, RequestErrors.noRoute(model), requestId, keepAlive);
             return;
         }
         RequestInfo info = new RequestInfo(requestId, api.path, model, scanner.stream(), scanner.modelStart(),
-                scanner.modelEnd(), scanner.promptStart(), keepAlive, startNanos, System.nanoTime(), body.readableBytes());
-        CompositeByteBuf owned = body;
+                scanner.modelEnd(), scanner.promptStart(), keepAlive, startNanos, System.nanoTime(), body.size());
+        RequestBody owned = body;
         body = null;
         ctx.channel().config().setAutoRead(false);
         gateway.inFlight().incrementAndGet();
@@ -183,34 +206,35 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         try {
             scanner.end();
         } catch (IOException e) {
-            return ApiError.badRequest("The request body is not valid JSON: " + e.getMessage(), null);
+            return RequestErrors.notJson(e.getMessage());
         }
         String problem = scanner.modelProblem();
         if (problem != null) {
-            return ApiError.badRequest("The request body's 'model' is " + problem
-                    + "; every request names the model to use, e.g. \"model\": \"gpt-4o-mini\".", "model");
+            return RequestErrors.badModel(problem);
         }
-        if (scanner.streamInvalid()) {
-            return ApiError.badRequest("'stream' must be true or false.", "stream");
-        }
-        return null;
+        return scanner.streamInvalid() ? RequestErrors.badStream() : null;
     }
 
-    private static ApiError tooLarge(int max) {
-        return new ApiError(413, ApiError.INVALID_REQUEST, "The request body is larger than this gateway's limit of "
-                + max + " bytes.", null, "request_too_large");
+    /** requestReceivedTimeout ran out before the request's last byte: 408, and the connection closes. */
+    private void receivedTooSlowly(ChannelHandlerContext ctx) {
+        receiveDeadline = null;
+        if (request != null && !lingering) {
+            reject(ctx, RequestErrors.receivedTooSlowly(gateway.config().config().listener().client()
+                    .requestReceivedTimeout()), Map.of());
+        }
     }
 
     /**
      * Answers now and closes the connection once the client has sent the rest of the request (or after
      * {@link #LINGER_MILLIS}), which is dropped unread.
      */
-    private void reject(ChannelHandlerContext ctx, ApiError error) {
+    private void reject(ChannelHandlerContext ctx, ApiError error, Map<String, String> headers) {
+        cancelReceiveDeadline();
         dropBody();
         discarding = true;
         request = null;
         lingering = true;
-        ErrorResponses.sendThenLinger(ctx, error, requestId);
+        ErrorResponses.sendThenLinger(ctx, error, requestId, headers);
         ctx.executor().schedule(() -> {
             ctx.close();
         }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
@@ -223,6 +247,13 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof LastHttpContent
                 || lingeredBytes > (long) LINGER_MAX_BODIES * gateway.config().config().listener().maxBodyBytes()) {
             ctx.close();
+        }
+    }
+
+    private void cancelReceiveDeadline() {
+        if (receiveDeadline != null) {
+            receiveDeadline.cancel(false);
+            receiveDeadline = null;
         }
     }
 
@@ -243,6 +274,7 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        cancelReceiveDeadline();
         dropBody();
         if (exchange != null) {
             exchange.abort("the client closed the connection");

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import java.util.Map;
 
 /** Responses the gateway writes itself, in the OpenAI error shape. */
 final class ErrorResponses {
@@ -25,7 +26,7 @@ final class ErrorResponses {
 
     /** Sends {@code error} with {@code headers} added (e.g. {@code Retry-After}). */
     static void send(ChannelHandlerContext ctx, ApiError error, String requestId, boolean keepAlive,
-            java.util.Map<String, String> headers) {
+            Map<String, String> headers) {
         FullHttpResponse res = response(HttpResponseStatus.valueOf(error.status()), error.toJson(),
                 HttpHeaderValues.APPLICATION_JSON, requestId, keepAlive);
         headers.forEach(res.headers()::set);
@@ -48,10 +49,12 @@ final class ErrorResponses {
      * the client still sends. On HTTP/1.1 it is written from the keep-alive handler's position, so that handler
      * does not close the connection the moment the response is out.
      */
-    static void sendThenLinger(ChannelHandlerContext ctx, ApiError error, String requestId) {
+    static void sendThenLinger(ChannelHandlerContext ctx, ApiError error, String requestId, Map<String, String> headers) {
         ChannelHandlerContext below = ctx.pipeline().context(HttpServerKeepAliveHandler.class);
-        (below != null ? below : ctx).writeAndFlush(response(HttpResponseStatus.valueOf(error.status()), error.toJson(),
-                HttpHeaderValues.APPLICATION_JSON, requestId, false));
+        FullHttpResponse res = response(HttpResponseStatus.valueOf(error.status()), error.toJson(),
+                HttpHeaderValues.APPLICATION_JSON, requestId, false);
+        headers.forEach(res.headers()::set);
+        (below != null ? below : ctx).writeAndFlush(res);
     }
 
     private static FullHttpResponse response(HttpResponseStatus status, byte[] body, CharSequence contentType,

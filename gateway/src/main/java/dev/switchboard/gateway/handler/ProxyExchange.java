@@ -14,9 +14,10 @@ import dev.switchboard.gateway.routing.PoolModels;
 import dev.switchboard.gateway.server.GatewayContext;
 import dev.switchboard.gateway.upstream.UpstreamConnection;
 import dev.switchboard.gateway.upstream.UpstreamListener;
-import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
@@ -76,7 +77,8 @@ final class ProxyExchange implements UpstreamListener {
     private final ChannelHandlerContext ctx;
     private final GatewayContext gateway;
     private final HttpRequest request;
-    private final CompositeByteBuf body;
+    /** Kept for retries until the response commits; released then. */
+    private final RequestBody body;
     private final RequestInfo info;
     private final RouteRule rule;
     private final RequestAdmission admission;
@@ -110,7 +112,7 @@ final class ProxyExchange implements UpstreamListener {
     private String lastFailure = "no backend was available";
 
     /** Takes ownership of {@code body}. */
-    ProxyExchange(ChannelHandlerContext ctx, GatewayContext gateway, HttpRequest request, CompositeByteBuf body,
+    ProxyExchange(ChannelHandlerContext ctx, GatewayContext gateway, HttpRequest request, RequestBody body,
             RequestInfo info, RouteRule rule, Runnable onDone) {
         this.ctx = ctx;
         this.gateway = gateway;
@@ -139,9 +141,10 @@ final class ProxyExchange implements UpstreamListener {
         // the prompt's JSON (messages, prompt or input) from the body, as the reference EPP hashes it; bytes as
         // Latin-1 chars: hashing needs equality, not decoding, and only the first blocks are hashed anyway
         int from = (int) Math.max(0, info.promptStart());
-        CharSequence prompt = body.toString(from, Math.min(body.readableBytes() - from, PROMPT_PREFIX_BYTES),
+        ByteBuf bytes = body.content();
+        CharSequence prompt = bytes.toString(from, Math.min(bytes.readableBytes() - from, PROMPT_PREFIX_BYTES),
                 StandardCharsets.ISO_8859_1);
-        long promptTokens = Math.max(0, body.readableBytes() - from) / PickRequest.CHARS_PER_TOKEN;
+        long promptTokens = Math.max(0, bytes.readableBytes() - from) / PickRequest.CHARS_PER_TOKEN;
         PoolRuntime.Order order = pool.order(poolPicks.remember(ref,
                 PickRequest.of(model, prompt, promptTokens, lowerCaseHeaders(), priority), pool));
         if (order.whyNone() != null) {
@@ -254,11 +257,19 @@ final class ProxyExchange implements UpstreamListener {
             gateway.pool().release(f.getNow(), true);
             return;
         }
+        FullHttpRequest upstreamRequest;
+        try {
+            upstreamRequest = UpstreamRequests.build(request, body.content(), info.modelStart(), info.modelEnd(),
+                    attempt, info.model(), poolPicks.upstreamModel(attempt, info.model()), info.requestId());
+        } catch (RuntimeException e) { // a header value that slipped past validation: answer, never hang
+            gateway.pool().release(f.getNow(), true);
+            fail(500, "The gateway could not build the request to backend '" + attempt.ref().backend().name()
+                    + "': " + e.getMessage());
+            return;
+        }
         connection = f.getNow();
         connection.attach(this);
         poolAttemptStarted();
-        var upstreamRequest = UpstreamRequests.build(request, body, info.modelStart(), info.modelEnd(), attempt,
-                info.model(), poolPicks.upstreamModel(attempt, info.model()), info.requestId());
         if (pooledConnection && plan.made() == 1) {
             gateway.metrics().overhead(System.nanoTime() - info.readyNanos());
         }
@@ -341,6 +352,7 @@ final class ProxyExchange implements UpstreamListener {
             gateway.outliers().success(attempt.upstream());
         }
         committed = true;
+        body.release(); // no attempt follows a committed response
         idle = new StreamIdleTimer(ctx.executor(), rule.streamIdleTimeout().toNanos(), this::streamWentSilent);
         idle.start(System.nanoTime());
         usageTail = status == 200 ? new UsageTail() : null;

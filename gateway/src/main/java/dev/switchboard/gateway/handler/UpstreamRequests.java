@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.handler;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.switchboard.core.config.HeaderMutation;
 import dev.switchboard.core.http.HeaderNames;
 import dev.switchboard.gateway.routing.Attempt;
@@ -7,6 +8,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -14,6 +17,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -28,12 +32,13 @@ final class UpstreamRequests {
 
     /**
      * The upstream request. Takes ownership of nothing: {@code body} is borrowed and the request holds retained
-     * slices of it, released when the request is written.
+     * slices of it, released when the request is written. Throws IllegalArgumentException, having retained
+     * nothing, when a header value is one Netty refuses.
      *
      * @param model       the model the client asked for
      * @param modelStart  byte range of the body's model value, for a model name override
      */
-    static FullHttpRequest build(HttpRequest client, CompositeByteBuf body, long modelStart, long modelEnd, Attempt a,
+    static FullHttpRequest build(HttpRequest client, ByteBuf body, long modelStart, long modelEnd, Attempt a,
             String model, String requestId) {
         return build(client, body, modelStart, modelEnd, a, model, a.ref().modelNameOverride(), requestId);
     }
@@ -43,28 +48,29 @@ final class UpstreamRequests {
      *
      * @param override the model to send instead of the client's (spliced into the body), or null for the body as is
      */
-    static FullHttpRequest build(HttpRequest client, CompositeByteBuf body, long modelStart, long modelEnd, Attempt a,
+    static FullHttpRequest build(HttpRequest client, ByteBuf body, long modelStart, long modelEnd, Attempt a,
             String model, String override, String requestId) {
-        ByteBuf content = override == null || modelStart < 0
-                ? body.retainedDuplicate()
-                : replaceModel(body, (int) modelStart, (int) modelEnd, override);
-        FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, client.method(), client.uri(), content);
-        HttpHeaders h = req.headers();
+        // headers first: setting one may throw (a value Netty refuses), and nothing is retained yet then
+        HttpHeaders h = new DefaultHttpHeaders();
         for (Map.Entry<String, String> e : client.headers()) {
-            if (!NOT_FORWARDED.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
+            if (!NOT_FORWARDED.contains(e.getKey().toLowerCase(Locale.ROOT))) {
                 h.add(e.getKey(), e.getValue());
             }
         }
         apply(a.ref().headerMutation(), h);
         h.set(HttpHeaderNames.HOST, a.upstream().authority());
-        h.set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
         h.set(HeaderNames.MODEL, override != null ? override : model);
         h.set(HeaderNames.REQUEST_ID, requestId);
         if (a.ref().pool() != null && !h.contains(HeaderNames.ENDPOINT_LOAD_METRICS_FORMAT)) {
             // model servers that speak ORCA (vLLM) then report their load on the response, fresher than a scrape
             h.set(HeaderNames.ENDPOINT_LOAD_METRICS_FORMAT, "TEXT");
         }
-        return req;
+        ByteBuf content = override == null || modelStart < 0
+                ? body.retainedDuplicate()
+                : replaceModel(body, (int) modelStart, (int) modelEnd, override);
+        h.set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, client.method(), client.uri(), content, h,
+                EmptyHttpHeaders.INSTANCE);
     }
 
     private static void apply(HeaderMutation m, HttpHeaders h) {
@@ -77,8 +83,8 @@ final class UpstreamRequests {
     }
 
     /** The body with its model value replaced: slices of the original around a new JSON string. */
-    private static ByteBuf replaceModel(CompositeByteBuf body, int start, int end, String model) {
-        byte[] quoted = ('"' + new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(model))
+    private static ByteBuf replaceModel(ByteBuf body, int start, int end, String model) {
+        byte[] quoted = ('"' + new String(JsonStringEncoder.getInstance().quoteAsString(model))
                 + '"').getBytes(StandardCharsets.UTF_8);
         CompositeByteBuf out = body.alloc().compositeBuffer(3);
         out.addComponents(true, List.of(body.retainedSlice(0, start), Unpooled.wrappedBuffer(quoted),

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.server;
 
 import dev.switchboard.gateway.admin.AccessLog;
 import dev.switchboard.gateway.admin.GatewayMetrics;
+import dev.switchboard.gateway.handler.RequestBuffers;
 import dev.switchboard.gateway.routing.OutlierDetector;
 import dev.switchboard.gateway.upstream.UpstreamPool;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,7 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What every request handler of one gateway shares: the current configuration (swapped whole on reload), the
- * upstream pools, passive health, metrics and the access log.
+ * upstream pools, passive health, metrics, the access log and the budget for buffered request bodies.
  */
 public final class GatewayContext {
     private final AtomicReference<RuntimeConfig> config;
@@ -17,11 +18,15 @@ public final class GatewayContext {
     private final OutlierDetector outliers;
     private final GatewayMetrics metrics;
     private final AccessLog accessLog;
+    /** The budget every buffered request body draws on. */
+    private final RequestBuffers requestBuffers;
     /** Requests between routing and the end of their response. */
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    GatewayContext(RuntimeConfig initial, UpstreamPool pool, GatewayMetrics metrics, AccessLog accessLog) {
+    GatewayContext(RuntimeConfig initial, UpstreamPool pool, GatewayMetrics metrics, AccessLog accessLog,
+            RequestBuffers requestBuffers) {
         this.config = new AtomicReference<>(initial);
+        this.requestBuffers = requestBuffers;
         this.pool = pool;
         this.outliers = new OutlierDetector(System::nanoTime);
         this.metrics = metrics;
@@ -50,6 +55,10 @@ public final class GatewayContext {
 
     public AccessLog accessLog() {
         return accessLog;
+    }
+
+    public RequestBuffers requestBuffers() {
+        return requestBuffers;
     }
 
     public AtomicInteger inFlight() {

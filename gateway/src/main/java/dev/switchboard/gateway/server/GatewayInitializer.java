@@ -1,8 +1,10 @@
 package dev.switchboard.gateway.server;
 
 import dev.switchboard.gateway.handler.ApiRequestHandler;
+import dev.switchboard.gateway.handler.ConnectionIdleHandler;
 import dev.switchboard.gateway.handler.ExpectContinueHandler;
 import dev.switchboard.gateway.handler.PipeliningHandler;
+import dev.switchboard.gateway.handler.RequestBuffers;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
@@ -35,8 +37,10 @@ import io.netty.util.AsciiString;
  * routing and relaying are written once.
  *
  * <pre>
- * HTTP/1.1:  HttpServerCodec - HttpServerKeepAliveHandler - PipeliningHandler - ExpectContinueHandler - ApiRequestHandler
- * HTTP/2:    Http2FrameCodec - Http2MultiplexHandler -> per stream: Http2StreamFrameToHttpObjectCodec - ApiRequestHandler
+ * HTTP/1.1:  HttpServerCodec - ConnectionIdleHandler - HttpServerKeepAliveHandler - PipeliningHandler
+ *              - ExpectContinueHandler - ApiRequestHandler
+ * HTTP/2:    Http2FrameCodec - Http2MultiplexHandler - ConnectionIdleHandler
+ *              -> per stream: Http2StreamFrameToHttpObjectCodec - ApiRequestHandler
  * </pre>
  */
 final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
@@ -66,22 +70,25 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
                 @Override
                 protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
                     if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-                        http2(ctx.pipeline());
+                        ctx.pipeline().addLast(http2Handlers());
                     } else {
-                        http1(ctx.pipeline());
+                        ctx.pipeline().addLast(newHttp1Codec());
+                        ctx.pipeline().addLast(http1Handlers());
                     }
                 }
             });
             return;
         }
         HttpServerCodec http1 = newHttp1Codec();
-        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(http1, protocol ->
-                AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                        ? new Http2ServerUpgradeCodec(http2FrameCodec(), http2Multiplexer())
-                        : null, gateway.config().config().listener().maxBodyBytes());
+        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(http1, protocol -> {
+            if (!AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)) {
+                return null;
+            }
+            ChannelHandler[] h2 = http2Handlers();
+            return new Http2ServerUpgradeCodec((Http2FrameCodec) h2[0], h2[1], h2[2]);
+        }, gateway.config().config().listener().maxBodyBytes());
         ch.pipeline().addLast(new CleartextHttp2ServerUpgradeHandler(http1, upgrade, new PriorKnowledgeHttp2()));
-        ch.pipeline().addLast(new HttpServerKeepAliveHandler(), new PipeliningHandler(), new ExpectContinueHandler(gateway),
-                new ApiRequestHandler(gateway));
+        ch.pipeline().addLast(http1Handlers());
     }
 
     /**
@@ -93,24 +100,24 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             ChannelPipeline p = ctx.pipeline();
+            p.remove(ConnectionIdleHandler.class);
             p.remove(HttpServerKeepAliveHandler.class);
             p.remove(PipeliningHandler.class);
             p.remove(ExpectContinueHandler.class);
             p.remove(ApiRequestHandler.class);
-            p.replace(this, "h2-frames", http2FrameCodec()); // the multiplexer needs the frame codec in place
-            p.addAfter("h2-frames", null, http2Multiplexer());
+            ChannelHandler[] h2 = http2Handlers();
+            p.replace(this, "h2-frames", h2[0]); // the multiplexer needs the frame codec in place
+            p.addAfter("h2-frames", "h2-streams", h2[1]);
+            p.addAfter("h2-streams", null, h2[2]);
         }
     }
 
-    /** The HTTP/1.1 tail of a pipeline, for TLS connections that negotiated http/1.1. */
-    void http1(ChannelPipeline p) {
-        p.addLast(newHttp1Codec(), new HttpServerKeepAliveHandler(), new PipeliningHandler(),
-                new ExpectContinueHandler(gateway), new ApiRequestHandler(gateway));
-    }
-
-    /** The HTTP/2 tail of a pipeline, for TLS connections that negotiated h2. */
-    void http2(ChannelPipeline p) {
-        p.addLast(http2FrameCodec(), http2Multiplexer());
+    /** What follows the HTTP/1.1 codec: see the class comment. */
+    private ChannelHandler[] http1Handlers() {
+        return new ChannelHandler[] {ConnectionIdleHandler.http1(
+            gateway.config().config().listener().client().idleTimeout().toNanos()),
+            new HttpServerKeepAliveHandler(), new PipeliningHandler(), new ExpectContinueHandler(gateway),
+            new ApiRequestHandler(gateway, gateway.requestBuffers())};
     }
 
     private static HttpServerCodec newHttp1Codec() {
@@ -118,18 +125,25 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
                 .setMaxHeaderSize(MAX_HEADER_BYTES));
     }
 
-    private static Http2FrameCodec http2FrameCodec() {
+    /**
+     * One HTTP/2 connection's handlers: the frame codec, the stream multiplexer, and the connection's idle timer,
+     * which its streams keep informed. The connection's streams share one budget for buffered request bodies.
+     */
+    private ChannelHandler[] http2Handlers() {
         Http2FrameCodecBuilder b = Http2FrameCodecBuilder.forServer();
         b.initialSettings().maxConcurrentStreams(MAX_CONCURRENT_STREAMS).maxHeaderListSize(MAX_HEADER_BYTES);
-        return b.build();
-    }
-
-    private ChannelHandler http2Multiplexer() {
-        return new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+        var client = gateway.config().config().listener().client();
+        ConnectionIdleHandler idle = ConnectionIdleHandler.http2(client.idleTimeout().toNanos());
+        RequestBuffers buffers = gateway.requestBuffers().connection(client.maxBufferedBytesPerConnection());
+        Http2MultiplexHandler streams = new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
-                stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new ApiRequestHandler(gateway));
+                idle.streamOpened();
+                stream.closeFuture().addListener(f -> idle.streamClosed());
+                stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
+                        new ApiRequestHandler(gateway, buffers));
             }
         });
+        return new ChannelHandler[] {b.build(), streams, idle};
     }
 }

@@ -6,6 +6,7 @@ import dev.switchboard.core.config.ListenerSettings;
 import dev.switchboard.gateway.admin.AccessLog;
 import dev.switchboard.gateway.admin.AdminHandler;
 import dev.switchboard.gateway.admin.GatewayMetrics;
+import dev.switchboard.gateway.handler.RequestBuffers;
 import dev.switchboard.gateway.upstream.UpstreamPool;
 import dev.switchboard.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -61,7 +62,8 @@ public final class GatewayServer implements AutoCloseable {
             throw e;
         }
         this.context = new GatewayContext(runtime, new UpstreamPool(transport, CONNECT_TIMEOUT), new GatewayMetrics(),
-                new AccessLog(config.listener().accessLog()));
+                new AccessLog(config.listener().accessLog()),
+                RequestBuffers.total(config.listener().client().maxBufferedBytes()));
         context.metrics().poolQueues(() -> {
             Map<String, Integer> queued = new TreeMap<>();
             context.config().admission().forEach((name, a) -> queued.put(name, a.queued()));
