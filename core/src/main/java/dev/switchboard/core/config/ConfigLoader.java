@@ -306,13 +306,14 @@ public final class ConfigLoader {
                 tls.optionalString("sni", null));
     }
 
+    /** A {@code headerMutation}; names and values must be ones the gateway can send ({@link HeaderFields}). */
     private static HeaderMutation headerMutation(Fields f) throws ConfigException {
         f.only("set", "remove");
         List<Map.Entry<String, String>> set = f.list("set", h -> {
             h.only("name", "value");
-            return new AbstractMap.SimpleImmutableEntry<>(h.string("name"), h.optionalString("value", ""));
+            return new AbstractMap.SimpleImmutableEntry<>(HeaderFields.name(h, "name"), HeaderFields.value(h, "value", ""));
         });
-        return new HeaderMutation(set, f.strings("remove"));
+        return new HeaderMutation(set, f.list("remove", HeaderFields::name));
     }
 
     private static Map<String, Backend> resolveBackends(Map<String, BackendDoc> services,
@@ -453,7 +454,7 @@ public final class ConfigLoader {
             throw h.error("type", "expected Exact, Prefix or RegularExpression, got '" + type + "'");
         }
         try {
-            return HeaderMatch.of(t, h.string("name"), h.string("value"));
+            return HeaderMatch.of(t, HeaderFields.name(h, "name"), h.string("value"));
         } catch (PatternSyntaxException e) {
             throw h.error("value", "not a valid regular expression: " + e.getDescription());
         }
@@ -473,7 +474,7 @@ public final class ConfigLoader {
             }
             List<Upstream> ups = pool.endpoints().stream().map(m -> new Upstream(m.host(), m.port(), null)).toList();
             return new BackendRef(new Backend(name, "OpenAI", ups, HeaderMutation.NONE), b.integer("weight", 1, 0, 1_000_000),
-                    b.integer("priority", 0, 0, 1000), b.optionalString("modelNameOverride", null),
+                    b.integer("priority", 0, 0, 1000), HeaderFields.value(b, "modelNameOverride", null),
                     headerMutation(b.optionalObject("headerMutation")), pool);
         }
         if (!kind.equals("AIServiceBackend")) {
@@ -485,7 +486,7 @@ public final class ConfigLoader {
                     + (backends.isEmpty() ? "" : "; AIServiceBackends: " + String.join(", ", backends.keySet())));
         }
         return new BackendRef(backend, b.integer("weight", 1, 0, 1_000_000), b.integer("priority", 0, 0, 1000),
-                b.optionalString("modelNameOverride", null),
+                HeaderFields.value(b, "modelNameOverride", null),
                 backend.headerMutation().then(headerMutation(b.optionalObject("headerMutation"))));
     }
 }

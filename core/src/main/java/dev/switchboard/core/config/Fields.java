@@ -177,12 +177,15 @@ public final class Fields {
     }
 
     public List<String> strings(String field) throws ConfigException {
-        return list(field, f -> {
-            if (!f.node.isTextual()) {
-                throw f.at(f.path, "expected a string, got " + describe(f.node));
-            }
-            return f.node.asText();
-        });
+        return list(field, Fields::text);
+    }
+
+    /** This node as a string (an element of a list of strings). */
+    public String text() throws ConfigException {
+        if (!node.isTextual()) {
+            throw at(path, "expected a string, got " + describe(node));
+        }
+        return node.asText();
     }
 
     /** An error at this object's path. */

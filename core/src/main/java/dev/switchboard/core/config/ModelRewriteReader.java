@@ -64,7 +64,7 @@ final class ModelRewriteReader {
             } else {
                 unweighted = unweighted == null ? t : unweighted;
             }
-            out.add(new ModelRewrites.Target(t.string("modelRewrite"), t.integer("weight", 0, 1, MAX_WEIGHT)));
+            out.add(new ModelRewrites.Target(HeaderFields.value(t, "modelRewrite"), t.integer("weight", 0, 1, MAX_WEIGHT)));
         }
         if (weighted != null && unweighted != null) {
             // the CRD's rule: a target without a weight would silently never be chosen

@@ -129,6 +129,38 @@ class ConfigLoaderTest {
                 "at least one backendRef needs a weight above 0");
     }
 
+    @Test
+    void headerNamesAndValuesNettyWouldRefuseAreRefusedAtLoadWithTheirPath() {
+        String mutation = "headerMutation: {set: [{name: x-extra, value: \"1\"}], remove: [x-drop]}";
+        expectError(VALID.replace(mutation, "headerMutation: {set: [{name: x-extra, value: \"a\\r\\nx-injected: 1\"}]}"),
+                "gw.yaml: document 2 (AIGatewayRoute/main): spec.rules[0].backendRefs[1].headerMutation.set[0].value:"
+                        + " not a valid header value: character 0x0d (a control character) at index 1");
+        expectError(VALID.replace(mutation, "headerMutation: {set: [{name: x-ok, value: \"1\"}, {name: x-extra, value: \" 1\"}]}"),
+                "spec.rules[0].backendRefs[1].headerMutation.set[1].value: not a valid header value: character 0x20"
+                        + " (a space) at index 0 (a value cannot start with it)");
+        expectError(VALID.replace(mutation, "headerMutation: {set: [{name: \"x extra\", value: \"1\"}]}"),
+                "spec.rules[0].backendRefs[1].headerMutation.set[0].name: not a valid header name: character 0x20"
+                        + " (a space) at index 1");
+        expectError(VALID.replace(mutation, "headerMutation: {remove: [\"x-drop:\"]}"),
+                "spec.rules[0].backendRefs[1].headerMutation.remove[0]: not a valid header name: character 0x3a (':')");
+        expectError(VALID.replace("headerMutation: {set: [{name: x-backend, value: a}]}",
+                "headerMutation: {set: [{name: x-backend, value: \"a\\u0000\"}]}"),
+                "document 3 (AIServiceBackend/a): spec.headerMutation.set[0].value: not a valid header value: character 0x00");
+        expectError(VALID.replace("modelNameOverride: llama-3-fp8", "modelNameOverride: \"llama-3\\u0007\""),
+                "spec.rules[0].backendRefs[1].modelNameOverride: not a valid header value: character 0x07 (a control"
+                        + " character) at index 7");
+        expectError(VALID.replace("{type: Exact, name: x-ai-eg-model", "{type: Exact, name: \"x-ai-eg-model \""),
+                "spec.rules[0].matches[0].headers[0].name: not a valid header name: character 0x20 (a space) at index 13");
+    }
+
+    @Test
+    void headerValuesNettyTakesLoad() throws Exception {
+        GatewayConfig c = ConfigLoader.parse(VALID.replace("value: \"1\"}]", "value: \"a\\tb c \"}, {name: x-empty}]"),
+                "gw.yaml");
+        assertThat(c.rules().get(0).backendRefs().get(1).headerMutation().set())
+                .extracting(java.util.Map.Entry::getValue).containsExactly("a\tb c ", "");
+    }
+
     private static void expectError(String yaml, String message) {
         assertThatThrownBy(() -> ConfigLoader.parse(yaml, "gw.yaml")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining(message);

@@ -132,6 +132,9 @@ class PoolExtrasConfigTest {
                         + "spec.rules[0].targets[0] has one");
         expectError(BASE.replace("{modelRewrite: food-review-v1, weight: 90}", "{model: food-review-v1, weight: 90}"),
                 doc6 + "spec.rules[0].targets[0].model: unknown field; expected one of modelRewrite, weight");
+        expectError(BASE.replace("{modelRewrite: food-review-v1, weight: 90}", "{modelRewrite: \"food-review-v1\\n\", weight: 90}"),
+                doc6 + "spec.rules[0].targets[0].modelRewrite: not a valid header value: character 0x0a (a control"
+                        + " character) at index 14");
         expectError(BASE.replace("apiVersion: llm-d.ai/v1alpha2", "apiVersion: inference.networking.k8s.io/v1"),
                 doc6 + "apiVersion: expected llm-d.ai/<version> or inference.networking.x-k8s.io/<version>, got "
                         + "'inference.networking.k8s.io/v1'");
