@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Reads a gateway configuration: one YAML file of Kubernetes-shaped documents, validated whole.
@@ -453,10 +452,12 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw h.error("type", "expected Exact, Prefix or RegularExpression, got '" + type + "'");
         }
+        String name = HeaderFields.name(h, "name");
+        String value = h.string("value");
         try {
-            return HeaderMatch.of(t, HeaderFields.name(h, "name"), h.string("value"));
-        } catch (PatternSyntaxException e) {
-            throw h.error("value", "not a valid regular expression: " + e.getDescription());
+            return HeaderMatch.of(t, name, value);
+        } catch (IllegalArgumentException e) { // a regular expression RE2 does not take; the message says why
+            throw h.error("value", e.getMessage());
         }
     }
 

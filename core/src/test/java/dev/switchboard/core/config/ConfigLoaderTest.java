@@ -110,7 +110,14 @@ class ConfigLoaderTest {
         expectError(VALID.replace("{name: a, weight: 3}", "{name: nope, weight: 3}"),
                 "spec.rules[0].backendRefs[0].name: no AIServiceBackend named 'nope' in this file; AIServiceBackends: a, b");
         expectError(VALID.replace("value: \"team-[a-z]+\"", "value: \"team-[\""),
-                "spec.rules[0].matches[1].headers[1].value: not a valid regular expression");
+                "spec.rules[0].matches[1].headers[1].value: not a valid RE2 regular expression (no backreferences or"
+                        + " lookaround): error parsing regexp: missing closing ]: `[`");
+        expectError(VALID.replace("value: \"team-[a-z]+\"", "value: \"(team)-\\\\1\""),
+                "spec.rules[0].matches[1].headers[1].value: not a valid RE2 regular expression (no backreferences or"
+                        + " lookaround): error parsing regexp: invalid escape sequence: `\\1`");
+        expectError(VALID.replace("value: \"team-[a-z]+\"", "value: \"team-(?!admin)[a-z]+\""),
+                "spec.rules[0].matches[1].headers[1].value: not a valid RE2 regular expression (no backreferences or"
+                        + " lookaround): error parsing regexp: invalid or unsupported Perl syntax: `(?!`");
         expectError(VALID.replace("streamIdleTimeout: 500ms", "streamIdleTimeout: soon"),
                 "spec.rules[0].streamIdleTimeout: expected a duration like 500ms, 30s, 2m or 1h, got 'soon'");
         expectError(VALID.replace("backendRef: {name: remote}", "backendRef: {name: remote}\n  weigth: 2"),
