@@ -23,14 +23,17 @@ final class EmbeddedDefault {
                 .withEngine(EngineConfig.defaults().withTimeScale(1)));
     }
 
-    /** The configuration for {@code sims} and the providers with keys in {@code env}, listening on {@code port}. */
-    static String yaml(SimServer sims, Map<String, String> env, String host, int port, int adminPort) {
+    /**
+     * The configuration for {@code sims} and the providers with keys in {@code env}: the API on {@code host:port},
+     * the admin listener on {@code adminHost:adminPort}.
+     */
+    static String yaml(SimServer sims, Map<String, String> env, String host, int port, String adminHost, int adminPort) {
         StringBuilder y = new StringBuilder();
         y.append("""
                 apiVersion: switchboard.dev/v1alpha1
                 kind: Gateway
                 metadata: {name: embedded}
-                spec: {listen: {host: %s, port: %d}, admin: {port: %d}}
+                spec: {listen: {host: %s, port: %d}, admin: {host: %s, port: %d}}
                 ---
                 apiVersion: aigateway.envoyproxy.io/v1beta1
                 kind: AIGatewayRoute
@@ -40,7 +43,7 @@ final class EmbeddedDefault {
                   - name: simulated
                     matches: [{headers: [{name: x-ai-eg-model, value: %s}]}]
                     backendRefs: [{name: simulated-pool, kind: InferencePool}]
-                """.formatted(host, port, adminPort, SimConfig.DEFAULT_MODEL));
+                """.formatted(host, port, adminHost, adminPort, SimConfig.DEFAULT_MODEL));
         String openAiKey = env.get("OPENAI_API_KEY");
         if (openAiKey != null && !openAiKey.isBlank()) {
             y.append("""

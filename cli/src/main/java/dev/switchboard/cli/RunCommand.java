@@ -21,10 +21,15 @@ import picocli.CommandLine.Option;
 final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, description = "Configuration file (YAML); see docs/gateway.md.")
     Path config;
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Embedded default only: address to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Embedded default only: address the API listens"
+            + " on (default: ${DEFAULT-VALUE}). The admin port does not follow it: see --admin-host.")
     String host;
     @Option(names = "--port", defaultValue = "8080", description = "Embedded default only: API port (default: ${DEFAULT-VALUE}).")
     int port;
+    @Option(names = "--admin-host", defaultValue = "127.0.0.1", description = "Embedded default only: address of the admin"
+            + " port (/metrics, /health, /ready); loopback (${DEFAULT-VALUE}) whatever --host is. With -c, the Gateway"
+            + " document's admin.host sets it, and it is loopback too when unset.")
+    String adminHost;
     @Option(names = "--admin-port", defaultValue = "9901", description = "Embedded default only: admin port (default: ${DEFAULT-VALUE}).")
     int adminPort;
     @Option(names = "--io-threads", defaultValue = "0", description = "Event loop threads; 0 = two per core (default).")
@@ -38,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
             gatewayConfig = ConfigLoader.load(config);
         } else {
             sims = EmbeddedDefault.startSims();
-            gatewayConfig = ConfigLoader.parse(EmbeddedDefault.yaml(sims, System.getenv(), host, port, adminPort),
+            gatewayConfig = ConfigLoader.parse(EmbeddedDefault.yaml(sims, System.getenv(), host, port, adminHost, adminPort),
                     "embedded default");
         }
         GatewayServer server = GatewayServer.start(gatewayConfig, ioThreads);
@@ -67,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
     private void banner(GatewayServer server, GatewayConfig c, SimServer sims) {
         String base = "http://" + c.listener().host() + ":" + server.port();
         System.out.printf("switchboard gateway on %s (admin: http://%s:%d/metrics), config: %s%n", base,
-                c.listener().host(), server.adminPort(), c.source());
+                c.listener().adminHost(), server.adminPort(), c.source());
         if (sims != null) {
             System.out.printf("  InferencePool simulated-pool: %d in-process vLLM simulators serving %s (h100-8b profile,"
                     + " real time), picked by predicted-ttft%n",

@@ -22,7 +22,7 @@ class EmbeddedDefaultTest {
     void aChatRequestIsServedByTheSimulatedPoolThroughTheEndpointPicker() throws Exception {
         try (SimServer sims = EmbeddedDefault.startSims();
                 GatewayServer gw = GatewayServer.start(ConfigLoader.parse(
-                        EmbeddedDefault.yaml(sims, Map.of(), "127.0.0.1", 0, 0), "embedded"), 1)) {
+                        EmbeddedDefault.yaml(sims, Map.of(), "127.0.0.1", 0, "127.0.0.1", 0), "embedded"), 1)) {
             var pool = gw.context().config().pools().get("simulated-pool");
             assertThat(pool.states()).hasSize(EmbeddedDefault.SIM_ENDPOINTS);
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -37,15 +37,29 @@ class EmbeddedDefaultTest {
     }
 
     @Test
+    void hostEverywhereLeavesTheAdminPortOnLoopbackAndTheHelpSaysSo() throws Exception {
+        try (SimServer sims = EmbeddedDefault.startSims();
+                GatewayServer gw = GatewayServer.start(ConfigLoader.parse(
+                        EmbeddedDefault.yaml(sims, Map.of(), "0.0.0.0", 0, "127.0.0.1", 0), "embedded"), 1)) {
+            assertThat(gw.adminAddress().getAddress().isLoopbackAddress()).isTrue();
+            new java.net.Socket("127.0.0.2", gw.port()).close(); // the API is on every address
+        }
+        CliRun help = CliRun.of("run", "--help");
+        assertThat(help.out().replaceAll("\\s+", " ")).contains("The admin port does not follow it: see --admin-host.")
+                .contains("loopback (127.0.0.1) whatever --host is")
+                .contains("admin.host sets it, and it is loopback too when unset");
+    }
+
+    @Test
     void servesTheSimulatedPoolAndAddsOpenAiOnlyWhenItsKeyIsSet() throws Exception {
         try (SimServer sims = EmbeddedDefault.startSims()) {
-            GatewayConfig bare = ConfigLoader.parse(EmbeddedDefault.yaml(sims, Map.of(), "127.0.0.1", 0, 0), "embedded");
+            GatewayConfig bare = ConfigLoader.parse(EmbeddedDefault.yaml(sims, Map.of(), "127.0.0.1", 0, "127.0.0.1", 0), "embedded");
             assertThat(bare.rules()).hasSize(1);
             assertThat(bare.rules().get(0).backendRefs().get(0).pool().endpoints()).hasSize(EmbeddedDefault.SIM_ENDPOINTS);
             assertThat(bare.rules().get(0).matches().get(0).get(0).value()).isEqualTo(SimConfig.DEFAULT_MODEL);
 
             GatewayConfig withKey = ConfigLoader.parse(EmbeddedDefault.yaml(sims, Map.of("OPENAI_API_KEY", "sk-test-123"),
-                    "127.0.0.1", 0, 0), "embedded");
+                    "127.0.0.1", 0, "127.0.0.1", 0), "embedded");
             var openai = withKey.rules().get(1);
             assertThat(openai.matches().get(0).get(0).matches("gpt-4o-mini")).isTrue();
             assertThat(openai.matches().get(0).get(0).matches(SimConfig.DEFAULT_MODEL)).isFalse();

@@ -217,7 +217,7 @@ public final class ConfigLoader {
                 "requestReceivedTimeout", "maxBufferedRequestBytes", "maxBufferedRequestBytesPerConnection");
         ListenerSettings d = ListenerSettings.defaults();
         Fields listen = spec.optionalObject("listen").only("host", "port");
-        Fields admin = spec.optionalObject("admin").only("port");
+        Fields admin = spec.optionalObject("admin").only("host", "port");
         Fields tls = spec.optionalObject("tls").only("certFile", "keyFile");
         Path cert = tls.has("certFile") ? Path.of(tls.string("certFile")) : null;
         Path key = tls.has("keyFile") ? Path.of(tls.string("keyFile")) : null;
@@ -225,7 +225,7 @@ public final class ConfigLoader {
             throw tls.error("certFile and keyFile go together");
         }
         return new ListenerSettings(listen.optionalString("host", d.host()), listen.integer("port", d.port(), 0, 65535),
-                admin.integer("port", d.adminPort(), 0, 65535),
+                admin.optionalString("host", d.adminHost()), admin.integer("port", d.adminPort(), 0, 65535),
                 spec.integer("maxRequestBodyBytes", d.maxBodyBytes(), 1024, Integer.MAX_VALUE), cert, key,
                 spec.duration("drainTimeout", d.drainTimeout()), spec.bool("accessLog", d.accessLog()),
                 clientLimits(spec));

@@ -6,8 +6,10 @@ import java.time.Duration;
 /**
  * The gateway's own settings (kind {@code Gateway}, {@code switchboard.dev/v1alpha1}).
  *
- * @param host              address to listen on
+ * @param host              address the API listens on
  * @param port              API port
+ * @param adminHost         address of the admin listener; loopback unless configured, whatever {@code host} is,
+ *                          because /metrics and /ready are for the operator, not for the API's clients
  * @param adminPort         port of /metrics, /health, /ready (0 = any free port)
  * @param maxBodyBytes      largest request body (413 above)
  * @param tlsCert           PEM certificate chain for HTTPS with HTTP/2 by ALPN, or null for cleartext
@@ -17,12 +19,12 @@ import java.time.Duration;
  * @param client            what a client connection may hold and for how long
  */
 public record ListenerSettings(
-        String host, int port, int adminPort, int maxBodyBytes, Path tlsCert, Path tlsKey, Duration drainTimeout,
-        boolean accessLog, ClientLimits client) {
+        String host, int port, String adminHost, int adminPort, int maxBodyBytes, Path tlsCert, Path tlsKey,
+        Duration drainTimeout, boolean accessLog, ClientLimits client) {
 
     public static ListenerSettings defaults() {
-        return new ListenerSettings("127.0.0.1", 8080, 9901, 32 << 20, null, null, Duration.ofSeconds(20), true,
-                ClientLimits.DEFAULTS);
+        return new ListenerSettings("127.0.0.1", 8080, "127.0.0.1", 9901, 32 << 20, null, null, Duration.ofSeconds(20),
+                true, ClientLimits.DEFAULTS);
     }
 
     /**

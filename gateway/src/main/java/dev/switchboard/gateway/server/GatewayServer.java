@@ -105,7 +105,7 @@ public final class GatewayServer implements AutoCloseable {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), handler);
                     }
                 })
-                .bind(listener.host(), listener.adminPort()).sync().channel();
+                .bind(listener.adminHost(), listener.adminPort()).sync().channel(); // loopback unless configured
     }
 
     /** TLS from the configured PEM files, offering h2 and http/1.1 by ALPN. */
@@ -128,7 +128,12 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     public int adminPort() {
-        return ((InetSocketAddress) admin.localAddress()).getPort();
+        return adminAddress().getPort();
+    }
+
+    /** Where the admin listener is bound ({@code 127.0.0.1} unless the Gateway's {@code admin.host} says otherwise). */
+    public InetSocketAddress adminAddress() {
+        return (InetSocketAddress) admin.localAddress();
     }
 
     public GatewayContext context() {
