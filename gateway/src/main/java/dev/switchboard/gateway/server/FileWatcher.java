@@ -9,12 +9,15 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches one file and hands each new content to a consumer, on the watcher's own thread.
+ * Watches one file and hands each new content to a consumer, on the watcher's own thread. The thread outlives a
+ * consumer that throws: the failure is logged and counted ({@link #failures()}), and the next change is handed on
+ * as usual (the same content again is not, since nothing changed).
  */
 public final class FileWatcher implements AutoCloseable {
     /*
@@ -31,6 +34,7 @@ public final class FileWatcher implements AutoCloseable {
     private final Consumer<byte[]> onChange;
     private final WatchService watcher;
     private final Thread thread;
+    private final LongAdder failures = new LongAdder();
     private byte[] lastContent;
 
     /** Starts watching; {@code onChange} is called for changes after now, not for the current content. */
@@ -46,6 +50,11 @@ public final class FileWatcher implements AutoCloseable {
 
     public Path file() {
         return file;
+    }
+
+    /** Changes whose consumer threw, since the start. */
+    public long failures() {
+        return failures.sum();
     }
 
     private void run() {
@@ -79,7 +88,12 @@ public final class FileWatcher implements AutoCloseable {
             return;
         }
         lastContent = content;
-        onChange.accept(content);
+        try {
+            onChange.accept(content);
+        } catch (RuntimeException e) { // a bug or a resource that failed; this thread must not die of it
+            failures.increment();
+            LOG.error("{} changed, and applying the change failed; still watching for the next one", file, e);
+        }
     }
 
     @Override
