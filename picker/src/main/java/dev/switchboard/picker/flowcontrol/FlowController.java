@@ -37,8 +37,17 @@ public final class FlowController implements AutoCloseable {
      * - Rejection: a full queue (global or band maxRequests / maxBytes) rejects at once (rejected-saturated); a
      *   request older than defaultRequestTTL is rejected by the tick (rejected-ttl-expired); a pool without
      *   endpoints rejects at once (its members are fixed by the configuration, so waiting cannot help).
-     * - Close (a configuration reload or shutdown): everything still queued is dispatched, so requests finish on
-     *   the configuration they started with rather than failing.
+     * - Reload: a queue outlives a configuration that keeps its pool. Same flow control settings: the gateway keeps
+     *   this controller, queue and all. Changed settings: the new configuration's controller takes the waiting
+     *   requests over (handOver), in order, with their arrival times (the TTL counts from arrival; the new limits
+     *   apply to arrivals after it), and this one forwards to it whatever still reaches it through the old
+     *   configuration (late submits, request ends, cancels). Flow control switched off: the waiting requests are
+     *   released (release), since without a queue they are what a new arrival is, sent straight on.
+     * - Close (the pool is removed, or the gateway shuts down): the waiting requests are rejected with
+     *   rejected-no-endpoints, and so is any later submit. Not dispatched: releasing the backlog onto a saturated
+     *   pool at once is the very overshoot the queue exists to prevent, and after a removal nothing routes there;
+     *   a request that waited has sent nothing anywhere, so its client can retry safely and the retry follows the
+     *   configuration in force.
      *
      * Concurrency: requests arrive on several event loops. The fast path (nothing queued and the pool below
      * saturation) reads one atomic counter and the detector, and takes no lock. Everything else (the queue
@@ -92,7 +101,22 @@ public final class FlowController implements AutoCloseable {
     private long queuedBytes;
     private long sequence;
     private boolean ticking;
-    private volatile boolean closed;
+    /** Changed under the lock; read without it by the fast paths. */
+    private volatile State state = State.OPEN;
+    /** The controller this one handed its queue to (state HANDED_OVER), else null. */
+    private volatile FlowController successor;
+
+    /** Where a controller is in its life: serving, or what it does with requests that still reach it. */
+    private enum State {
+        /** Queues and dispatches. */
+        OPEN,
+        /** Forwards everything to {@link #successor}. */
+        HANDED_OVER,
+        /** Dispatches every request at once (flow control is off for the pool now). */
+        RELEASED,
+        /** Rejects every request (the pool is gone). */
+        CLOSED
+    }
 
     /**
      * @param endpoints the pool's endpoints as the data layer sees them now (read on every decision)
@@ -118,7 +142,7 @@ public final class FlowController implements AutoCloseable {
      * @param bytes    its size, for maxBytes
      */
     public Ticket submit(int priority, String flowId, long bytes, Listener listener) {
-        if (queued.get() == 0 && !closed) {
+        if (queued.get() == 0 && state == State.OPEN) {
             List<EndpointState> now = endpoints.get();
             if (!now.isEmpty() && !detector.saturated(now)) {
                 listener.dispatched();
@@ -127,11 +151,16 @@ public final class FlowController implements AutoCloseable {
         }
         List<Runnable> outcomes = new ArrayList<>(2);
         Item item = null;
+        FlowController forward = null;
         lock.lock();
         try {
             List<EndpointState> now = endpoints.get();
-            if (closed) {
+            if (state == State.HANDED_OVER) {
+                forward = successor;
+            } else if (state == State.RELEASED) {
                 outcomes.add(listener::dispatched);
+            } else if (state == State.CLOSED) {
+                outcomes.add(() -> listener.rejected(Rejection.NO_ENDPOINTS));
             } else if (now.isEmpty()) {
                 outcomes.add(() -> listener.rejected(Rejection.NO_ENDPOINTS));
             } else {
@@ -150,19 +179,27 @@ public final class FlowController implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        if (forward != null) {
+            return forward.submit(priority, flowId, bytes, listener);
+        }
         run(outcomes);
         return item != null ? item : DONE;
     }
 
     /** A request to the pool ended: its capacity may go to a queued one. Cheap when nothing is queued. */
     public void requestEnded() {
+        FlowController next = successor;
+        if (next != null) {
+            next.requestEnded();
+            return;
+        }
         if (queued.get() == 0) {
             return;
         }
         List<Runnable> outcomes = new ArrayList<>(1);
         lock.lock();
         try {
-            if (!closed) {
+            if (state == State.OPEN) {
                 dispatchOne(endpoints.get(), outcomes);
             }
         } finally {
@@ -182,7 +219,7 @@ public final class FlowController implements AutoCloseable {
         lock.lock();
         try {
             ticking = false;
-            if (closed) {
+            if (state != State.OPEN) {
                 return;
             }
             expire(nanoClock.getAsLong(), outcomes);
@@ -194,22 +231,107 @@ public final class FlowController implements AutoCloseable {
         run(outcomes);
     }
 
-    /** Dispatches everything still queued and stops ticking. */
+    /**
+     * Moves every waiting request into {@code next}, the same pool's controller in the configuration that replaces
+     * this one's, before that configuration serves (so {@code next} has queued nothing yet): same bands, flows in
+     * their turn order, each flow first come first served, arrival times kept. From then on this controller
+     * forwards submits, request ends and cancels to {@code next}. Nothing is dispatched here; {@code next}'s tick
+     * takes over.
+     *
+     * @throws IllegalStateException when this controller was handed over, released or closed already
+     */
+    public void handOver(FlowController next) {
+        if (next == this) {
+            throw new IllegalArgumentException("a flow controller cannot hand its queue to itself");
+        }
+        lock.lock();
+        try {
+            if (state != State.OPEN) {
+                throw new IllegalStateException("this flow controller was " + describe(state) + " already");
+            }
+            next.lock.lock(); // always this one's lock first: next never takes ours while holding its own
+            try {
+                if (next.state != State.OPEN) {
+                    throw new IllegalStateException("the next flow controller is not open");
+                }
+                for (Map.Entry<Integer, Band> e : bands.entrySet()) {
+                    Band to = next.bands.computeIfAbsent(e.getKey(), p -> new Band(next.config.band(p)));
+                    for (Flow f : e.getValue().rotation) {
+                        for (Item it : f.items) {
+                            Item moved = next.new Item(it.flowId, it.bytes, it.enqueuedAt, it.sequence, it.listener, to);
+                            to.add(moved);
+                            next.queuedBytes += it.bytes;
+                            next.queued.incrementAndGet();
+                            it.movedTo = moved;
+                            it.done = true;
+                        }
+                    }
+                }
+                next.sequence = Math.max(next.sequence, sequence);
+                next.armTick();
+            } finally {
+                next.lock.unlock();
+            }
+            bands.clear();
+            queued.set(0);
+            queuedBytes = 0;
+            successor = next;
+            state = State.HANDED_OVER;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Dispatches everything still queued, in order, and every later submit at once: the pool stays, with flow
+     * control switched off.
+     *
+     * @throws IllegalStateException when this controller was handed over, released or closed already
+     */
+    public void release() {
+        end(State.RELEASED);
+    }
+
+    /**
+     * Rejects everything still queued ({@link Rejection#NO_ENDPOINTS}), and every later submit: the pool is gone.
+     * Does nothing after {@link #handOver} or {@link #release}, or a first close.
+     */
     @Override
     public void close() {
+        end(State.CLOSED);
+    }
+
+    /** Leaves OPEN for {@code to} and answers every waiting request as {@code to} says, in queue order. */
+    private void end(State to) {
         List<Runnable> outcomes = new ArrayList<>();
         lock.lock();
         try {
-            closed = true;
+            if (to == State.CLOSED && state != State.OPEN) {
+                return; // handed over, released or closed before: nothing waits here
+            }
+            retire(to);
             for (Band b : bands.values()) {
                 for (Item it; (it = b.poll()) != null; ) {
-                    outcomes.add(finish(it)::dispatched);
+                    Listener l = finish(it);
+                    outcomes.add(to == State.RELEASED ? l::dispatched : () -> l.rejected(Rejection.NO_ENDPOINTS));
                 }
             }
         } finally {
             lock.unlock();
         }
         run(outcomes);
+    }
+
+    /** Leaves OPEN for {@code to}. Under the lock. */
+    private void retire(State to) {
+        if (state != State.OPEN) {
+            throw new IllegalStateException("this flow controller was " + describe(state) + " already");
+        }
+        state = to;
+    }
+
+    private static String describe(State s) {
+        return s.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }
 
     private boolean fits(Band band, long bytes) {
@@ -265,36 +387,46 @@ public final class FlowController implements AutoCloseable {
     }
 
     private void armTick() {
-        if (ticking || closed || queued.get() == 0) {
+        if (ticking || state != State.OPEN || queued.get() == 0) {
             return;
         }
         ticking = true;
         try {
             scheduler.schedule(this::tick, TICK_NANOS);
         } catch (RejectedExecutionException e) {
-            ticking = false; // the event loops are shutting down; close() dispatches what is left
+            ticking = false; // the event loops are shutting down; close() answers what is left
         }
     }
 
     private boolean cancel(Item it) {
+        Item moved;
         lock.lock();
         try {
-            if (it.done) {
-                return false;
+            moved = it.movedTo;
+            if (moved == null) {
+                return cancelHere(it);
             }
-            Band b = it.band;
-            Flow f = b.flows.get(it.flowId);
-            f.items.remove(it);
-            b.removed(it);
-            if (f.items.isEmpty()) {
-                b.rotation.remove(f);
-                b.flows.remove(f.id);
-            }
-            finish(it);
-            return true;
         } finally {
             lock.unlock();
         }
+        return moved.cancel(); // handed over: it waits in the next controller now (outside this lock, see handOver)
+    }
+
+    /** Takes a request out of this controller's queue, if still there. Under the lock. */
+    private boolean cancelHere(Item it) {
+        if (it.done) {
+            return false;
+        }
+        Band b = it.band;
+        Flow f = b.flows.get(it.flowId);
+        f.items.remove(it);
+        b.removed(it);
+        if (f.items.isEmpty()) {
+            b.rotation.remove(f);
+            b.flows.remove(f.id);
+        }
+        finish(it);
+        return true;
     }
 
     /** Runs every outcome even if one listener throws; rethrows the first failure after. */
@@ -322,6 +454,8 @@ public final class FlowController implements AutoCloseable {
         final Listener listener;
         final Band band;
         boolean done;
+        /** Its copy in the controller this one handed over to; cancels go there. Guarded by the lock. */
+        Item movedTo;
 
         Item(String flowId, long bytes, long enqueuedAt, long sequence, Listener listener, Band band) {
             this.flowId = flowId;

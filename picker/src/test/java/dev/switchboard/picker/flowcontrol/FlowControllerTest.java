@@ -1,6 +1,7 @@
 package dev.switchboard.picker.flowcontrol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.picker.scheduling.EndpointState;
 import dev.switchboard.picker.scheduling.TypedName;
@@ -222,15 +223,130 @@ class FlowControllerTest {
     }
 
     @Test
-    void closingDispatchesWhatIsStillQueued() {
+    void closingRejectsWhatIsStillQueuedAndEveryLaterRequest() {
         FlowController fc = controller(FlowControlConfig.defaults());
         fc.submit(0, "f", 1, listener("a"));
         fc.submit(1, "f", 1, listener("b"));
         fc.close();
+        assertThat(outcomes).containsExactly("b:rejected-no-endpoints", "a:rejected-no-endpoints");
+        fc.submit(0, "f", 1, listener("late"));
+        assertThat(outcomes).endsWith("late:rejected-no-endpoints");
+        assertThat(fc.queued()).isZero();
+        fc.close();
+        assertThat(outcomes).hasSize(3);
+    }
+
+    @Test
+    void releasingDispatchesWhatIsQueuedInOrderAndEveryLaterRequestAtOnce() {
+        FlowController fc = controller(FlowControlConfig.defaults());
+        fc.submit(0, "f", 1, listener("a"));
+        fc.submit(1, "f", 1, listener("b"));
+        fc.release();
         assertThat(outcomes).containsExactly("b", "a");
         fc.submit(0, "f", 1, listener("late"));
-        assertThat(outcomes).endsWith("late");
-        assertThat(fc.queued()).isZero();
+        assertThat(outcomes).containsExactly("b", "a", "late");
+        fc.close();
+        assertThat(outcomes).as("closing a released controller changes nothing").hasSize(3);
+        assertThatThrownBy(fc::release).isInstanceOf(IllegalStateException.class).hasMessage(
+                "this flow controller was released already");
+    }
+
+    @Test
+    void handingOverMovesTheQueueInOrderAndWhatStillReachesTheOldControllerFollowsIt() {
+        FlowController old = controller(config(FlowControlConfig.Fairness.ROUND_ROBIN));
+        old.submit(-1, "batch", 1, listener("shed1"));
+        old.submit(0, "A", 1, listener("a1"));
+        old.submit(0, "A", 1, listener("a2"));
+        var a3 = old.submit(0, "A", 1, listener("a3"));
+        old.submit(0, "B", 1, listener("b1"));
+        old.submit(5, "vip", 1, listener("vip1"));
+        old.submit(0, "C", 1, listener("c1"));
+        FlowController next = controller(config(FlowControlConfig.Fairness.ROUND_ROBIN));
+        old.handOver(next);
+        assertThat(outcomes).as("a handover dispatches nothing").isEmpty();
+        assertThat(old.queued()).isZero();
+        assertThat(next.queued()).isEqualTo(7);
+
+        old.submit(0, "C", 1, listener("c2")); // read the old configuration: waits in the new queue, behind c1
+        assertThat(a3.cancel()).as("a ticket from before the handover still cancels").isTrue();
+        assertThat(a3.cancel()).isFalse();
+        assertThat(next.queued()).isEqualTo(7);
+        old.close();
+        assertThat(next.queued()).as("closing the old controller leaves the new queue alone").isEqualTo(7);
+
+        detector.saturation = 0;
+        for (int i = 0; i < 7; i++) {
+            old.requestEnded(); // requests the old configuration started end: cycles of the new queue
+        }
+        assertThat(outcomes).containsExactly("vip1", "a1", "b1", "c1", "a2", "c2", "shed1");
+        assertThatThrownBy(() -> old.handOver(next)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("this flow controller was handed over already");
+    }
+
+    @Test
+    void afterAHandOverTheNewSettingsApplyAndTheTtlCountsFromArrival() {
+        FlowController old = controller(config(FlowControlConfig.Fairness.ROUND_ROBIN)); // TTL 60 s
+        old.submit(0, "f", 1, listener("a"));
+        now = 500_000_000L;
+        old.submit(0, "f", 1, listener("b"));
+        FlowController next = controller(new FlowControlConfig(0, 0, Duration.ofSeconds(1), Map.of(),
+                FlowControlConfig.Band.DEFAULT, null));
+        old.handOver(next);
+        now = 1_000_000_000L;
+        tick();
+        assertThat(outcomes).containsExactly("a:rejected-ttl-expired");
+        assertThat(next.queued()).isEqualTo(1);
+    }
+
+    @Test
+    void underRacingThreadsAHandOverLosesNoRequestAndAnswersNoneTwice() throws Exception {
+        FlowControlConfig c = new FlowControlConfig(0, 0, Duration.ZERO, Map.of(), FlowControlConfig.Band.DEFAULT, null);
+        var first = new FlowController(c, detector, () -> endpoints, (task, delay) -> { }, System::nanoTime);
+        var second = new FlowController(c, detector, () -> endpoints, (task, delay) -> { }, System::nanoTime);
+        int threads = 3;
+        int perThread = 3_000;
+        var calls = new java.util.concurrent.atomic.AtomicIntegerArray(threads * perThread);
+        var submitted = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int base = t * perThread;
+            workers.add(Thread.ofPlatform().start(() -> {
+                var random = new java.util.Random(base);
+                for (int i = 0; i < perThread; i++) {
+                    int id = base + i;
+                    detector.saturation = random.nextInt(4) == 0 ? 0.5 : 1.5; // racy on purpose: any answer is fine
+                    var ticket = first.submit(random.nextInt(3) - 1, "flow" + random.nextInt(4), 10, new FlowController.Listener() {
+                        @Override
+                        public void dispatched() {
+                            calls.incrementAndGet(id);
+                        }
+
+                        @Override
+                        public void rejected(Rejection why) {
+                            calls.incrementAndGet(id);
+                        }
+                    });
+                    submitted.incrementAndGet();
+                    if (random.nextInt(4) == 0 && ticket.cancel()) {
+                        calls.addAndGet(id, 100); // "cancelled": must never also get an outcome
+                    } else if (random.nextInt(3) == 0) {
+                        first.requestEnded();
+                    }
+                }
+            }));
+        }
+        while (submitted.get() < threads * perThread / 2) {
+            Thread.onSpinWait();
+        }
+        first.handOver(second);
+        for (Thread w : workers) {
+            w.join();
+        }
+        second.close();
+        for (int i = 0; i < calls.length(); i++) {
+            assertThat(calls.get(i)).as("request %d", i).isIn(1, 100);
+        }
+        assertThat(first.queued() + second.queued()).isZero();
     }
 
     @Test

@@ -1,0 +1,200 @@
+package dev.switchboard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.core.config.ConfigLoader;
+import dev.switchboard.gateway.pool.PoolAdmission;
+import dev.switchboard.gateway.server.ConfigWatcher;
+import dev.switchboard.gateway.server.GatewayServer;
+import dev.switchboard.gateway.server.RuntimeConfig;
+import dev.switchboard.picker.scheduling.EndpointState;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hot reload of a file while requests wait in a flow-controlled pool's queue: a pool the new configuration keeps
+ * keeps its waiting requests (nothing is released onto the saturated pool), and a pool it removes turns them away.
+ */
+class FlowControlReloadIT {
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final int WAITING = 4;
+
+    /**
+     * A gateway whose rule for model {@code queued} goes to the flow-controlled pool {@code q} (or, without the pool,
+     * to a plain backend on port 9, which nothing serves).
+     */
+    static String config(int port, boolean withPool, String requestTimeout, String ttl) {
+        String pool = """
+                ---
+                apiVersion: inference.networking.k8s.io/v1
+                kind: InferencePool
+                metadata: {name: q}
+                spec:
+                  selector: {matchLabels: {app: q}}
+                  targetPorts: [{number: 8000}]
+                  endpointPickerRef: {kind: EndpointPickerConfig, name: flow}
+                ---
+                apiVersion: switchboard.dev/v1alpha1
+                kind: Endpoints
+                metadata: {name: members}
+                spec: {endpoints: [{address: 127.0.0.1, port: %d, labels: {app: q}}]}
+                ---
+                apiVersion: llm-d.ai/v1alpha1
+                kind: EndpointPickerConfig
+                metadata: {name: flow}
+                featureGates: [flowControl]
+                plugins: [{type: queue-scorer}, {type: max-score-picker}]
+                schedulingProfiles: [{name: default, plugins: [{pluginRef: queue-scorer}, {pluginRef: max-score-picker}]}]
+                flowControl: {defaultRequestTTL: %s}
+                """.formatted(port, ttl);
+        return """
+                apiVersion: switchboard.dev/v1alpha1
+                kind: Gateway
+                metadata: {name: gw}
+                spec: {listen: {port: 0}, admin: {port: 0}}
+                ---
+                apiVersion: aigateway.envoyproxy.io/v1beta1
+                kind: AIGatewayRoute
+                metadata: {name: main}
+                spec:
+                  rules:
+                  - matches: [{headers: [{name: x-ai-eg-model, value: queued}]}]
+                    backendRefs: [{name: %s}]
+                    timeouts: {request: %s}
+                ---
+                apiVersion: aigateway.envoyproxy.io/v1beta1
+                kind: AIServiceBackend
+                metadata: {name: elsewhere}
+                spec: {schema: {name: OpenAI}, backendRef: {name: elsewhere}}
+                ---
+                apiVersion: gateway.envoyproxy.io/v1alpha1
+                kind: Backend
+                metadata: {name: elsewhere}
+                spec: {endpoints: [{ip: {address: 127.0.0.1, port: 9}}]}
+                %s""".formatted(withPool ? "q, kind: InferencePool" : "elsewhere", requestTimeout, withPool ? pool : "");
+    }
+
+    static CompletableFuture<HttpResponse<String>> chat(GatewayServer gw) {
+        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gw.port() + "/v1/chat/completions"))
+                .timeout(Duration.ofSeconds(30)).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"queued\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":2}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static PoolAdmission admission(GatewayServer gw) {
+        return gw.context().config().admission().get("q");
+    }
+
+    static void awaitSaturated(GatewayServer gw, boolean saturated) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> gw.context().config().pools().get("q").states().stream()
+                .allMatch(EndpointState::fresh) && (admission(gw).saturation() >= 1.0) == saturated);
+    }
+
+    /** Saturates the pool and queues {@link #WAITING} requests in it. */
+    static List<CompletableFuture<HttpResponse<String>>> queue(GatewayServer gw, FakeModelServer server) {
+        server.load(0, 6, 0.9); // KV 0.9 of 0.8: saturated
+        awaitSaturated(gw, true);
+        List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+        for (int i = 0; i < WAITING; i++) {
+            waiting.add(chat(gw));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> admission(gw).queued() == WAITING);
+        return waiting;
+    }
+
+    /** Writes {@code yaml} and waits until the gateway serves a configuration built from it. */
+    static void reload(GatewayServer gw, Path file, String yaml) throws Exception {
+        RuntimeConfig before = gw.context().config();
+        Files.writeString(file, yaml);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gw.context().config() != before);
+    }
+
+    /** Every request still waits in the gateway's queue, and none reached the model server. */
+    static void stillWaiting(GatewayServer gw, FakeModelServer server) {
+        assertThat(server.completions.get()).as("requests that reached the saturated model server").isZero();
+        assertThat(admission(gw).queued()).as("requests waiting in the queue").isEqualTo(WAITING);
+    }
+
+    @Test
+    void anUnrelatedChangeKeepsTheQueueAndReleasesNothingOntoTheSaturatedPool(@TempDir Path dir) throws Exception {
+        try (FakeModelServer server = FakeModelServer.start()) {
+            Path file = dir.resolve("gateway.yaml");
+            Files.writeString(file, config(server.port(), true, "30s", "20s"));
+            try (GatewayServer gw = GatewayServer.start(ConfigLoader.load(file), 2);
+                    ConfigWatcher watcher = new ConfigWatcher(file, gw::reload)) {
+                List<CompletableFuture<HttpResponse<String>>> waiting = queue(gw, server);
+
+                reload(gw, file, config(server.port(), true, "31s", "20s"));
+                await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                        .untilAsserted(() -> stillWaiting(gw, server));
+                assertThat(waiting).noneMatch(CompletableFuture::isDone);
+
+                server.load(0, 2, 0.3);
+                for (var r : waiting) {
+                    assertThat(r.get().statusCode()).as(r.get().body()).isEqualTo(200);
+                }
+                assertThat(server.completions.get()).isEqualTo(WAITING);
+                assertThat(admission(gw).queued()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void changedFlowControlSettingsMoveTheWaitingRequestsIntoTheNewQueue(@TempDir Path dir) throws Exception {
+        try (FakeModelServer server = FakeModelServer.start()) {
+            Path file = dir.resolve("gateway.yaml");
+            Files.writeString(file, config(server.port(), true, "30s", "20s"));
+            try (GatewayServer gw = GatewayServer.start(ConfigLoader.load(file), 2);
+                    ConfigWatcher watcher = new ConfigWatcher(file, gw::reload)) {
+                List<CompletableFuture<HttpResponse<String>>> waiting = queue(gw, server);
+                PoolAdmission old = admission(gw);
+
+                reload(gw, file, config(server.port(), true, "30s", "25s")); // a new picker: a new pool and queue
+                assertThat(admission(gw)).isNotSameAs(old);
+                await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                        .untilAsserted(() -> stillWaiting(gw, server));
+                assertThat(old.queued()).isZero();
+                assertThat(admission(gw).requestTtl()).isEqualTo(Duration.ofSeconds(25));
+
+                server.load(0, 2, 0.3);
+                for (var r : waiting) {
+                    assertThat(r.get().statusCode()).as(r.get().body()).isEqualTo(200);
+                }
+                assertThat(server.completions.get()).isEqualTo(WAITING);
+            }
+        }
+    }
+
+    @Test
+    void removingThePoolTurnsItsWaitingRequestsAwayWithA503(@TempDir Path dir) throws Exception {
+        try (FakeModelServer server = FakeModelServer.start()) {
+            Path file = dir.resolve("gateway.yaml");
+            Files.writeString(file, config(server.port(), true, "30s", "20s"));
+            try (GatewayServer gw = GatewayServer.start(ConfigLoader.load(file), 2);
+                    ConfigWatcher watcher = new ConfigWatcher(file, gw::reload)) {
+                List<CompletableFuture<HttpResponse<String>>> waiting = queue(gw, server);
+
+                reload(gw, file, config(server.port(), false, "30s", "20s"));
+                for (var f : waiting) {
+                    HttpResponse<String> r = f.get();
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+                    assertThat(r.headers().firstValue("x-gateway-request-dropped-reason")).hasValue("rejected-no-endpoints");
+                    assertThat(r.headers().firstValue("retry-after")).hasValue("1");
+                }
+                assertThat(server.completions.get()).as("nothing was released onto the removed pool").isZero();
+            }
+        }
+    }
+}
