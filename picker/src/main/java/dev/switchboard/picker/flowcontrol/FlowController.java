@@ -53,7 +53,8 @@ public final class FlowController implements AutoCloseable {
      * saturation) reads one atomic counter and the detector, and takes no lock. Everything else (the queue
      * structure, capacity, ticks) is guarded by one lock per pool, held for O(bands + flows) at most. Listeners
      * are called after the lock is released, from whichever thread decided: they must hand the request back to
-     * its own event loop.
+     * its own event loop. A handover holds this controller's lock and then the next one's; nothing takes them the
+     * other way round, and forwarding (submit, request end, cancel) happens after this one's lock is released.
      *
      * Cost: O(1) enqueue and round-robin dispatch; O(flows) for global-strict selection and the TTL sweep;
      * cancellation is O(flow length) (rare: a client that gave up).
