@@ -97,6 +97,12 @@ class GatewayIT {
                   - name: prefix
                     matches: [{headers: [{type: Prefix, name: x-ai-eg-model, value: "team-"}, {name: x-tenant, value: blue}]}]
                     backendRefs: [{name: b, modelNameOverride: %1$s, headerMutation: {set: [{name: x-from, value: gw}]}}]
+                  - name: raw
+                    matches: [{headers: [{type: Prefix, name: x-ai-eg-model, value: "raw-"}]}]
+                    backendRefs: [{name: a}]
+                  - name: own-keys
+                    matches: [{headers: [{name: x-ai-eg-model, value: own-keys}]}]
+                    backendRefs: [{name: a, modelNameOverride: %1$s, forwardClientCredentials: true}]
                 ---
                 apiVersion: aigateway.envoyproxy.io/v1beta1
                 kind: AIServiceBackend
@@ -192,7 +198,7 @@ class GatewayIT {
         assertThat(embedding.data().get(0).embedding()).hasSize(384);
 
         assertThat(openai.models().list().data().stream().map(Model::id).toList())
-                .containsExactly(SIM_MODEL, "split", "fallback", "down-then-up");
+                .containsExactly(SIM_MODEL, "split", "fallback", "down-then-up", "own-keys");
     }
 
     @Test
@@ -216,6 +222,34 @@ class GatewayIT {
                 "x-tenant", "blue", "x-ai-eg-model", "spoofed", "x-sim-script", script);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(JSON.readTree(r.body()).path("status").asText()).isEqualTo("completed");
+    }
+
+    @Test
+    void aClientsCredentialsReachOnlyBackendsThatForwardThem() throws Exception {
+        String stripped = "{\"expect\":{\"absentHeaders\":[\"authorization\",\"x-api-key\",\"api-key\",\"x-goog-api-key\"]},"
+                + "\"body\":{\"ok\":1}}";
+        HttpResponse<String> r = post("/v1/chat/completions", chatBody(SIM_MODEL), "authorization", "Bearer client-key",
+                "x-api-key", "k1", "api-key", "k2", "x-goog-api-key", "k3", "x-sim-script", stripped);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+
+        String forwarded = "{\"expect\":{\"headers\":{\"authorization\":\"Bearer client-key\",\"x-api-key\":\"k1\"}},"
+                + "\"body\":{\"ok\":1}}";
+        r = post("/v1/chat/completions", chatBody("own-keys"), "authorization", "Bearer client-key", "x-api-key", "k1",
+                "x-sim-script", forwarded);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
+    @Test
+    void aModelThatCannotBeAHeaderValueIsRefusedAtOnceNamingTheField() throws Exception {
+        // the raw rule routes any "raw-..." model as it is: the body's model goes upstream as the x-ai-eg-model header
+        for (String model : List.of("raw-\\u0001x", "raw-a\\nx-injected: 1")) {
+            HttpResponse<String> r = post("/v1/chat/completions", chatBody(model));
+            assertThat(r.statusCode()).as(model).isEqualTo(400);
+            assertThat(error(r).path("param").asText()).isEqualTo("model");
+            assertThat(error(r).path("message").asText()).contains("x-ai-eg-model header", "a control character");
+        }
+        HttpResponse<String> fine = post("/v1/chat/completions", chatBody("raw-fine"));
+        assertThat(error(fine).path("code").asText()).as("the simulator's own answer").isEqualTo("model_not_found");
     }
 
     @Test

@@ -74,6 +74,9 @@ class PoolExtrasIT {
                     backendRefs: [{name: reviews, kind: InferencePool}]
                   - matches: [{headers: [{name: x-ai-eg-model, value: reviews-alias}]}]
                     backendRefs: [{name: reviews, kind: InferencePool, modelNameOverride: food-review}]
+                  - matches: [{headers: [{name: x-ai-eg-model, value: reviews-behind-epp}]}]
+                    backendRefs: [{name: reviews, kind: InferencePool, modelNameOverride: food-review,
+                                   honorModelRewriteHeader: true}]
                   - matches: [{headers: [{name: x-ai-eg-model, value: %2$s}]}]
                     backendRefs: [{name: chat, kind: InferencePool}]
                   - matches: [{headers: [{name: x-ai-eg-model, value: plain}]}]
@@ -175,9 +178,11 @@ class PoolExtrasIT {
     }
 
     @Test
-    void theRewriteHeaderOverridesTheRulesAndAModelWithoutARuleIsSentAsIs() throws Exception {
-        assertThat(servedModels("food-review", Map.of("x-gateway-model-name-rewrite", "food-review-v2"), 30))
-                .containsOnlyKeys("food-review-v2");
+    void theRewriteHeaderOverridesTheRulesWhereTheRouteTrustsItAndAModelWithoutARuleIsSentAsIs() throws Exception {
+        Map<String, String> pinned = Map.of("x-gateway-model-name-rewrite", "food-review-v2");
+        assertThat(servedModels("reviews-behind-epp", pinned, 30)).containsOnlyKeys("food-review-v2");
+        // a client's header elsewhere picks nothing: the 90/10 split goes on (30 x v2 at 10 % each: p = 1e-30)
+        assertThat(servedModels("food-review", pinned, 30)).containsKey("food-review-v1");
         assertThat(servedModels(BASE, Map.of(), 10)).containsOnlyKeys(BASE);
     }
 

@@ -464,9 +464,15 @@ public final class ConfigLoader {
     private static BackendRef backendRef(Fields b, Map<String, Backend> backends, Map<String, PoolConfig> pools)
             throws ConfigException {
         b.only("name", "namespace", "group", "kind", "weight", "priority", "modelNameOverride", "headerMutation",
-                "bodyMutation");
+                "bodyMutation", "forwardClientCredentials", "honorModelRewriteHeader");
         String name = b.string("name");
         String kind = b.optionalString("kind", "AIServiceBackend");
+        BackendRef.ClientTrust trust = new BackendRef.ClientTrust(b.bool("forwardClientCredentials", false),
+                b.bool("honorModelRewriteHeader", false));
+        if (trust.honorModelRewrite() && !kind.equals("InferencePool")) {
+            throw b.error("honorModelRewriteHeader", "only an InferencePool backendRef reads the model rewrite header"
+                    + " (it picks the model or adapter the pool serves)");
+        }
         if (kind.equals("InferencePool")) {
             PoolConfig pool = pools.get(name);
             if (pool == null) {
@@ -476,7 +482,7 @@ public final class ConfigLoader {
             List<Upstream> ups = pool.endpoints().stream().map(m -> new Upstream(m.host(), m.port(), null)).toList();
             return new BackendRef(new Backend(name, "OpenAI", ups, HeaderMutation.NONE), b.integer("weight", 1, 0, 1_000_000),
                     b.integer("priority", 0, 0, 1000), HeaderFields.value(b, "modelNameOverride", null),
-                    headerMutation(b.optionalObject("headerMutation")), pool);
+                    headerMutation(b.optionalObject("headerMutation")), pool, trust);
         }
         if (!kind.equals("AIServiceBackend")) {
             throw b.error("kind", "expected AIServiceBackend or InferencePool, got '" + kind + "'");
@@ -488,6 +494,6 @@ public final class ConfigLoader {
         }
         return new BackendRef(backend, b.integer("weight", 1, 0, 1_000_000), b.integer("priority", 0, 0, 1000),
                 HeaderFields.value(b, "modelNameOverride", null),
-                backend.headerMutation().then(headerMutation(b.optionalObject("headerMutation"))));
+                backend.headerMutation().then(headerMutation(b.optionalObject("headerMutation"))), null, trust);
     }
 }

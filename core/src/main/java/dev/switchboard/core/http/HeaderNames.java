@@ -1,5 +1,7 @@
 package dev.switchboard.core.http;
 
+import java.util.Set;
+
 /** HTTP header names that are part of Switchboard's wire contracts. Lower case, as HTTP/2 sends them. */
 public final class HeaderNames {
     /** ORCA: a client asks a model server for a load report in this format ({@code TEXT} or {@code JSON}). */
@@ -31,6 +33,14 @@ public final class HeaderNames {
     public static final String INFERENCE_FAIRNESS_ID = "x-gateway-inference-fairness-id";
     /** Why the gateway dropped a request (429/503 from admission), e.g. {@code rejected-saturated}. */
     public static final String REQUEST_DROPPED_REASON = "x-gateway-request-dropped-reason";
+
+    /**
+     * Request headers that carry a client's credentials for a provider (OpenAI and most servers: authorization;
+     * Anthropic: x-api-key; Azure OpenAI: api-key; Gemini: x-goog-api-key). Not sent upstream unless the backendRef
+     * forwards client credentials.
+     */
+    public static final Set<String> CLIENT_CREDENTIALS = Set.of("authorization", "x-api-key",
+            "api-key", "x-goog-api-key");
 
     private HeaderNames() {}
 }

@@ -161,6 +161,33 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void clientHeaderTrustIsPerBackendRefAndTheRewriteHeaderOnlyForPools() throws Exception {
+        GatewayConfig c = ConfigLoader.parse(VALID.replace("- {name: a, weight: 3}",
+                "- {name: a, weight: 3, forwardClientCredentials: true}"), "gw.yaml");
+        assertThat(c.rules().get(0).backendRefs().get(0).trust())
+                .isEqualTo(new BackendRef.ClientTrust(true, false));
+        assertThat(c.rules().get(0).backendRefs().get(1).trust()).isEqualTo(BackendRef.ClientTrust.NONE);
+        expectError(VALID.replace("- {name: a, weight: 3}", "- {name: a, weight: 3, honorModelRewriteHeader: true}"),
+                "spec.rules[0].backendRefs[0].honorModelRewriteHeader: only an InferencePool backendRef reads the model"
+                        + " rewrite header");
+    }
+
+    @Test
+    void clientLimitsHaveDefaultsAndAreChecked() throws Exception {
+        String gateway = VALID.substring(0, VALID.indexOf("---"));
+        String at = "  maxRequestBodyBytes:";
+        assertThat(ConfigLoader.parse(gateway, "gw.yaml").listener().client())
+                .isEqualTo(ListenerSettings.ClientLimits.DEFAULTS);
+        ListenerSettings.ClientLimits small = ConfigLoader.parse(gateway.replace(at, "  clientIdleTimeout: 5s\n"
+                + "  requestReceivedTimeout: 2m\n  maxBufferedRequestBytes: 16Mi\n" + at), "gw.yaml").listener().client();
+        assertThat(small).isEqualTo(new ListenerSettings.ClientLimits(Duration.ofSeconds(5), Duration.ofMinutes(2),
+                16 << 20, 16 << 20)); // the per-connection default is capped at the total
+        expectError(gateway.replace(at, "  clientIdleTimeout: 0s\n" + at), "spec.clientIdleTimeout: must be longer than 0");
+        expectError(gateway.replace(at, "  maxBufferedRequestBytes: 1Mi\n  maxBufferedRequestBytesPerConnection: 2Mi\n" + at),
+                "spec.maxBufferedRequestBytesPerConnection: must not exceed maxBufferedRequestBytes (1048576)");
+    }
+
+    @Test
     void headerValuesNettyTakesLoad() throws Exception {
         GatewayConfig c = ConfigLoader.parse(VALID.replace("value: \"1\"}]", "value: \"a\\tb c \"}, {name: x-empty}]"),
                 "gw.yaml");

@@ -4,6 +4,7 @@ import dev.switchboard.core.config.ListenerSettings;
 import dev.switchboard.core.config.RouteRule;
 import dev.switchboard.core.error.ApiError;
 import dev.switchboard.core.http.HeaderNames;
+import dev.switchboard.core.http.HeaderValues;
 import dev.switchboard.core.model.RequestScanner;
 import dev.switchboard.gateway.server.GatewayContext;
 import dev.switchboard.gateway.server.RuntimeConfig;
@@ -211,6 +212,10 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         String problem = scanner.modelProblem();
         if (problem != null) {
             return RequestErrors.badModel(problem);
+        }
+        String notHeader = HeaderValues.describeInvalidValue(scanner.model());
+        if (notHeader != null) { // it is sent upstream as x-ai-eg-model
+            return RequestErrors.modelNotAHeaderValue(notHeader);
         }
         return scanner.streamInvalid() ? RequestErrors.badStream() : null;
     }

@@ -136,8 +136,8 @@ final class ProxyExchange implements UpstreamListener {
         if (!admission.admits(ref.pool(), poolAdmission, priority)) {
             return List.of(); // no attempts at this pool; RequestAdmission knows why
         }
-        String model = PoolModels.target(info.model(), ref, request.headers().get(HeaderNames.MODEL_REWRITE),
-                ThreadLocalRandom.current());
+        String rewrite = ref.trust().honorModelRewrite() ? request.headers().get(HeaderNames.MODEL_REWRITE) : null;
+        String model = PoolModels.target(info.model(), ref, rewrite, ThreadLocalRandom.current());
         // the prompt's JSON (messages, prompt or input) from the body, as the reference EPP hashes it; bytes as
         // Latin-1 chars: hashing needs equality, not decoding, and only the first blocks are hashed anyway
         int from = (int) Math.max(0, info.promptStart());

@@ -47,6 +47,11 @@ final class RequestErrors {
                 + "; every request names the model to use, e.g. \"model\": \"gpt-4o-mini\".", "model");
     }
 
+    static ApiError modelNotAHeaderValue(String why) {
+        return ApiError.badRequest("The request body's 'model' cannot be passed on in the x-ai-eg-model header: "
+                + why + "; a model name is printable text with no control characters and no leading space.", "model");
+    }
+
     static ApiError badStream() {
         return ApiError.badRequest("'stream' must be true or false.", "stream");
     }

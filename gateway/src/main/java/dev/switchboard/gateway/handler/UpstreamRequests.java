@@ -23,10 +23,13 @@ import java.util.Set;
 
 /** Builds the request one attempt sends upstream: the client's request, re-addressed and mutated for the backend. */
 final class UpstreamRequests {
-    /** Hop-by-hop headers (RFC 9110 §7.6.1) and the ones the gateway sets itself. */
+    /**
+     * Hop-by-hop headers (RFC 9110 §7.6.1), the ones the gateway sets itself, and the model rewrite header (read
+     * by the gateway's picker, if the route trusts it; never a model server's business).
+     */
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-connection",
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host",
-            "content-length", "expect", "http2-settings", HeaderNames.MODEL);
+            "content-length", "expect", "http2-settings", HeaderNames.MODEL, HeaderNames.MODEL_REWRITE);
 
     private UpstreamRequests() {}
 
@@ -52,8 +55,10 @@ final class UpstreamRequests {
             String model, String override, String requestId) {
         // headers first: setting one may throw (a value Netty refuses), and nothing is retained yet then
         HttpHeaders h = new DefaultHttpHeaders();
+        boolean credentials = a.ref().trust().forwardCredentials();
         for (Map.Entry<String, String> e : client.headers()) {
-            if (!NOT_FORWARDED.contains(e.getKey().toLowerCase(Locale.ROOT))) {
+            String name = e.getKey().toLowerCase(Locale.ROOT);
+            if (!NOT_FORWARDED.contains(name) && (credentials || !HeaderNames.CLIENT_CREDENTIALS.contains(name))) {
                 h.add(e.getKey(), e.getValue());
             }
         }

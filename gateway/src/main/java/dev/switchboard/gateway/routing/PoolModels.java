@@ -10,7 +10,8 @@ import java.util.random.RandomGenerator;
 public final class PoolModels {
     /*
      * Precedence, first that applies:
-     *  1. the request header x-gateway-model-name-rewrite (the Endpoint Picker Protocol's): sent as given;
+     *  1. the request header x-gateway-model-name-rewrite (the Endpoint Picker Protocol's), where the backendRef
+     *     honours it (honorModelRewriteHeader; by default a client's header is ignored): sent as given;
      *  2. the pool's InferenceModelRewrite rules, matched against the model the pool receives: the backendRef's
      *     modelNameOverride when it has one (the route renames first, as for any backend; the pool then splits
      *     the renamed model), else the client's model; a matching rule's target is drawn by weight;
@@ -25,7 +26,7 @@ public final class PoolModels {
     /**
      * @param clientModel   the body's model
      * @param ref           a backendRef to an InferencePool
-     * @param rewriteHeader the request's {@code x-gateway-model-name-rewrite}, or null
+     * @param rewriteHeader the request's {@code x-gateway-model-name-rewrite} where the ref honours it, or null
      */
     public static String target(String clientModel, BackendRef ref, String rewriteHeader, RandomGenerator random) {
         if (rewriteHeader != null && !rewriteHeader.isBlank()) {

@@ -18,7 +18,7 @@ class PoolModelsTest {
     static BackendRef ref(String override) {
         PoolConfig pool = new PoolConfig("reviews", java.util.Map.of(), List.of(), List.of(), List.of(), SPLIT, List.of(), null);
         return new BackendRef(new Backend("reviews", "OpenAI", List.of(), HeaderMutation.NONE), 1, 0, override,
-                HeaderMutation.NONE, pool);
+                HeaderMutation.NONE, pool, BackendRef.ClientTrust.NONE);
     }
 
     static String target(String client, String override, String header) {
