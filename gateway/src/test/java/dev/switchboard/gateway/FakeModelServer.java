@@ -5,6 +5,8 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,8 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A model server whose load the test sets: {@code /metrics} reports the vLLM gauges from its fields (or answers
  * 503 while {@link #metricsUp} is false, so its metrics go stale; or serves {@link #metricsPage} verbatim; or never
- * answers while {@link #metricsHang}), and {@code /v1/chat/completions} answers a small completion and counts the
- * requests that reached it.
+ * answers while {@link #metricsHang}; each after {@link #metricsDelayMillis}), and {@code /v1/chat/completions} answers a
+ * small completion and counts the requests that reached it. The client ports each path was reached from tell how
+ * many connections the gateway used.
  */
 final class FakeModelServer implements AutoCloseable {
     private final HttpServer server;
@@ -26,8 +29,12 @@ final class FakeModelServer implements AutoCloseable {
     volatile String metricsPage;
     /** When true, metrics requests are read and never answered. */
     volatile boolean metricsHang;
+    /** How long each metrics request waits before it is answered. */
+    volatile int metricsDelayMillis;
     /** Metrics requests that reached this server. */
     final AtomicInteger metricsRequests = new AtomicInteger();
+    /** The client ports metrics requests came from: one per connection. */
+    final Set<Integer> metricsConnections = ConcurrentHashMap.newKeySet();
     /** Chat completions that reached this server. */
     final AtomicInteger completions = new AtomicInteger();
 
@@ -57,6 +64,15 @@ final class FakeModelServer implements AutoCloseable {
 
     private void metrics(HttpExchange x) throws IOException {
         metricsRequests.incrementAndGet();
+        metricsConnections.add(x.getRemoteAddress().getPort());
+        if (metricsDelayMillis > 0) {
+            try {
+                Thread.sleep(metricsDelayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         if (metricsHang) {
             return; // the exchange stays open: the scraper has to give up on its own
         }

@@ -181,4 +181,34 @@ class PoolMembershipIT {
             }
         }
     }
+
+    @Test
+    void aSlowMetricsPageIsScrapedOverOneKeptAliveConnectionAndStaysFresh() throws Exception {
+        try (FakeModelServer slow = FakeModelServer.start()) {
+            slow.metricsDelayMillis = 30; // under the scrape interval (50 ms) and far under the scrape timeout
+            String yaml = gatewayYaml("", """
+                    apiVersion: switchboard.dev/v1alpha1
+                    kind: Endpoints
+                    metadata: {name: fakes}
+                    spec:
+                      endpoints:
+                      - {address: 127.0.0.1, port: %d, labels: {app: sim}}
+                    """.formatted(slow.port()));
+            try (GatewayServer gw = GatewayServer.start(ConfigLoader.parse(yaml, "gw.yaml"), 1)) {
+                PoolRuntime pool = gw.context().config().pools().get("pool");
+                await().atMost(Duration.ofSeconds(5)).until(() -> pool.states().get(0).fresh());
+                int samples = 0;
+                int stale = 0;
+                for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2); System.nanoTime() < end; samples++) {
+                    stale += pool.states().get(0).fresh() ? 0 : 1;
+                    Thread.sleep(20);
+                }
+                assertThat(slow.metricsRequests.get()).as("scrapes in 2 s").isGreaterThan(5);
+                assertThat(slow.metricsConnections).as("connections the scrapes used").hasSizeLessThanOrEqualTo(2);
+                // a loaded machine may delay a scrape now and then; timeouts closing live scrapes left half stale
+                assertThat(stale).as("samples of " + samples + " that saw the endpoint's metrics stale")
+                        .isLessThanOrEqualTo(samples / 4);
+            }
+        }
+    }
 }

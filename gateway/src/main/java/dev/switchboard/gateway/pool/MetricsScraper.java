@@ -6,6 +6,7 @@ import dev.switchboard.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -18,6 +19,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -28,18 +30,35 @@ import java.util.function.Consumer;
  * misses its turn: the endpoint's last metrics age until they count as stale.
  */
 final class MetricsScraper {
+    /*
+     * One scrape at a time: a tick that finds the previous scrape still in flight skips its turn. Each scrape arms
+     * its own timeout, which is cancelled when its page (or its failure) arrives and which checks, when it fires,
+     * that the scrape in flight is still the one that armed it; so a page slower than the interval but faster than
+     * the timeout keeps its connection, and only a scrape that really hangs has its connection closed (an HTTP/1.1
+     * response cannot be abandoned on a connection that stays open). Handlers of a connection that was replaced
+     * leave the scraper's state alone. Concurrency: everything but close() runs on the scraper's event loop.
+     */
+
     /** Longest page accepted. */
     static final int MAX_PAGE_BYTES = 4 << 20;
+    /** Shortest scrape timeout, in nanoseconds: a page slower than this counts as hung (its connection is closed). */
+    static final long MIN_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** Scrape timeout in scrape intervals, when that is longer than {@link #MIN_TIMEOUT_NANOS}. */
+    static final int TIMEOUT_INTERVALS = 10;
 
     private final EventLoop loop;
     private final Transport transport;
     private final String host;
     private final int port;
     private final long intervalNanos;
+    private final long timeoutNanos;
     private final MetricsExtractor extractor;
     private final Consumer<ModelServerMetrics> onMetrics;
     private Channel channel;
     private boolean inFlight;
+    /** Numbers the scrapes, so a timeout can tell whether the scrape it was armed for is the one in flight. */
+    private long scrape;
+    private ScheduledFuture<?> timeout;
     private volatile boolean closed;
 
     MetricsScraper(EventLoop loop, Transport transport, String host, int port, long intervalNanos,
@@ -49,6 +68,7 @@ final class MetricsScraper {
         this.host = host;
         this.port = port;
         this.intervalNanos = intervalNanos;
+        this.timeoutNanos = Math.max(intervalNanos * TIMEOUT_INTERVALS, MIN_TIMEOUT_NANOS);
         this.extractor = extractor;
         this.onMetrics = onMetrics;
     }
@@ -59,11 +79,7 @@ final class MetricsScraper {
 
     void close() {
         closed = true;
-        loop.execute(() -> {
-            if (channel != null) {
-                channel.close();
-            }
-        });
+        loop.execute(this::drop);
     }
 
     private void tick() {
@@ -91,12 +107,13 @@ final class MetricsScraper {
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_PAGE_BYTES), new Page());
                     }
                 })
-                .connect(host, port).addListener(f -> {
-                    if (f.isSuccess()) {
-                        channel = ((io.netty.channel.ChannelFuture) f).channel();
+                .connect(host, port).addListener((ChannelFuture f) -> {
+                    if (f.isSuccess() && !closed) {
+                        channel = f.channel();
                         send();
                     } else {
                         inFlight = false;
+                        f.channel().close();
                     }
                 });
     }
@@ -104,26 +121,46 @@ final class MetricsScraper {
     private void send() {
         var req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/metrics");
         req.headers().set(HttpHeaderNames.HOST, host + ":" + port);
-        channel.writeAndFlush(req).addListener(f -> {
-            if (!f.isSuccess()) {
-                inFlight = false;
-                channel.close();
+        Channel ch = channel;
+        long mine = ++scrape;
+        timeout = loop.schedule(() -> {
+            if (inFlight && scrape == mine) { // this scrape hangs: its connection cannot be reused
+                drop();
+            }
+        }, timeoutNanos, TimeUnit.NANOSECONDS);
+        ch.writeAndFlush(req).addListener(f -> {
+            if (!f.isSuccess() && ch == channel) {
+                drop();
             }
         });
-        // a scrape that never answers frees its turn at the next tick's check via the close below
-        loop.schedule(() -> {
-            if (inFlight && channel != null) {
-                channel.close();
-                inFlight = false;
-            }
-        }, Math.max(intervalNanos * 10, TimeUnit.MILLISECONDS.toNanos(500)), TimeUnit.NANOSECONDS);
     }
 
-    /** Receives a page; per connection. */
+    /** Ends the scrape in flight and closes its connection; the next tick connects again. */
+    private void drop() {
+        ended();
+        if (channel != null) {
+            channel.close();
+            channel = null;
+        }
+    }
+
+    /** The scrape in flight is over (answered, failed or timed out): the next tick may start another. */
+    private void ended() {
+        inFlight = false;
+        if (timeout != null) {
+            timeout.cancel(false);
+            timeout = null;
+        }
+    }
+
+    /** Receives a page; per connection. Events of a connection that is no longer the scraper's are ignored. */
     private final class Page extends SimpleChannelInboundHandler<FullHttpResponse> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse res) {
-            inFlight = false;
+            if (ctx.channel() != channel) {
+                return;
+            }
+            ended();
             if (res.status().code() == 200) {
                 byte[] page = ByteBufUtil.getBytes(res.content());
                 onMetrics.accept(extractor.extract(page, 0, page.length));
@@ -132,14 +169,20 @@ final class MetricsScraper {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            inFlight = false;
+            if (ctx.channel() == channel) {
+                ended();
+                channel = null;
+            }
             ctx.fireChannelInactive();
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            inFlight = false;
-            ctx.close();
+            if (ctx.channel() == channel) {
+                drop();
+            } else {
+                ctx.close();
+            }
         }
     }
 }
