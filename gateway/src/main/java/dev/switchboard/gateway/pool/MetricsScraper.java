@@ -100,6 +100,7 @@ final class MetricsScraper {
             return;
         }
         new Bootstrap().group(loop).channel(transport.clientChannel())
+                .resolver(transport.resolver()) // an endpoint may be a host name: never the JDK's blocking lookup
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 1000)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override

@@ -23,6 +23,7 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
@@ -42,6 +43,7 @@ public final class GatewayServer implements AutoCloseable {
     /** Time allowed to open a connection to an upstream before the attempt fails. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
+    private final Transport transport;
     private final EventLoopGroup group;
     private final GatewayContext context;
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
@@ -50,9 +52,12 @@ public final class GatewayServer implements AutoCloseable {
     private Channel admin;
     private volatile boolean draining;
 
-    private GatewayServer(GatewayConfig config, int ioThreads) throws ConfigException {
-        Transport transport = Transport.best();
+    private GatewayServer(GatewayConfig config, int ioThreads, Transport transport) throws ConfigException {
+        this.transport = transport;
         this.group = transport.newGroup(ioThreads, "gateway-io");
+        for (EventExecutor loop : group) { // built here, so no event loop reads the resolver's files or waits for them
+            transport.resolver().getResolver(loop);
+        }
         this.listener = config.listener();
         RuntimeConfig runtime;
         try {
@@ -80,7 +85,18 @@ public final class GatewayServer implements AutoCloseable {
      *                         configuration) is invalid
      */
     public static GatewayServer start(GatewayConfig config, int ioThreads) throws InterruptedException, ConfigException {
-        GatewayServer s = new GatewayServer(config, ioThreads);
+        return start(config, ioThreads, Transport.best());
+    }
+
+    /**
+     * Starts listening on {@code transport}, whose resolver finds upstreams and pool endpoints by name (tests pass
+     * one that asks their own name server: {@link Transport#withNameServers}).
+     *
+     * @throws ConfigException as {@link #start(GatewayConfig, int)}
+     */
+    public static GatewayServer start(GatewayConfig config, int ioThreads, Transport transport)
+            throws InterruptedException, ConfigException {
+        GatewayServer s = new GatewayServer(config, ioThreads, transport);
         try {
             s.bind();
         } catch (RuntimeException | InterruptedException e) {
@@ -91,7 +107,6 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private void bind() throws InterruptedException {
-        Transport transport = Transport.best();
         api = new ServerBootstrap().group(group).channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -169,7 +184,7 @@ public final class GatewayServer implements AutoCloseable {
             LOG.warn("listener settings changed in {}; they take effect at the next restart", next.source());
         }
         RuntimeConfig old = context.config();
-        RuntimeConfig built = RuntimeConfig.build(next, old, group, Transport.best());
+        RuntimeConfig built = RuntimeConfig.build(next, old, group, transport);
         context.metrics().configuredModels(built.router().models()); // before the swap: its first requests are labelled right
         context.swap(built);
         old.close(built);

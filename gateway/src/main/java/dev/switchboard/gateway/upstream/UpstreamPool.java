@@ -23,9 +23,13 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.resolver.AddressResolver;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -50,6 +54,9 @@ public final class UpstreamPool {
      * is written once), and the stream is closed when the exchange ends. The parent connection reads on its own:
      * flow control is per stream, through each stream channel's manual reads.
      *
+     * Host names are looked up by the transport's asynchronous DNS resolver (this loop's, kept), never by the JDK's
+     * blocking lookup; IP literals are not looked up at all.
+     *
      * TLS trusts the system store, or the backend's CA file, or anything with insecureSkipVerify; the upstream's
      * host name is verified (HTTPS endpoint identification) unless insecureSkipVerify.
      */
@@ -73,6 +80,15 @@ public final class UpstreamPool {
         final Map<Upstream, Channel> http2 = new HashMap<>();
         /** TLS connections whose protocol is still being negotiated: later acquires wait for them. */
         final Map<Upstream, Promise<Void>> negotiating = new HashMap<>();
+        /** This loop's DNS resolver, kept so a connect does not ask the transport's group (which locks) for it. */
+        private AddressResolver<InetSocketAddress> resolver;
+
+        AddressResolver<InetSocketAddress> resolver(EventLoop loop, Transport transport) {
+            if (resolver == null) {
+                resolver = transport.resolver().getResolver(loop);
+            }
+            return resolver;
+        }
     }
 
     public UpstreamPool(Transport transport, Duration connectTimeout) {
@@ -119,7 +135,6 @@ public final class UpstreamPool {
 
     private Future<UpstreamConnection> connect(EventLoop loop, Upstream upstream, LoopConnections mine) {
         Promise<UpstreamConnection> promise = loop.newPromise();
-        UpstreamHandler handler = new UpstreamHandler();
         boolean tls = upstream.tls() != null;
         if (tls) {
             Promise<Void> negotiated = loop.newPromise();
@@ -129,9 +144,31 @@ public final class UpstreamPool {
                 negotiated.trySuccess(null); // waiters look again: at the shared HTTP/2 connection, or connect their own
             });
         }
+        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(upstream.host());
+        if (literal != null) {
+            open(loop, upstream, mine, new InetSocketAddress(literal, upstream.port()), promise);
+            return promise;
+        }
+        Future<InetSocketAddress> resolved = mine.resolver(loop, transport)
+                .resolve(InetSocketAddress.createUnresolved(upstream.host(), upstream.port()));
+        resolved.addListener(f -> {
+            if (f.isSuccess()) {
+                open(loop, upstream, mine, resolved.getNow(), promise);
+            } else {
+                promise.tryFailure(f.cause());
+            }
+        });
+        return promise;
+    }
+
+    private void open(EventLoop loop, Upstream upstream, LoopConnections mine, InetSocketAddress address,
+            Promise<UpstreamConnection> promise) {
+        UpstreamHandler handler = new UpstreamHandler();
+        boolean tls = upstream.tls() != null;
         ChannelFuture connect = new Bootstrap()
                 .group(loop)
                 .channel(transport.clientChannel())
+                .disableResolver() // resolved above, on this loop's resolver
                 .option(ChannelOption.AUTO_READ, tls) // the TLS handshake reads on its own; HTTP/1.1 reads on demand
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
@@ -145,7 +182,7 @@ public final class UpstreamPool {
                         }
                     }
                 })
-                .connect(upstream.host(), upstream.port());
+                .connect(address);
         connect.addListener(f -> {
             if (!f.isSuccess()) {
                 promise.tryFailure(f.cause());
@@ -153,7 +190,6 @@ public final class UpstreamPool {
                 promise.trySuccess(new UpstreamConnection(connect.channel(), upstream, handler, false));
             } // TLS: the ALPN handler completes the promise once the protocol is known
         });
-        return promise;
     }
 
     /** Completes the TLS handshake's protocol choice: an HTTP/1.1 connection, or a shared HTTP/2 one plus a stream. */
