@@ -214,7 +214,7 @@ public final class ConfigLoader {
 
     private static ListenerSettings listener(Fields spec) throws ConfigException {
         spec.only("listen", "admin", "maxRequestBodyBytes", "tls", "drainTimeout", "accessLog", "clientIdleTimeout",
-                "requestReceivedTimeout", "maxBufferedRequestBytes", "maxBufferedRequestBytesPerConnection");
+                "requestReceivedTimeout", "maxBufferedRequestBytes", "maxBufferedRequestBytesPerConnection", "upstreamIdleTimeout");
         ListenerSettings d = ListenerSettings.defaults();
         Fields listen = spec.optionalObject("listen").only("host", "port");
         Fields admin = spec.optionalObject("admin").only("host", "port");
@@ -224,11 +224,15 @@ public final class ConfigLoader {
         if ((cert == null) != (key == null)) {
             throw tls.error("certFile and keyFile go together");
         }
+        Duration upstreamIdle = spec.duration("upstreamIdleTimeout", d.upstreamIdleTimeout());
+        if (upstreamIdle.isZero()) {
+            throw spec.error("upstreamIdleTimeout", "expected a duration above 0 (idle connections are reused until it)");
+        }
         return new ListenerSettings(listen.optionalString("host", d.host()), listen.integer("port", d.port(), 0, 65535),
                 admin.optionalString("host", d.adminHost()), admin.integer("port", d.adminPort(), 0, 65535),
                 spec.integer("maxRequestBodyBytes", d.maxBodyBytes(), 1024, Integer.MAX_VALUE), cert, key,
                 spec.duration("drainTimeout", d.drainTimeout()), spec.bool("accessLog", d.accessLog()),
-                clientLimits(spec));
+                clientLimits(spec), upstreamIdle);
     }
 
     private static ListenerSettings.ClientLimits clientLimits(Fields spec) throws ConfigException {

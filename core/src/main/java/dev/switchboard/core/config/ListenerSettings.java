@@ -17,14 +17,21 @@ import java.time.Duration;
  * @param drainTimeout      how long a shutdown waits for in-flight requests
  * @param accessLog         write one JSON line per request
  * @param client            what a client connection may hold and for how long
+ * @param upstreamIdleTimeout how long an idle keep-alive connection to an upstream is kept for reuse (positive)
  */
 public record ListenerSettings(
         String host, int port, String adminHost, int adminPort, int maxBodyBytes, Path tlsCert, Path tlsKey,
-        Duration drainTimeout, boolean accessLog, ClientLimits client) {
+        Duration drainTimeout, boolean accessLog, ClientLimits client, Duration upstreamIdleTimeout) {
+
+    /**
+     * Default {@link #upstreamIdleTimeout}: under the 5 s after which uvicorn (vLLM, SGLang) and Node close an idle
+     * keep-alive connection, so the gateway closes first and never reuses a connection the server is closing.
+     */
+    public static final Duration DEFAULT_UPSTREAM_IDLE_TIMEOUT = Duration.ofSeconds(4);
 
     public static ListenerSettings defaults() {
         return new ListenerSettings("127.0.0.1", 8080, "127.0.0.1", 9901, 32 << 20, null, null, Duration.ofSeconds(20),
-                true, ClientLimits.DEFAULTS);
+                true, ClientLimits.DEFAULTS, DEFAULT_UPSTREAM_IDLE_TIMEOUT);
     }
 
     /**

@@ -15,6 +15,7 @@ class ConfigLoaderTest {
               listen: {host: 0.0.0.0, port: 8081}
               admin: {port: 9902}
               maxRequestBodyBytes: 2048
+              upstreamIdleTimeout: 750ms
             ---
             apiVersion: aigateway.envoyproxy.io/v1beta1
             kind: AIGatewayRoute
@@ -76,6 +77,7 @@ class ConfigLoaderTest {
         assertThat(c.listener().port()).isEqualTo(8081);
         assertThat(c.listener().adminPort()).isEqualTo(9902);
         assertThat(c.listener().maxBodyBytes()).isEqualTo(2048);
+        assertThat(c.listener().upstreamIdleTimeout()).isEqualTo(Duration.ofMillis(750));
         RouteRule rule = c.rules().get(0);
         assertThat(rule.name()).isEqualTo("llama");
         assertThat(rule.matches()).hasSize(2);
@@ -127,6 +129,8 @@ class ConfigLoaderTest {
         expectError(VALID.replace("{type: Exact, name", "{type: Fuzzy, name"),
                 "spec.rules[0].matches[0].headers[0].type: expected Exact, Prefix or RegularExpression, got 'Fuzzy'");
         expectError(VALID.replace("port: 8081", "port: eighty"), "spec.listen.port: expected an integer in [0, 65535]");
+        expectError(VALID.replace("upstreamIdleTimeout: 750ms", "upstreamIdleTimeout: 0s"),
+                "document 1 (Gateway/gw): spec.upstreamIdleTimeout: expected a duration above 0");
         expectError(VALID.replace("backendRef: {name: remote}", "backendRef: {name: missing}"),
                 "spec.backendRef.name: no Backend named 'missing' in this file; Backends: sim, remote");
         expectError("kind: [unclosed", "gw.yaml:1:");

@@ -66,7 +66,8 @@ public final class GatewayServer implements AutoCloseable {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
-        this.context = new GatewayContext(runtime, new UpstreamPool(transport, CONNECT_TIMEOUT), new GatewayMetrics(),
+        this.context = new GatewayContext(runtime, new UpstreamPool(transport, CONNECT_TIMEOUT,
+                config.listener().upstreamIdleTimeout()), new GatewayMetrics(),
                 new AccessLog(config.listener().accessLog()),
                 RequestBuffers.total(config.listener().client().maxBufferedBytes()));
         context.metrics().poolQueues(() -> {

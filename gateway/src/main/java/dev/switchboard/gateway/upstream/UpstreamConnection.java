@@ -13,6 +13,8 @@ public final class UpstreamConnection {
     private final Upstream upstream;
     private final UpstreamHandler handler;
     private final boolean stream;
+    /** When this connection was last put back idle ({@link System#nanoTime}); its loop's {@link LoopConnections} only. */
+    long idleSince;
 
     UpstreamConnection(Channel channel, Upstream upstream, UpstreamHandler handler, boolean stream) {
         this.channel = channel;

@@ -23,16 +23,14 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import io.netty.resolver.AddressResolver;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
@@ -46,13 +44,33 @@ import javax.net.ssl.SSLParameters;
 public final class UpstreamPool {
     /*
      * HTTP/1.1 (cleartext, or TLS where the upstream picks http/1.1 by ALPN): idle keep-alive connections per
-     * (event loop, upstream) in a LIFO deque, since the most recently used one is the most likely still open. A
-     * connection closed while idle is dropped when next popped.
+     * (event loop, upstream) in a LIFO deque, since the most recently used one is the most likely still open. Each
+     * idle connection has a read pending, so a server's close (or bytes it sends unasked, which close it) is
+     * noticed while idle on every transport, not first by the request that takes it; the exchange that takes it
+     * reads right after writing anyway.
      *
      * HTTP/2 (TLS upstreams that pick h2 by ALPN): one connection per (event loop, upstream), shared; each request
      * opens a stream on it (a child channel with the same HTTP object codec the HTTP/1.1 path uses, so the exchange
      * is written once), and the stream is closed when the exchange ends. The parent connection reads on its own:
      * flow control is per stream, through each stream channel's manual reads.
+     *
+     * Eviction (one loop's connections are a LoopConnections, which does this). An idle HTTP/1.1 connection is kept
+     * at most the idle timeout: the server may close it at any time (uvicorn after 5 s), and one it closes just as
+     * a request takes it fails that request.
+     * - Release stamps the connection (idleSince) and pushes it on its upstream's deque. The newest is reused
+     *   first and the oldest sit at the head, so the expired ones are always a prefix.
+     * - Borrow pops the newest and hands it out only if it is open and younger than the timeout, closing the ones
+     *   it passes, so a connection older than the timeout is never used however late the sweep runs. O(1), one
+     *   nanoTime read, no allocation.
+     * - A connection that closes while idle leaves its deque at once, through a close listener added when it was
+     *   made (once per connection, not per request).
+     * - A sweep runs on the loop every timeout / SWEEPS_PER_TIMEOUT while the loop holds anything. It closes the
+     *   expired prefix of every deque and the HTTP/2 connections that have had no stream for the timeout, and
+     *   drops empty deques. The maps thus hold only upstreams with connections now or within one sweep: an
+     *   upstream that left the configuration is forgotten once its connections went idle, and an idle loop runs no
+     *   timer. Empty deques are not dropped on borrow, which would allocate a new deque at every release.
+     * - HTTP/2 connections leave their map when they close. A negotiating promise always completes (the connect or
+     *   the handshake fails, ALPN picks a protocol, or the channel closes), and leaves its map then.
      *
      * Host names are looked up by the transport's asynchronous DNS resolver (this loop's, kept), never by the JDK's
      * blocking lookup; IP literals are not looked up at all.
@@ -67,51 +85,48 @@ public final class UpstreamPool {
     private final Transport transport;
     private final Duration connectTimeout;
     private final Map<Upstream.Tls, SslContext> tlsContexts = new ConcurrentHashMap<>();
-    private final FastThreadLocal<LoopConnections> perLoop = new FastThreadLocal<>() {
-        @Override
-        protected LoopConnections initialValue() {
-            return new LoopConnections();
+    private final FastThreadLocal<LoopConnections> perLoop;
+
+    /**
+     * @param connectTimeout time allowed to open a connection
+     * @param idleTimeout    how long an idle HTTP/1.1 connection (or an HTTP/2 one without streams) is kept
+     */
+    public UpstreamPool(Transport transport, Duration connectTimeout, Duration idleTimeout) {
+        if (!idleTimeout.isPositive()) {
+            throw new IllegalArgumentException("idle timeout must be positive, got " + idleTimeout);
         }
-    };
-
-    /** One event loop's connections; touched only by that loop. */
-    private static final class LoopConnections {
-        final Map<Upstream, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
-        final Map<Upstream, Channel> http2 = new HashMap<>();
-        /** TLS connections whose protocol is still being negotiated: later acquires wait for them. */
-        final Map<Upstream, Promise<Void>> negotiating = new HashMap<>();
-        /** This loop's DNS resolver, kept so a connect does not ask the transport's group (which locks) for it. */
-        private AddressResolver<InetSocketAddress> resolver;
-
-        AddressResolver<InetSocketAddress> resolver(EventLoop loop, Transport transport) {
-            if (resolver == null) {
-                resolver = transport.resolver().getResolver(loop);
-            }
-            return resolver;
-        }
-    }
-
-    public UpstreamPool(Transport transport, Duration connectTimeout) {
         this.transport = transport;
         this.connectTimeout = connectTimeout;
+        long idleNanos = idleTimeout.toNanos();
+        this.perLoop = new FastThreadLocal<>() {
+            @Override
+            protected LoopConnections initialValue() {
+                return new LoopConnections(idleNanos);
+            }
+        };
+    }
+
+    /**
+     * What one loop holds: upstreams with an idle-connection deque, idle connections, shared HTTP/2 connections,
+     * TLS connects being negotiated.
+     */
+    record LoopSizes(int idleUpstreams, int idleConnections, int http2Upstreams, int negotiating) {}
+
+    /** What the calling loop holds; for tests. */
+    LoopSizes sizes() {
+        return perLoop.get().sizes();
     }
 
     /** A connection (or HTTP/2 stream) to {@code upstream}; call on {@code loop}; the future completes there. */
     public Future<UpstreamConnection> acquire(EventLoop loop, Upstream upstream) {
         LoopConnections mine = perLoop.get();
-        Channel shared = mine.http2.get(upstream);
+        LoopConnections.SharedConnection shared = mine.shared(upstream);
         if (shared != null) {
-            if (shared.isActive()) {
-                return openStream(loop, shared, upstream);
-            }
-            mine.http2.remove(upstream);
+            return openStream(loop, shared, upstream);
         }
-        ArrayDeque<UpstreamConnection> idleSet = mine.idle.get(upstream);
-        while (idleSet != null && !idleSet.isEmpty()) {
-            UpstreamConnection c = idleSet.pollLast();
-            if (c.channel().isActive()) {
-                return loop.newSucceededFuture(c);
-            }
+        UpstreamConnection idle = mine.pollIdle(upstream);
+        if (idle != null) {
+            return loop.newSucceededFuture(idle);
         }
         Promise<Void> pending = mine.negotiating.get(upstream);
         if (pending != null) {
@@ -187,9 +202,23 @@ public final class UpstreamPool {
             if (!f.isSuccess()) {
                 promise.tryFailure(f.cause());
             } else if (!tls) {
-                promise.trySuccess(new UpstreamConnection(connect.channel(), upstream, handler, false));
+                promise.trySuccess(connection(connect.channel(), upstream, handler, mine));
             } // TLS: the ALPN handler completes the promise once the protocol is known
         });
+        // whatever happens before the promise completes (a handshake cut short), a closed channel completes it
+        connect.channel().closeFuture().addListener(f -> {
+            if (!promise.isDone()) {
+                promise.tryFailure(new ClosedChannelException());
+            }
+        });
+    }
+
+    /** A new HTTP/1.1 connection, which leaves the loop's idle connections when it closes. */
+    private static UpstreamConnection connection(Channel ch, Upstream upstream, UpstreamHandler handler,
+            LoopConnections mine) {
+        UpstreamConnection c = new UpstreamConnection(ch, upstream, handler, false);
+        ch.closeFuture().addListener(f -> mine.closed(c));
+        return c;
     }
 
     /** Completes the TLS handshake's protocol choice: an HTTP/1.1 connection, or a shared HTTP/2 one plus a stream. */
@@ -213,12 +242,11 @@ public final class UpstreamPool {
             if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
                 ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(),
                         new Http2MultiplexHandler(new ChannelInboundHandlerAdapter())); // no server push expected
-                mine.http2.put(upstream, ch);
-                cascade(openStream(ch.eventLoop(), ch, upstream), promise);
+                cascade(openStream(ch.eventLoop(), mine.share(upstream, ch), upstream), promise);
             } else {
                 ch.config().setAutoRead(false);
                 ch.pipeline().addLast(new HttpClientCodec(), handler);
-                promise.trySuccess(new UpstreamConnection(ch, upstream, handler, false));
+                promise.trySuccess(connection(ch, upstream, handler, mine));
             }
         }
 
@@ -229,10 +257,12 @@ public final class UpstreamPool {
         }
     }
 
-    private Future<UpstreamConnection> openStream(EventLoop loop, Channel parent, Upstream upstream) {
+    private Future<UpstreamConnection> openStream(EventLoop loop, LoopConnections.SharedConnection parent,
+            Upstream upstream) {
         Promise<UpstreamConnection> promise = loop.newPromise();
         UpstreamHandler handler = new UpstreamHandler();
-        new Http2StreamChannelBootstrap(parent)
+        parent.streamOpening();
+        new Http2StreamChannelBootstrap(parent.channel)
                 .option(ChannelOption.AUTO_READ, false)
                 .handler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override
@@ -243,8 +273,11 @@ public final class UpstreamPool {
                 .open()
                 .addListener(f -> {
                     if (f.isSuccess()) {
-                        promise.trySuccess(new UpstreamConnection((Channel) f.getNow(), upstream, handler, true));
+                        Channel stream = (Channel) f.getNow();
+                        stream.closeFuture().addListener(parent); // counts the stream closed
+                        promise.trySuccess(new UpstreamConnection(stream, upstream, handler, true));
                     } else {
+                        parent.streamClosed();
                         promise.tryFailure(f.cause());
                     }
                 });
@@ -285,8 +318,8 @@ public final class UpstreamPool {
 
     /**
      * Takes a connection back after an exchange. {@code reusable}: the response ended cleanly and both sides keep
-     * an HTTP/1.1 connection alive; otherwise it is closed. An HTTP/2 stream is always closed (its connection
-     * stays). Call on the connection's loop.
+     * an HTTP/1.1 connection alive; otherwise it is closed. A reusable connection is kept idle for the idle
+     * timeout at most. An HTTP/2 stream is always closed (its connection stays). Call on the connection's loop.
      */
     public void release(UpstreamConnection c, boolean reusable) {
         c.detach();
@@ -294,11 +327,10 @@ public final class UpstreamPool {
             c.channel().close();
             return;
         }
-        ArrayDeque<UpstreamConnection> set = perLoop.get().idle.computeIfAbsent(c.upstream(), u -> new ArrayDeque<>());
-        if (set.size() >= MAX_IDLE_PER_UPSTREAM) {
+        if (!perLoop.get().offerIdle(c, MAX_IDLE_PER_UPSTREAM)) {
             c.channel().close();
             return;
         }
-        set.addLast(c);
+        c.channel().read(); // while idle: notice the server closing it, or talking out of turn (which closes it)
     }
 }
