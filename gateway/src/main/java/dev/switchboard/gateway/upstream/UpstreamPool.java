@@ -16,13 +16,8 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
@@ -31,11 +26,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 
 /**
  * Connections to upstreams, kept per event loop: a downstream request borrows a connection on its own loop, so
@@ -74,9 +64,6 @@ public final class UpstreamPool {
      *
      * Host names are looked up by the transport's asynchronous DNS resolver (this loop's, kept), never by the JDK's
      * blocking lookup; IP literals are not looked up at all.
-     *
-     * TLS trusts the system store, or the backend's CA file, or anything with insecureSkipVerify; the upstream's
-     * host name is verified (HTTPS endpoint identification) unless insecureSkipVerify.
      */
 
     /** Idle HTTP/1.1 connections kept per upstream and event loop; more are closed on release. */
@@ -84,7 +71,7 @@ public final class UpstreamPool {
 
     private final Transport transport;
     private final Duration connectTimeout;
-    private final Map<Upstream.Tls, SslContext> tlsContexts = new ConcurrentHashMap<>();
+    private final UpstreamTls tlsContexts = new UpstreamTls();
     private final FastThreadLocal<LoopConnections> perLoop;
 
     /**
@@ -191,7 +178,7 @@ public final class UpstreamPool {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (tls) {
-                            ch.pipeline().addLast(sslHandler(ch, upstream), new Alpn(upstream, handler, promise, mine));
+                            ch.pipeline().addLast(tlsContexts.handler(ch, upstream), new Alpn(upstream, handler, promise, mine));
                         } else {
                             ch.pipeline().addLast(new HttpClientCodec(), handler);
                         }
@@ -282,38 +269,6 @@ public final class UpstreamPool {
                     }
                 });
         return promise;
-    }
-
-    private SslHandler sslHandler(Channel ch, Upstream upstream) {
-        Upstream.Tls settings = upstream.tls();
-        String name = settings.sni() != null ? settings.sni() : upstream.host();
-        SslHandler ssl = tlsContexts.computeIfAbsent(settings, UpstreamPool::clientContext)
-                .newHandler(ch.alloc(), name, upstream.port());
-        if (!settings.insecureSkipVerify()) {
-            SSLEngine engine = ssl.engine();
-            SSLParameters params = engine.getSSLParameters();
-            params.setEndpointIdentificationAlgorithm("HTTPS");
-            engine.setSSLParameters(params);
-        }
-        return ssl;
-    }
-
-    private static SslContext clientContext(Upstream.Tls settings) {
-        try {
-            SslContextBuilder b = SslContextBuilder.forClient().applicationProtocolConfig(new ApplicationProtocolConfig(
-                    ApplicationProtocolConfig.Protocol.ALPN,
-                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                    ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
-            if (settings.insecureSkipVerify()) {
-                b.trustManager(InsecureTrustManagerFactory.INSTANCE);
-            } else if (settings.caFile() != null) {
-                b.trustManager(settings.caFile().toFile());
-            }
-            return b.build();
-        } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalStateException("cannot set up TLS to upstreams with " + settings + ": " + e.getMessage(), e);
-        }
     }
 
     /**
