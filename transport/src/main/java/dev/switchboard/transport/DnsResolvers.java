@@ -25,7 +25,9 @@ final class DnsResolvers {
      * wait for the other family).
      * Caching: one DnsAddressResolverGroup builds one resolver per event loop, all sharing one cache that keeps each
      * answer for its record's TTL (failures are not cached), and one table of lookups in progress, so a burst of
-     * connections to one name from any loop sends one query.
+     * connections to one name from any loop sends one query. An entry expires by a task scheduled on the loop that
+     * cached it; if that loop has stopped, the entry would stay for good, so a group lives no longer than its loops
+     * (Transport.withOwnResolver).
      * Files: /etc/resolv.conf is read here, once, when the group is built (off the event loops); Netty's
      * platformDefault() would re-read it every five minutes inside a lookup, which is file I/O on an event loop.
      * Without a readable resolv.conf (Windows, some containers), Netty's default list: the JDK's name servers, or

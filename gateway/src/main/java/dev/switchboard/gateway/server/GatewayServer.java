@@ -53,20 +53,21 @@ public final class GatewayServer implements AutoCloseable {
     private volatile boolean draining;
 
     private GatewayServer(GatewayConfig config, int ioThreads, Transport transport) throws ConfigException {
-        this.transport = transport;
+        this.transport = transport.withOwnResolver(); // its DNS cache expires on this gateway's loops: goes with them
         this.group = transport.newGroup(ioThreads, "gateway-io");
         for (EventExecutor loop : group) { // built here, so no event loop reads the resolver's files or waits for them
-            transport.resolver().getResolver(loop);
+            this.transport.resolver().getResolver(loop);
         }
         this.listener = config.listener();
         RuntimeConfig runtime;
         try {
-            runtime = RuntimeConfig.build(config, null, group, transport);
+            runtime = RuntimeConfig.build(config, null, group, this.transport);
         } catch (ConfigException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            this.transport.resolver().close();
             throw e;
         }
-        this.context = new GatewayContext(runtime, new UpstreamPool(transport, CONNECT_TIMEOUT,
+        this.context = new GatewayContext(runtime, new UpstreamPool(this.transport, CONNECT_TIMEOUT,
                 config.listener().upstreamIdleTimeout()), new GatewayMetrics(),
                 new AccessLog(config.listener().accessLog()),
                 RequestBuffers.total(config.listener().client().maxBufferedBytes()));
@@ -90,8 +91,9 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Starts listening on {@code transport}, whose resolver finds upstreams and pool endpoints by name (tests pass
-     * one that asks their own name server: {@link Transport#withNameServers}).
+     * Starts listening on {@code transport}, whose name servers find upstreams and pool endpoints by name (tests pass
+     * one that asks their own name server: {@link Transport#withNameServers}). The gateway resolves with a resolver
+     * and cache of its own ({@link Transport#withOwnResolver}), closed with it.
      *
      * @throws ConfigException as {@link #start(GatewayConfig, int)}
      */
@@ -219,6 +221,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         context.config().close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        transport.resolver().close();
         context.accessLog().close(); // last: the loops have logged their last requests
     }
 }
