@@ -91,9 +91,12 @@ class UpstreamPoolIT {
                     if (last) {
                         pool.release(c, true);
                         done.complete(status);
-                    } else {
-                        c.channel().read();
                     }
+                }
+
+                @Override
+                public void onReadComplete() {
+                    c.channel().read();
                 }
 
                 @Override
