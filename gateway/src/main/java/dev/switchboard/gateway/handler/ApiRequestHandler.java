@@ -100,7 +100,7 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         discarding = false;
         String id = req.headers().get(HeaderNames.REQUEST_ID);
         requestId = id != null && !id.isBlank() && id.length() <= 128 ? id : newRequestId();
-        ListenerSettings listener = gateway.config().config().listener();
+        ListenerSettings listener = gateway.listener();
         receiveDeadline = ctx.executor().schedule(() -> receivedTooSlowly(ctx),
                 listener.client().requestReceivedTimeout().toNanos(), TimeUnit.NANOSECONDS);
         if (!req.decoderResult().isSuccess()) {
@@ -143,7 +143,7 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         }
         RequestBody.Refusal refused = body.append(bytes);
         if (refused == RequestBody.Refusal.TOO_LARGE) {
-            reject(ctx, RequestErrors.tooLarge(gateway.config().config().listener().maxBodyBytes()), Map.of());
+            reject(ctx, RequestErrors.tooLarge(gateway.listener().maxBodyBytes()), Map.of());
             return;
         }
         if (refused == RequestBody.Refusal.NO_BUDGET) {
@@ -224,7 +224,7 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
     private void receivedTooSlowly(ChannelHandlerContext ctx) {
         receiveDeadline = null;
         if (request != null && !lingering) {
-            reject(ctx, RequestErrors.receivedTooSlowly(gateway.config().config().listener().client()
+            reject(ctx, RequestErrors.receivedTooSlowly(gateway.listener().client()
                     .requestReceivedTimeout()), Map.of());
         }
     }
@@ -250,7 +250,7 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
             lingeredBytes += c.content().readableBytes();
         }
         if (msg instanceof LastHttpContent
-                || lingeredBytes > (long) LINGER_MAX_BODIES * gateway.config().config().listener().maxBodyBytes()) {
+                || lingeredBytes > (long) LINGER_MAX_BODIES * gateway.listener().maxBodyBytes()) {
             ctx.close();
         }
     }

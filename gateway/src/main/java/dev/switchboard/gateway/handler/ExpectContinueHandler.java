@@ -29,12 +29,12 @@ public final class ExpectContinueHandler extends HttpServerExpectContinueHandler
     @Override
     protected HttpResponse acceptMessage(HttpRequest request) {
         long declared = HttpUtil.getContentLength(request, -1L);
-        return declared > gateway.config().config().listener().maxBodyBytes() ? null : super.acceptMessage(request);
+        return declared > gateway.listener().maxBodyBytes() ? null : super.acceptMessage(request);
     }
 
     @Override
     protected HttpResponse rejectResponse(HttpRequest request) {
-        int max = gateway.config().config().listener().maxBodyBytes();
+        int max = gateway.listener().maxBodyBytes();
         byte[] body = new ApiError(413, ApiError.INVALID_REQUEST, "The request body is larger than this gateway's limit of "
                 + max + " bytes.", null, "request_too_large").toJson();
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,

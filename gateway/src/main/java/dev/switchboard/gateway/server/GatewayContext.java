@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.server;
 
+import dev.switchboard.core.config.ListenerSettings;
 import dev.switchboard.gateway.admin.AccessLog;
 import dev.switchboard.gateway.admin.GatewayMetrics;
 import dev.switchboard.gateway.handler.RequestBuffers;
@@ -14,6 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class GatewayContext {
     private final AtomicReference<RuntimeConfig> config;
+    /** The listener settings the gateway started with: they change only with a restart. */
+    private final ListenerSettings listener;
     private final UpstreamPool pool;
     private final OutlierDetector outliers;
     private final GatewayMetrics metrics;
@@ -26,6 +29,7 @@ public final class GatewayContext {
     GatewayContext(RuntimeConfig initial, UpstreamPool pool, GatewayMetrics metrics, AccessLog accessLog,
             RequestBuffers requestBuffers) {
         this.config = new AtomicReference<>(initial);
+        this.listener = initial.config().listener();
         this.requestBuffers = requestBuffers;
         this.pool = pool;
         this.outliers = new OutlierDetector(System::nanoTime);
@@ -35,6 +39,11 @@ public final class GatewayContext {
 
     public RuntimeConfig config() {
         return config.get();
+    }
+
+    /** The listener settings the gateway started with (a reload does not change them). */
+    public ListenerSettings listener() {
+        return listener;
     }
 
     void swap(RuntimeConfig next) {

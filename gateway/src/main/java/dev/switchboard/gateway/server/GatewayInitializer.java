@@ -86,7 +86,7 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
             }
             ChannelHandler[] h2 = http2Handlers();
             return new Http2ServerUpgradeCodec((Http2FrameCodec) h2[0], h2[1], h2[2]);
-        }, gateway.config().config().listener().maxBodyBytes());
+        }, gateway.listener().maxBodyBytes());
         ch.pipeline().addLast(new CleartextHttp2ServerUpgradeHandler(http1, upgrade, new PriorKnowledgeHttp2()));
         ch.pipeline().addLast(http1Handlers());
     }
@@ -115,7 +115,7 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
     /** What follows the HTTP/1.1 codec: see the class comment. */
     private ChannelHandler[] http1Handlers() {
         return new ChannelHandler[] {ConnectionIdleHandler.http1(
-            gateway.config().config().listener().client().idleTimeout().toNanos()),
+            gateway.listener().client().idleTimeout().toNanos()),
             new HttpServerKeepAliveHandler(), new PipeliningHandler(), new ExpectContinueHandler(gateway),
             new ApiRequestHandler(gateway, gateway.requestBuffers())};
     }
@@ -132,7 +132,7 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
     private ChannelHandler[] http2Handlers() {
         Http2FrameCodecBuilder b = Http2FrameCodecBuilder.forServer();
         b.initialSettings().maxConcurrentStreams(MAX_CONCURRENT_STREAMS).maxHeaderListSize(MAX_HEADER_BYTES);
-        var client = gateway.config().config().listener().client();
+        var client = gateway.listener().client();
         ConnectionIdleHandler idle = ConnectionIdleHandler.http2(client.idleTimeout().toNanos());
         RequestBuffers buffers = gateway.requestBuffers().connection(client.maxBufferedBytesPerConnection());
         Http2MultiplexHandler streams = new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
