@@ -101,8 +101,6 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         String id = req.headers().get(HeaderNames.REQUEST_ID);
         requestId = id != null && !id.isBlank() && id.length() <= 128 ? id : newRequestId();
         ListenerSettings listener = gateway.listener();
-        receiveDeadline = ctx.executor().schedule(() -> receivedTooSlowly(ctx),
-                listener.client().requestReceivedTimeout().toNanos(), TimeUnit.NANOSECONDS);
         if (!req.decoderResult().isSuccess()) {
             reject(ctx, RequestErrors.malformed(req.decoderResult().cause()), Map.of());
             return;
@@ -267,6 +265,20 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
             body.release();
             body = null;
         }
+    }
+
+    /**
+     * A read ended with a request still arriving: from now on requestReceivedTimeout (counted from its head) runs.
+     * A request that arrives whole in one read, the usual case, never schedules it.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (request != null && receiveDeadline == null && !lingering) {
+            long left = gateway.listener().client().requestReceivedTimeout().toNanos() - (System.nanoTime() - startNanos);
+            receiveDeadline = ctx.executor().schedule(() -> receivedTooSlowly(ctx), Math.max(0, left),
+                    TimeUnit.NANOSECONDS);
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override

@@ -22,10 +22,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ConnectionIdleHandler extends ChannelDuplexHandler {
     /*
-     * The timer is armed whenever the count of requests in progress falls to zero (and at the start) and cancelled
-     * when it rises, so a busy connection schedules nothing per request while requests overlap and one timer per
-     * idle period otherwise. Partial bytes never reset it: an idle deadline that a byte could push back would let a
-     * client hold the connection with a byte a minute. A request whose body comes slowly is bounded by
+     * One timer per connection, never one per request: a request ending only notes the time (idleSince). The timer
+     * fires at most idleNanos after it was armed; if requests are in progress, or one ended since, it re-arms for
+     * the rest of the idle period instead of closing (as Netty's IdleStateHandler does). So a busy keep-alive
+     * connection costs a clock read per request and a timer run per idle period, not a schedule and a cancel per
+     * request. Partial bytes never push the deadline back: a deadline that a byte could extend would let a client
+     * hold the connection with a byte a minute. A request whose body comes slowly is bounded by
      * requestReceivedTimeout instead (ApiRequestHandler), and a response in progress by the route's timeouts.
      */
 
@@ -34,6 +36,8 @@ public final class ConnectionIdleHandler extends ChannelDuplexHandler {
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> timer;
     private int inProgress;
+    /** When the last request ended (or the connection started). */
+    private long idleSince;
     /** HTTP/1.1: the response being written is a final one (not 100 Continue). */
     private boolean finalResponse;
 
@@ -55,9 +59,8 @@ public final class ConnectionIdleHandler extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        if (inProgress == 0) {
-            arm();
-        }
+        idleSince = System.nanoTime();
+        arm(idleNanos);
     }
 
     @Override
@@ -90,13 +93,12 @@ public final class ConnectionIdleHandler extends ChannelDuplexHandler {
     /** A request (HTTP/2: a stream) started. */
     public void streamOpened() {
         inProgress++;
-        disarm();
     }
 
     /** A request (HTTP/2: a stream) ended. */
     public void streamClosed() {
         if (inProgress > 0 && --inProgress == 0) {
-            arm();
+            idleSince = System.nanoTime();
         }
     }
 
@@ -114,9 +116,9 @@ public final class ConnectionIdleHandler extends ChannelDuplexHandler {
         ctx.fireChannelInactive();
     }
 
-    private void arm() {
-        if (ctx != null && timer == null && ctx.channel().isOpen()) {
-            timer = ctx.executor().schedule(this::idle, idleNanos, TimeUnit.NANOSECONDS);
+    private void arm(long delayNanos) {
+        if (ctx.channel().isOpen()) {
+            timer = ctx.executor().schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -127,10 +129,15 @@ public final class ConnectionIdleHandler extends ChannelDuplexHandler {
         }
     }
 
-    private void idle() {
+    private void check() {
         timer = null;
-        if (inProgress == 0) {
+        long idle = System.nanoTime() - idleSince;
+        if (inProgress > 0) {
+            arm(idleNanos);
+        } else if (idle >= idleNanos) {
             ctx.close();
+        } else {
+            arm(idleNanos - idle);
         }
     }
 }

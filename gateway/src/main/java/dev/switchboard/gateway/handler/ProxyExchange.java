@@ -95,7 +95,7 @@ final class ProxyExchange implements UpstreamListener {
     private PoolAdmission attemptAdmission;
     private Attempt attempt;
     private ScheduledFuture<?> deadline;
-    /** The committed response's stream-idle timer; null before the response head. */
+    /** The committed response's stream-idle timer; null until a read ends with the response still going. */
     private StreamIdleTimer idle;
     /** Whether this attempt's connection came from the idle pool (no connect time in the measured overhead). */
     private boolean pooledConnection;
@@ -329,6 +329,9 @@ final class ProxyExchange implements UpstreamListener {
         }
         if (idle != null) {
             idle.activity(System.nanoTime());
+        } else if (committed) { // a response that did not end with its first read: from now on, silence counts
+            idle = new StreamIdleTimer(ctx.executor(), rule.streamIdleTimeout().toNanos(), this::streamWentSilent);
+            idle.start(System.nanoTime());
         }
         readMore();
     }
@@ -353,8 +356,6 @@ final class ProxyExchange implements UpstreamListener {
         }
         committed = true;
         body.release(); // no attempt follows a committed response
-        idle = new StreamIdleTimer(ctx.executor(), rule.streamIdleTimeout().toNanos(), this::streamWentSilent);
-        idle.start(System.nanoTime());
         usageTail = status == 200 ? new UsageTail() : null;
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
         HttpResponse out = new DefaultHttpResponse(head.protocolVersion(), head.status());
