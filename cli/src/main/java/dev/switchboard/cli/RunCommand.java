@@ -48,6 +48,9 @@ final class RunCommand implements Callable<Integer> {
         }
         GatewayServer server = GatewayServer.start(gatewayConfig, ioThreads);
         ConfigWatcher watcher = config == null ? null : new ConfigWatcher(config, server::reload);
+        if (watcher != null) {
+            server.context().metrics().configReloads(watcher::applied, watcher::rejected, watcher::failed);
+        }
         SimServer simsToClose = sims;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

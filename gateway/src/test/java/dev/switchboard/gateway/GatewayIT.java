@@ -368,7 +368,8 @@ class GatewayIT {
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("gen_ai_server_request_duration_seconds_bucket{",
                 "gen_ai_request_model=\"" + SIM_MODEL + "\"", "switchboard_gateway_overhead_seconds_count",
-                "gen_ai_client_token_usage_bucket{", "gen_ai_token_type=\"output\"", "gen_ai_token_type=\"input\"");
+                "gen_ai_client_token_usage_bucket{", "gen_ai_token_type=\"output\"", "gen_ai_token_type=\"input\"",
+                "switchboard_request_buffer_bytes 0.0", "switchboard_request_buffer_limit_bytes 5.36870912E8");
         assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/ready")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
     }

@@ -20,6 +20,13 @@ public final class GenAiMetricNames {
     public static final String POOL_REQUESTS_DROPPED = "switchboard_inference_pool_requests_dropped";
     /** Access log lines not written (queue full, logger failed, or the gateway closing); a counter. */
     public static final String ACCESS_LOG_DROPPED = "switchboard_access_log_dropped";
+    /** Changes of the watched configuration file, by result (applied, rejected, failed); a counter. */
+    public static final String CONFIG_RELOADS = "switchboard_config_reloads";
+    /** Label of {@link #CONFIG_RELOADS}. */
+    public static final String LABEL_RESULT = "result";
+    /** Bytes of buffer held for request bodies now, and the limit; gauges. */
+    public static final String REQUEST_BUFFER_BYTES = "switchboard_request_buffer_bytes";
+    public static final String REQUEST_BUFFER_LIMIT_BYTES = "switchboard_request_buffer_limit_bytes";
     /** Requests waiting in an InferencePool's flow control queue now; a gauge. */
     public static final String POOL_QUEUE_SIZE = "switchboard_inference_pool_queue_size";
 

@@ -130,6 +130,35 @@ public final class GatewayMetrics {
                 .register(registry);
     }
 
+    /**
+     * Exports how the watched configuration file's changes went, read at every scrape: applied, rejected (invalid)
+     * and failed (valid, but applying it threw). Call once, when a file is watched.
+     */
+    public void configReloads(LongSupplier applied, LongSupplier rejected, LongSupplier failed) {
+        CounterWithCallback.builder().name(CONFIG_RELOADS)
+                .help("Changes of the watched configuration file, by result: applied, rejected (invalid), failed"
+                        + " (applying it threw; the running configuration stayed).")
+                .labelNames(LABEL_RESULT)
+                .callback(cb -> {
+                    cb.call(applied.getAsLong(), "applied");
+                    cb.call(rejected.getAsLong(), "rejected");
+                    cb.call(failed.getAsLong(), "failed");
+                })
+                .register(registry);
+    }
+
+    /** Exports the bytes of buffer request bodies hold now, and their limit, read at every scrape. Call once. */
+    public void requestBuffers(LongSupplier used, long limit) {
+        GaugeWithCallback.builder().name(REQUEST_BUFFER_BYTES)
+                .help("Bytes of buffer held for request bodies now (kept for retries until their response starts).")
+                .callback(cb -> cb.call(used.getAsLong()))
+                .register(registry);
+        GaugeWithCallback.builder().name(REQUEST_BUFFER_LIMIT_BYTES)
+                .help("maxBufferedRequestBytes: past it, requests are answered 503.")
+                .callback(cb -> cb.call(limit))
+                .register(registry);
+    }
+
     public void overhead(long nanos) {
         overhead.observe(nanos / 1e9);
     }

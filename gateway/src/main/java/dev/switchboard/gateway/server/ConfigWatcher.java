@@ -27,6 +27,7 @@ public final class ConfigWatcher implements AutoCloseable {
     }
 
     private final FileWatcher watcher;
+    private final LongAdder applied = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder failed = new LongAdder();
 
@@ -36,6 +37,7 @@ public final class ConfigWatcher implements AutoCloseable {
             try {
                 apply.apply(ConfigLoader.parse(new String(content, StandardCharsets.UTF_8),
                         absolute.getFileName().toString(), absolute.getParent()));
+                applied.increment();
             } catch (ConfigException e) {
                 rejected.increment();
                 LOG.error("configuration rejected, keeping the running one: {}", e.getMessage());
@@ -45,6 +47,11 @@ public final class ConfigWatcher implements AutoCloseable {
                         absolute, e);
             }
         });
+    }
+
+    /** Changes applied, since the start. */
+    public long applied() {
+        return applied.sum();
     }
 
     /** Changes refused as invalid (the loader's or the gateway's checks), since the start. */

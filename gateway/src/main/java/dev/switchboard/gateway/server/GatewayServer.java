@@ -77,6 +77,7 @@ public final class GatewayServer implements AutoCloseable {
             return queued;
         });
         context.metrics().accessLogDropped(context.accessLog()::dropped);
+        context.metrics().requestBuffers(context.requestBuffers()::used, context.requestBuffers().limit());
         context.metrics().configuredModels(runtime.router().models());
     }
 

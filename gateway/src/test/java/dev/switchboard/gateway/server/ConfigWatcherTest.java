@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.core.config.GatewayConfig;
+import dev.switchboard.gateway.admin.GatewayMetrics;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,6 +75,13 @@ class ConfigWatcherTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> applied.contains(1003));
             assertThat(applied).containsExactly(1003);
             assertThat(watcher.failed()).isZero();
+            assertThat(watcher.applied()).isEqualTo(1);
+            GatewayMetrics metrics = new GatewayMetrics();
+            metrics.configReloads(watcher::applied, watcher::rejected, watcher::failed);
+            assertThat(new String(metrics.scrape(), StandardCharsets.UTF_8)).contains(
+                    "switchboard_config_reloads_total{result=\"applied\"} 1.0",
+                    "switchboard_config_reloads_total{result=\"rejected\"} 1.0",
+                    "switchboard_config_reloads_total{result=\"failed\"} 0.0");
         }
     }
 }
