@@ -26,20 +26,33 @@ public final class UsageTail {
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] KEY = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
 
-    private final byte[] ring = new byte[TAIL_BYTES];
+    private final byte[] ring;
     private long total;
+
+    /** A tail for a body of {@code length} bytes, or of unknown length (-1): no bigger than the body. */
+    public UsageTail(long length) {
+        this.ring = new byte[length >= 0 && length < TAIL_BYTES ? (int) length : TAIL_BYTES];
+    }
+
+    public UsageTail() {
+        this(-1);
+    }
 
     /** Reads {@code chunk}'s remaining bytes (position unchanged). */
     public void add(ByteBuffer chunk) {
         ByteBuffer b = chunk.duplicate();
         int n = b.remaining();
-        if (n > TAIL_BYTES) {
-            b.position(b.position() + n - TAIL_BYTES);
-            n = TAIL_BYTES;
+        int size = ring.length;
+        if (size == 0) {
+            return;
+        }
+        if (n > size) {
+            b.position(b.position() + n - size);
+            n = size;
         }
         while (b.hasRemaining()) {
-            int at = (int) (total % TAIL_BYTES);
-            int len = Math.min(b.remaining(), TAIL_BYTES - at);
+            int at = (int) (total % size);
+            int len = Math.min(b.remaining(), size - at);
             b.get(ring, at, len);
             total += len;
         }
@@ -106,11 +119,16 @@ public final class UsageTail {
         return cached;
     }
 
+    /** The bytes kept, oldest first: the ring itself when it has not wrapped (the usual non-streamed body). */
     private byte[] tail() {
-        int len = (int) Math.min(total, TAIL_BYTES);
+        int size = ring.length;
+        if (total == size && size > 0) {
+            return ring;
+        }
+        int len = (int) Math.min(total, size);
         byte[] out = new byte[len];
-        int start = (int) ((total - len) % TAIL_BYTES);
-        int first = Math.min(len, TAIL_BYTES - start);
+        int start = len == 0 ? 0 : (int) ((total - len) % size);
+        int first = Math.min(len, size - start);
         System.arraycopy(ring, start, out, 0, first);
         System.arraycopy(ring, 0, out, first, len - first);
         return out;

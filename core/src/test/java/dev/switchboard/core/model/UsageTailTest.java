@@ -9,7 +9,11 @@ import org.junit.jupiter.api.Test;
 class UsageTailTest {
 
     private static UsageTail.Usage read(String body, int chunk) {
-        UsageTail t = new UsageTail();
+        return read(body, chunk, -1);
+    }
+
+    private static UsageTail.Usage read(String body, int chunk, long declaredLength) {
+        UsageTail t = new UsageTail(declaredLength);
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < b.length; i += chunk) {
             t.add(ByteBuffer.wrap(b, i, Math.min(chunk, b.length - i)));
@@ -33,6 +37,16 @@ class UsageTailTest {
                 + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4,\"total_tokens\":7}}\n\n"
                 + "data: [DONE]\n\n";
         assertThat(read(stream, 5)).isEqualTo(new UsageTail.Usage(3, 4, -1));
+    }
+
+    @Test
+    void aBodyOfDeclaredLengthIsReadWhateverTheLengthItDeclared() {
+        String body = "{\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}";
+        UsageTail.Usage expected = new UsageTail.Usage(3, 4, -1);
+        assertThat(read(body, 9, body.length())).isEqualTo(expected);
+        assertThat(read(body, 9, 20)).as("more than declared: only the last 20 bytes are kept").isNull();
+        assertThat(read(body, 9, body.length() + 10)).as("less than declared").isEqualTo(expected);
+        assertThat(read(body, 9, 0)).isNull();
     }
 
     @Test

@@ -16,10 +16,10 @@ import dev.switchboard.gateway.upstream.UpstreamConnection;
 import dev.switchboard.gateway.upstream.UpstreamListener;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -290,6 +290,11 @@ final class ProxyExchange implements UpstreamListener {
         if (message instanceof HttpResponse head) {
             if (!head(head)) {
                 ReferenceCountUtil.release(message);
+            } else if (head instanceof HttpContent whole) {
+                relay(whole); // a head with its body (an HTTP/2 upstream's headers with end of stream)
+            } else {
+                ctx.write(head);
+                unflushed = true;
             }
         } else if (message instanceof HttpContent content) {
             relay(content);
@@ -336,7 +341,10 @@ final class ProxyExchange implements UpstreamListener {
         readMore();
     }
 
-    /** Handles the response head; false when the attempt is abandoned for a retry (the head is then released). */
+    /**
+     * Handles the response head and readies it for the client (the caller writes it); false when the attempt is
+     * abandoned for a retry (the caller then releases it).
+     */
     private boolean head(HttpResponse head) {
         status = head.status().code();
         if (poolLease != null) {
@@ -356,20 +364,18 @@ final class ProxyExchange implements UpstreamListener {
         }
         committed = true;
         body.release(); // no attempt follows a committed response
-        usageTail = status == 200 ? new UsageTail() : null;
+        usageTail = status == 200 ? new UsageTail(HttpUtil.getContentLength(head, -1L)) : null;
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
-        HttpResponse out = new DefaultHttpResponse(head.protocolVersion(), head.status());
-        out.headers().set(head.headers());
-        out.headers().remove(HttpHeaderNames.CONNECTION).remove("keep-alive").remove("proxy-connection");
+        // the upstream's head goes on to the client as it is, its hop-by-hop headers replaced by the client's own
+        HttpHeaders out = head.headers();
+        out.remove(HttpHeaderNames.CONNECTION).remove(HttpHeaderNames.KEEP_ALIVE).remove("proxy-connection");
         if (poolLease != null && !request.headers().contains(HeaderNames.ENDPOINT_LOAD_METRICS_FORMAT)) {
-            out.headers().remove(HeaderNames.ENDPOINT_LOAD_METRICS); // the gateway asked for it, not the client
+            out.remove(HeaderNames.ENDPOINT_LOAD_METRICS); // the gateway asked for it, not the client
         }
-        out.headers().set(HeaderNames.REQUEST_ID, info.requestId());
-        out.headers().set(HeaderNames.BACKEND, attempt.ref().backend().name());
-        poolPicks.addResponseHeaders(attempt, out.headers());
-        HttpUtil.setKeepAlive(out, info.keepAlive());
-        ctx.write(out);
-        unflushed = true;
+        out.set(HeaderNames.REQUEST_ID, info.requestId());
+        out.set(HeaderNames.BACKEND, attempt.ref().backend().name());
+        poolPicks.addResponseHeaders(attempt, out);
+        HttpUtil.setKeepAlive(head, info.keepAlive());
         return true;
     }
 

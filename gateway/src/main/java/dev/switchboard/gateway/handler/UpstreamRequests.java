@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,9 +26,10 @@ final class UpstreamRequests {
      * Hop-by-hop headers (RFC 9110 §7.6.1), the ones the gateway sets itself, and the model rewrite header (read
      * by the gateway's picker, if the route trusts it; never a model server's business).
      */
-    private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-connection",
-            "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host",
-            "content-length", "expect", "http2-settings", HeaderNames.MODEL, HeaderNames.MODEL_REWRITE);
+    private static final HeaderNameSet NOT_FORWARDED = new HeaderNameSet(Set.of("connection", "keep-alive",
+            "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding",
+            "upgrade", "host", "content-length", "expect", "http2-settings", HeaderNames.MODEL, HeaderNames.MODEL_REWRITE));
+    private static final HeaderNameSet CREDENTIALS = new HeaderNameSet(HeaderNames.CLIENT_CREDENTIALS);
 
     private UpstreamRequests() {}
 
@@ -57,9 +57,9 @@ final class UpstreamRequests {
         HttpHeaders h = new DefaultHttpHeaders();
         boolean credentials = a.ref().trust().forwardCredentials();
         for (Map.Entry<String, String> e : client.headers()) {
-            String name = e.getKey().toLowerCase(Locale.ROOT);
-            if (!NOT_FORWARDED.contains(name) && (credentials || !HeaderNames.CLIENT_CREDENTIALS.contains(name))) {
-                h.add(e.getKey(), e.getValue());
+            String name = e.getKey();
+            if (!NOT_FORWARDED.contains(name) && (credentials || !CREDENTIALS.contains(name))) {
+                h.add(name, e.getValue());
             }
         }
         apply(a.ref().headerMutation(), h);

@@ -4,8 +4,10 @@ import dev.switchboard.core.config.BackendRef;
 import dev.switchboard.core.config.RouteRule;
 import dev.switchboard.core.config.Upstream;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
-import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
@@ -38,58 +40,87 @@ public final class AttemptPlan {
      *                  request (asked only for pool refs)
      */
     public static AttemptPlan of(RouteRule rule, OutlierDetector outliers, RandomGenerator random,
-            java.util.function.Function<BackendRef, List<Upstream>> poolOrder) {
-        TreeMap<Integer, List<BackendRef>> byPriority = new TreeMap<>();
-        for (BackendRef ref : rule.backendRefs()) {
-            byPriority.computeIfAbsent(ref.priority(), p -> new ArrayList<>()).add(ref);
+            Function<BackendRef, List<Upstream>> poolOrder) {
+        List<BackendRef> refs = rule.backendRefs();
+        int limit = rule.retry().numRetries() + 1;
+        List<Attempt> healthy = new ArrayList<>(Math.min(limit, 8));
+        List<Attempt> ejected = null;
+        BackendRef[] byPriority = refs.toArray(new BackendRef[0]);
+        if (byPriority.length > 1) {
+            Arrays.sort(byPriority, BY_PRIORITY); // stable: config order within a priority
         }
-        List<Attempt> healthy = new ArrayList<>();
-        List<Attempt> ejected = new ArrayList<>();
-        for (List<BackendRef> group : byPriority.values()) {
-            List<BackendRef> ordered = weightedOrder(group, random);
-            List<List<Upstream>> addresses = ordered.stream()
-                    .map(r -> r.pool() != null ? poolOrder.apply(r) : r.backend().upstreams()).toList();
-            int passes = addresses.stream().mapToInt(List::size).max().orElse(0);
+        for (int from = 0; from < byPriority.length; ) {
+            int to = from + 1;
+            while (to < byPriority.length && byPriority[to].priority() == byPriority[from].priority()) {
+                to++;
+            }
+            BackendRef[] ordered = weightedOrder(byPriority, from, to, random);
+            List<Upstream>[] addresses = addresses(ordered, poolOrder);
+            int passes = 0;
             // a pool's order is the picker's; a plain backend's addresses start at a random one
-            int[] offsets = new int[ordered.size()];
-            for (int i = 0; i < offsets.length; i++) {
-                offsets[i] = ordered.get(i).pool() != null || addresses.get(i).isEmpty() ? 0
-                        : random.nextInt(addresses.get(i).size());
+            int[] offsets = new int[ordered.length];
+            for (int i = 0; i < ordered.length; i++) {
+                int n = addresses[i].size();
+                passes = Math.max(passes, n);
+                offsets[i] = ordered[i].pool() != null || n <= 1 ? 0 : random.nextInt(n);
             }
             for (int pass = 0; pass < passes; pass++) {
-                for (int i = 0; i < ordered.size(); i++) {
-                    List<Upstream> ups = addresses.get(i);
+                for (int i = 0; i < ordered.length; i++) {
+                    List<Upstream> ups = addresses[i];
                     if (pass < ups.size()) {
                         Upstream u = ups.get((offsets[i] + pass) % ups.size());
-                        (outliers.ejected(u) ? ejected : healthy).add(new Attempt(ordered.get(i), u));
+                        if (outliers.ejected(u)) {
+                            (ejected == null ? ejected = new ArrayList<>(2) : ejected).add(new Attempt(ordered[i], u));
+                        } else {
+                            healthy.add(new Attempt(ordered[i], u));
+                        }
                     }
                 }
             }
+            from = to;
         }
-        healthy.addAll(ejected);
-        int limit = rule.retry().numRetries() + 1;
+        if (ejected != null) {
+            healthy.addAll(ejected);
+        }
         return new AttemptPlan(healthy.size() > limit ? List.copyOf(healthy.subList(0, limit)) : healthy);
     }
 
-    private static List<BackendRef> weightedOrder(List<BackendRef> group, RandomGenerator random) {
-        List<BackendRef> pool = new ArrayList<>(group);
-        List<BackendRef> out = new ArrayList<>(group.size());
-        long total = pool.stream().mapToLong(BackendRef::weight).sum();
-        while (total > 0) {
+    private static final Comparator<BackendRef> BY_PRIORITY = Comparator.comparingInt(BackendRef::priority);
+
+    @SuppressWarnings("unchecked")
+    private static List<Upstream>[] addresses(BackendRef[] ordered, Function<BackendRef, List<Upstream>> poolOrder) {
+        List<Upstream>[] out = new List[ordered.length];
+        for (int i = 0; i < ordered.length; i++) {
+            out[i] = ordered[i].pool() != null ? poolOrder.apply(ordered[i]) : ordered[i].backend().upstreams();
+        }
+        return out;
+    }
+
+    /** The refs {@code [from, to)} of one priority in weighted random order, refs of weight 0 last. */
+    private static BackendRef[] weightedOrder(BackendRef[] refs, int from, int to, RandomGenerator random) {
+        BackendRef[] out = Arrays.copyOfRange(refs, from, to);
+        if (out.length == 1) {
+            return out;
+        }
+        long total = 0;
+        for (BackendRef r : out) {
+            total += r.weight();
+        }
+        // draw without replacement: out[0..k) is the order so far, out[k..) the refs still in the draw
+        for (int k = 0; total > 0; k++) {
             long pick = random.nextLong(total);
-            for (int i = 0; i < pool.size(); i++) {
-                BackendRef r = pool.get(i);
-                if (pick < r.weight()) {
-                    out.add(r);
-                    pool.remove(i);
-                    total -= r.weight();
+            for (int i = k; i < out.length; i++) {
+                if (pick < out[i].weight()) {
+                    BackendRef chosen = out[i];
+                    System.arraycopy(out, k, out, k + 1, i - k); // keep the rest in config order
+                    out[k] = chosen;
+                    total -= chosen.weight();
                     break;
                 }
-                pick -= r.weight();
+                pick -= out[i].weight();
             }
         }
-        out.addAll(pool); // weight 0: fallbacks within the priority
-        return out;
+        return out; // weight 0 refs were never drawn: they stay last, in config order
     }
 
     /** The next attempt, or null when the plan is exhausted. */
