@@ -44,7 +44,7 @@ public final class InTreePlugins {
     private static final Map<String, Factory> FACTORIES = new TreeMap<>();
     /** The prefix index's parameters, read by both prefix-aware scorers. */
     private static final List<String> PREFIX_PARAMETERS = List.of("blockSize", "maxPrefixBlocksToMatch",
-            "lruCapacityPerServer", "autoTune");
+            "lruCapacityPerServer", "autoTune", "maxIndexBytes");
 
     static {
         FACTORIES.put(QueueScorer.TYPE, (n, p) -> noParameters(p, new QueueScorer(n)));
@@ -99,10 +99,15 @@ public final class InTreePlugins {
     }
 
     private static PrefixCacheScorer.Params prefixParams(Fields p, PrefixCacheScorer.Params d) throws ConfigException {
+        long maxIndexBytes = p.quantity("maxIndexBytes", d.maxIndexBytes());
+        if (maxIndexBytes < PrefixCacheScorer.MIN_INDEX_BYTES || maxIndexBytes > PrefixCacheScorer.MAX_INDEX_BYTES) {
+            throw p.error("maxIndexBytes", "expected a size from 1Mi to 16Gi, got "
+                    + p.node().get("maxIndexBytes").asText());
+        }
         return new PrefixCacheScorer.Params(p.integer("blockSize", d.blockSize(), 1, 4096),
                 p.integer("maxPrefixBlocksToMatch", d.maxPrefixBlocksToMatch(), 1, 1 << 20),
                 p.integer("lruCapacityPerServer", d.lruCapacityPerServer(), 1, 1 << 26),
-                p.bool("autoTune", d.autoTune()));
+                p.bool("autoTune", d.autoTune()), maxIndexBytes);
     }
 
     private static int maxEndpoints(Fields p) throws ConfigException {

@@ -71,6 +71,37 @@ class EndpointPickerConfigLoaderTest {
     }
 
     @Test
+    void thePrefixIndexsMemoryBoundIsAQuantityAndTheIndexKeepsToIt() throws Exception {
+        String yaml = """
+                kind: EndpointPickerConfig
+                plugins:
+                - type: prefix-cache-scorer
+                  parameters: {blockSize: 1, maxPrefixBlocksToMatch: 65536, autoTune: false,
+                               lruCapacityPerServer: 67108864, maxIndexBytes: BYTES}
+                schedulingProfiles:
+                - name: default
+                  plugins: [{pluginRef: prefix-cache-scorer}]
+                """;
+        expectError(yaml.replace("BYTES", "512Ki"),
+                "plugins[0].parameters.maxIndexBytes: expected a size from 1Mi to 16Gi, got 512Ki");
+        expectError(yaml.replace("BYTES", "lots"), "plugins[0].parameters.maxIndexBytes: expected a quantity");
+        EndpointPickerConfigLoader.parse(yaml.replace("prefix-cache-scorer", "predicted-ttft-scorer")
+                .replace("BYTES", "256Mi"), "epp.yaml");
+
+        SchedulingProfile p = EndpointPickerConfigLoader.parse(yaml.replace("BYTES", "1Mi"), "epp.yaml");
+        List<EndpointState> one = List.of(new EndpointState(new Endpoint("10.0.0.1", 8000, Map.of(), EngineType.VLLM),
+                null, false, 0, 0));
+        for (int i = 0; i < 7; i++) { // 70,000 blocks of 1 token; 1 MiB holds about 43,700
+            p.pick(PickRequest.of("m", (char) ('A' + i) + "x".repeat(39_999), Map.of(), 0), one, new Random(1));
+        }
+        double[] s = new double[1];
+        p.scorers().get(0).scorer().score(PickRequest.of("m", "A" + "x".repeat(39_999), Map.of(), 0), one, s);
+        assertThat(s).as("the first prompt, forgotten for the bound").containsExactly(0.0);
+        p.scorers().get(0).scorer().score(PickRequest.of("m", "G" + "x".repeat(39_999), Map.of(), 0), one, s);
+        assertThat(s).as("the last prompt").containsExactly(1.0);
+    }
+
+    @Test
     void loadsAReferenceStyleConfigWithNamesParametersAndDefaults() throws Exception {
         SchedulingProfile p = EndpointPickerConfigLoader.parse("""
                 apiVersion: llm-d.ai/v1alpha1

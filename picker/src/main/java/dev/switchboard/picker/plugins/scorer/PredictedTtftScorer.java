@@ -15,7 +15,8 @@ import java.util.List;
  * picker the request goes where its first token comes soonest.
  *
  * <p>Parameters: {@code blockSize} (16 tokens), {@code maxPrefixBlocksToMatch} (1024), {@code lruCapacityPerServer}
- * (31,250) and {@code autoTune} (true) for its prefix index, as the prefix-cache-scorer's;
+ * (31,250), {@code autoTune} (true) and {@code maxIndexBytes} (64 MiB) for its prefix index, as the
+ * prefix-cache-scorer's;
  * {@code runningRequestTokens} (64): what one decoding sequence costs a prefill, in tokens;
  * {@code kvPressureThreshold} (0.9): KV use above which admitting the prompt risks preemption;
  * {@code recomputeCost} (1): what each uncached token costs the rest of the pool, in units of this request's wait;

@@ -16,24 +16,47 @@ import java.util.List;
  *
  * <p>Parameters (the reference EPP's names and defaults): {@code blockSize} 16 tokens per block (hashed as 4
  * characters a token), {@code maxPrefixBlocksToMatch} 256, {@code lruCapacityPerServer} 31,250 blocks, used when
- * {@code autoTune} (default true) is off or the endpoint does not report its cache size.
+ * {@code autoTune} (default true) is off or the endpoint does not report its cache size. Switchboard's own:
+ * {@code maxIndexBytes} (64 MiB, a quantity such as {@code 64Mi} or a number of bytes), the most memory the index
+ * takes; when the endpoints' capacities add up to more blocks than that holds, each endpoint's is cut to a fair
+ * share (see {@link PrefixIndex}).
  */
 public final class PrefixCacheScorer implements Scorer, PickObserver, EndpointListener {
     public static final String TYPE = "prefix-cache-scorer";
+    /**
+     * The index's default memory bound, 64 MiB: about 3.0 million (block, endpoint) entries, so 100 endpoints of
+     * 30,000 blocks each (480,000 tokens of cache in 16-token blocks, an H100 serving an 8B model) are remembered
+     * whole; the reference's lruCapacityPerServer default (31,250) times 100 is cut by 2.5 %.
+     */
+    public static final long DEFAULT_MAX_INDEX_BYTES = 64L << 20;
+    /** The smallest bound: 1 MiB, about 43,700 entries (the per-endpoint arrays alone take 84 KB). */
+    public static final long MIN_INDEX_BYTES = 1L << 20;
+    /** The largest bound: 16 GiB (the table's arrays cannot address more). */
+    public static final long MAX_INDEX_BYTES = 16L << 30;
 
     /**
      * @param blockSize              tokens per block
      * @param maxPrefixBlocksToMatch most blocks of a prompt considered
      * @param lruCapacityPerServer   blocks remembered per endpoint
      * @param autoTune               size each endpoint's memory from the cache it reports
+     * @param maxIndexBytes          the most memory the index takes, in bytes
      */
-    public record Params(int blockSize, int maxPrefixBlocksToMatch, int lruCapacityPerServer, boolean autoTune) {
+    public record Params(int blockSize, int maxPrefixBlocksToMatch, int lruCapacityPerServer, boolean autoTune,
+            long maxIndexBytes) {
         public static final Params DEFAULTS = new Params(16, 256, 31_250, true);
 
         public Params {
             if (blockSize < 1 || maxPrefixBlocksToMatch < 1 || lruCapacityPerServer < 1) {
                 throw new IllegalArgumentException("blockSize, maxPrefixBlocksToMatch and lruCapacityPerServer must be >= 1");
             }
+            if (maxIndexBytes < MIN_INDEX_BYTES || maxIndexBytes > MAX_INDEX_BYTES) {
+                throw new IllegalArgumentException("maxIndexBytes must be from 1Mi to 16Gi, got " + maxIndexBytes);
+            }
+        }
+
+        /** The reference EPP's parameters, with the default memory bound. */
+        public Params(int blockSize, int maxPrefixBlocksToMatch, int lruCapacityPerServer, boolean autoTune) {
+            this(blockSize, maxPrefixBlocksToMatch, lruCapacityPerServer, autoTune, DEFAULT_MAX_INDEX_BYTES);
         }
     }
 

@@ -1,43 +1,88 @@
 package dev.switchboard.picker.plugins.scorer;
 
-import java.util.Arrays;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.BitSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
 
 /**
- * Which endpoints probably hold which prompt prefixes in their KV cache, learned from where requests were sent.
+ * Which endpoints probably hold which prompt prefixes in their KV cache, learned from where requests were sent, in
+ * at most a given number of bytes.
  */
 final class PrefixIndex {
     /*
      * Problem: prefix-cache-aware routing needs, per request, the endpoints most likely to hold the longest cached
-     * prefix of its prompt, in O(prompt) and without asking the model servers.
+     * prefix of its prompt, in O(prompt) and without asking the model servers; and the memory this takes must not
+     * follow what the servers report (one server saying it caches 2^31 blocks must not grow the gateway's heap).
      * Approach (the reference EPP's approximate prefix cache): the prompt's characters are cut into blocks of
      * blockChars (block size in tokens x ~4 characters a token); block i's hash is chained over block i-1's, and
      * block 0's is seeded with the model name, so a hash stands for the whole prefix up to it and adapters never
-     * share entries (hashes()). The index maps a hash to the endpoints it was sent to; each endpoint keeps an LRU of
-     * its hashes bounded by the capacity given with each record (its KV cache: its reported size, else
-     * lruCapacityPerServer), and evicting a hash from an endpoint's LRU removes the endpoint from that hash's entry. A lookup walks the prompt's hashes in order and counts, per
-     * endpoint, the consecutive matches from the first block, stopping when no endpoint holds the next block. After a
-     * pick, the chosen endpoint is recorded under every hash of the prompt.
-     * Concurrency: lookups from any thread read a ConcurrentHashMap of immutable endpoint arrays. Recording takes
-     * only the chosen endpoint's own lock (its LRU), so picks for different endpoints never wait for each other.
-     * Cost: one 64-bit hash per block (FNV-1a over chars, mixed); a lookup is one map read per matched block.
+     * share entries (hashes()). The index maps a hash to the endpoints it was sent to, and each endpoint keeps an
+     * LRU of its hashes; evicting a hash from an endpoint's LRU removes the endpoint from that hash's holders. A lookup
+     * walks the prompt's hashes in order and counts, per endpoint, the consecutive matches from the first block,
+     * stopping when no endpoint holds the next block. After a pick, the chosen endpoint is recorded under every hash
+     * of the prompt. Both maps live in one BlockTable of primitive arrays (endpoints as small int ids), sized once
+     * for maxBytes: 16 bytes a slot, ~21 per (hash, endpoint) entry.
+     * Memory: each endpoint asks for the capacity given with its records (its KV cache, num_gpu_blocks x block_size
+     * tokens, with autoTune; else lruCapacityPerServer); when those add up to more entries than maxBytes holds, each
+     * endpoint's LRU is cut to a max-min fair share (FairShare), so a huge report takes an equal part, not the heap.
+     * Concurrency: lookups from any thread read the table without a lock (see BlockTable for what a racing read may
+     * see). Writes (records and removals) are queued, lock-free, and applied by whichever thread gets the writer lock
+     * with tryLock: a pick never waits for another pick; while one thread applies, others queue and return, and the
+     * applier takes their writes too. The queue holds MAX_PENDING records at most; beyond, a record is dropped (the
+     * reference EPP also records asynchronously and may lose updates). A removal is never dropped.
+     * Cost: one 64-bit hash per block (FNV-1a over chars, mixed); a lookup reads one probe run per matched block and
+     * allocates one int per endpoint id for the counts; a record touches each block's entry and LRU neighbours.
      */
+
+    /** Records waiting for the writer at most; with one per event loop waiting at a time in practice, 64 is slack. */
+    static final int MAX_PENDING = 64;
+    /** Bytes of this class's per-endpoint arrays (demand and share), counted in the bound. */
+    static final long FIXED_BYTES = 2L * Integer.BYTES * (BlockTable.MAX_ID + 1);
+
+    private static final int[] NO_COUNTS = {};
+
+    /** A record waiting for the writer. */
+    private record Write(String endpoint, long[] hashes, int capacity) {}
 
     private final int blockChars;
     private final int maxBlocks;
-    private final ConcurrentHashMap<Long, String[]> holders = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Lru> lrus = new ConcurrentHashMap<>();
+    private final long maxBytes;
+    private final BlockTable table;
+    /** Endpoint address to id: written by the writer, read by lookups. */
+    private final ConcurrentHashMap<String, Integer> ids = new ConcurrentHashMap<>();
+    /** One past the highest id ever given: the length of a lookup's counts. */
+    private volatile int idLimit = 1;
+    // writer only, indexed by id
+    private final BitSet used = new BitSet(BlockTable.MAX_ID + 1);
+    private final int[] demand = new int[BlockTable.MAX_ID + 1];
+    private final int[] share = new int[BlockTable.MAX_ID + 1];
+
+    private final ReentrantLock writer = new ReentrantLock();
+    private final ConcurrentLinkedQueue<Write> writes = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> removals = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final LongAdder droppedWrites = new LongAdder();
 
     /**
-     * @param blockChars  characters per block
-     * @param maxBlocks   blocks of a prompt considered at most
+     * @param blockChars characters per block
+     * @param maxBlocks  blocks of a prompt considered at most
+     * @param maxBytes   the most the index's arrays may take
      */
-    PrefixIndex(int blockChars, int maxBlocks) {
+    PrefixIndex(int blockChars, int maxBlocks, long maxBytes) {
+        this(blockChars, maxBlocks, maxBytes, ThreadLocalRandom.current().nextLong());
+    }
+
+    /** @param seed where hashes go in the table (tests fix it; it changes no result) */
+    PrefixIndex(int blockChars, int maxBlocks, long maxBytes, long seed) {
         this.blockChars = blockChars;
         this.maxBlocks = maxBlocks;
+        this.maxBytes = maxBytes;
+        this.table = new BlockTable(maxBytes - FIXED_BYTES, seed);
     }
 
     /** Characters per block. */
@@ -58,87 +103,194 @@ final class PrefixIndex {
         return out;
     }
 
-    /** For each endpoint address, how many leading blocks of {@code hashes} it holds. */
-    Map<String, Integer> matches(long[] hashes) {
-        Map<String, Integer> out = new java.util.HashMap<>();
-        for (int b = 0; b < hashes.length; b++) {
-            String[] at = holders.get(hashes[b]);
-            if (at == null || at.length == 0) {
-                break;
-            }
-            boolean extended = false;
-            for (String e : at) {
-                if (out.getOrDefault(e, 0) == b) {
-                    out.put(e, b + 1);
-                    extended = true;
-                }
-            }
-            if (!extended) {
-                break; // nobody holds blocks 0..b
-            }
+    /**
+     * How many leading blocks of {@code hashes} each endpoint holds, by endpoint id; read one endpoint's with
+     * {@link #matched}.
+     */
+    int[] matches(long[] hashes) {
+        if (hashes.length == 0) {
+            return NO_COUNTS;
         }
-        return out;
+        int[] counts = new int[idLimit];
+        table.matches(hashes, counts);
+        return counts;
+    }
+
+    /** The leading blocks {@code endpoint} holds, from counts returned by {@link #matches}. */
+    int matched(int[] counts, String endpoint) {
+        Integer id = ids.get(endpoint);
+        return id == null || id >= counts.length ? 0 : counts[id];
     }
 
     /**
      * Records that {@code endpoint} now holds every block of {@code hashes}, remembering at most {@code capacity}
-     * blocks for it (its own cache's size, when it reports one).
+     * blocks for it (its own cache's size, when it reports one), less when the memory bound requires.
      */
     void record(String endpoint, long[] hashes, int capacity) {
-        Lru lru = lrus.computeIfAbsent(endpoint, k -> new Lru());
-        synchronized (lru) {
-            for (long h : hashes) {
-                if (lru.put(h, Boolean.TRUE) == null) {
-                    holders.compute(h, (k, v) -> with(v, endpoint));
-                }
-                while (lru.size() > capacity) {
-                    Iterator<Long> oldest = lru.keySet().iterator();
-                    long evicted = oldest.next();
-                    oldest.remove();
-                    holders.computeIfPresent(evicted, (k, v) -> without(v, endpoint));
-                }
-            }
+        if (pending.incrementAndGet() > MAX_PENDING) {
+            pending.decrementAndGet();
+            droppedWrites.increment();
+            return;
         }
+        writes.add(new Write(endpoint, hashes, capacity));
+        drain();
     }
 
     /** Forgets an endpoint that left the pool. */
     void remove(String endpoint) {
-        Lru lru = lrus.remove(endpoint);
-        if (lru != null) {
-            synchronized (lru) {
-                for (long h : lru.keySet()) {
-                    holders.computeIfPresent(h, (k, v) -> without(v, endpoint));
+        removals.add(endpoint);
+        drain();
+    }
+
+    /**
+     * Applies queued writes if no other thread is applying them. Each call applies at most 2 x MAX_PENDING records (a
+     * pick does not apply others' forever), so an uncontended call always leaves the queue empty.
+     */
+    private void drain() {
+        int budget = 2 * MAX_PENDING;
+        while (budget > 0 && !(writes.isEmpty() && removals.isEmpty()) && writer.tryLock()) {
+            try {
+                Write w;
+                while (budget > 0 && (w = writes.poll()) != null) {
+                    pending.decrementAndGet();
+                    apply(w);
+                    budget--;
                 }
+                String gone;
+                while ((gone = removals.poll()) != null) {
+                    forget(gone);
+                }
+            } finally {
+                writer.unlock();
             }
+            // a write queued while we held the lock, by a thread whose tryLock failed, is picked up by the next turn
         }
     }
 
-    private static String[] with(String[] v, String e) {
-        if (v == null) {
-            return new String[] {e};
+    private void apply(Write w) {
+        Integer known = ids.get(w.endpoint());
+        int id = known != null ? known : join(w.endpoint());
+        if (id == 0) {
+            return; // more endpoints than ids: this one is not remembered
         }
-        for (String x : v) {
-            if (x.equals(e)) {
-                return v;
-            }
+        if (known == null || demand[id] != w.capacity()) {
+            demand[id] = w.capacity();
+            reshare();
         }
-        String[] out = Arrays.copyOf(v, v.length + 1);
-        out[v.length] = e;
-        return out;
+        int limit = share[id];
+        for (long h : w.hashes()) {
+            table.put(id, h, limit);
+        }
     }
 
-    private static String[] without(String[] v, String e) {
-        int i = Arrays.asList(v).indexOf(e);
-        if (i < 0) {
-            return v;
+    private int join(String endpoint) {
+        int id = used.nextClearBit(1);
+        if (id > BlockTable.MAX_ID) {
+            return 0;
         }
-        if (v.length == 1) {
-            return null; // drop the entry
+        used.set(id);
+        ids.put(endpoint, id);
+        if (id >= idLimit) {
+            idLimit = id + 1;
         }
-        String[] out = new String[v.length - 1];
-        System.arraycopy(v, 0, out, 0, i);
-        System.arraycopy(v, i + 1, out, i, v.length - i - 1);
-        return out;
+        return id;
+    }
+
+    private void forget(String endpoint) {
+        Integer id = ids.remove(endpoint);
+        if (id != null) {
+            table.clear(id);
+            used.clear(id);
+            demand[id] = 0;
+            share[id] = 0;
+            reshare();
+        }
+    }
+
+    /** Gives every endpoint its fair share of the table's entries and cuts those now above theirs. */
+    private void reshare() {
+        int level = FairShare.level(demand, idLimit, table.entryBudget());
+        for (int id = used.nextSetBit(1); id >= 0; id = used.nextSetBit(id + 1)) {
+            share[id] = Math.min(demand[id], level);
+            table.trim(id, share[id]);
+        }
+    }
+
+    /** The bound this index was made with, in bytes. */
+    long maxBytes() {
+        return maxBytes;
+    }
+
+    /** The (block, endpoint) entries the bound holds, shared out among endpoints. */
+    long entryBudget() {
+        return table.entryBudget();
+    }
+
+    /** Bytes the index's arrays take now. */
+    long bytes() {
+        return FIXED_BYTES + table.bytes();
+    }
+
+    /** The most bytes the index's arrays ever took at once. */
+    long peakBytes() {
+        return FIXED_BYTES + table.peakBytes();
+    }
+
+    /** Records dropped because MAX_PENDING were waiting. */
+    long droppedWrites() {
+        return droppedWrites.sum();
+    }
+
+    /** Blocks {@code endpoint} may hold (its share), or -1 when it is not known. Tests only: takes the writer lock. */
+    int share(String endpoint) {
+        return underLock(() -> {
+            Integer id = ids.get(endpoint);
+            return id == null ? -1 : share[id];
+        });
+    }
+
+    /** Blocks {@code endpoint} holds, or -1 when it is not known. Tests only: takes the writer lock. */
+    int held(String endpoint) {
+        return underLock(() -> {
+            Integer id = ids.get(endpoint);
+            return id == null ? -1 : table.size(id);
+        });
+    }
+
+    /**
+     * Checks the table and the shares: each endpoint holds at most its share, the shares fit the table, nothing is
+     * queued. Tests call it once the threads they started are done.
+     */
+    void checkInvariants() {
+        writer.lock();
+        try {
+            table.checkInvariants();
+            long shares = 0;
+            for (int id = used.nextSetBit(1); id >= 0; id = used.nextSetBit(id + 1)) {
+                if (table.size(id) > share[id] || share[id] > demand[id]) {
+                    throw new IllegalStateException("prefix index: id " + id + " holds " + table.size(id)
+                            + " blocks, its share is " + share[id] + " of " + demand[id]);
+                }
+                shares += share[id];
+            }
+            if (shares > table.entryBudget() || ids.size() != used.cardinality() || !writes.isEmpty()
+                    || pending.get() != 0) {
+                throw new IllegalStateException("prefix index: shares " + shares + " of " + table.entryBudget()
+                        + ", " + ids.size() + " addresses for " + used.cardinality() + " ids, " + pending.get()
+                        + " writes pending");
+            }
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    private int underLock(IntSupplier read) {
+        writer.lock();
+        try {
+            return read.getAsInt();
+        } finally {
+            writer.unlock();
+        }
     }
 
     private static long fnv(CharSequence s, int from, int to, long h) {
@@ -153,14 +305,5 @@ final class PrefixIndex {
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         return h ^ (h >>> 33);
-    }
-
-    /** Access-ordered: the head is the least recently recorded block. */
-    private static final class Lru extends LinkedHashMap<Long, Boolean> {
-        private static final long serialVersionUID = 1L;
-
-        Lru() {
-            super(64, 0.75f, true);
-        }
     }
 }

@@ -6,12 +6,12 @@ import dev.switchboard.picker.scheduling.EndpointState;
 import dev.switchboard.picker.scheduling.PickRequest;
 import dev.switchboard.picker.scheduling.UncachedTokens;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What the prefix-aware scorers share: a {@link PrefixIndex}, the request's block hashes computed once per pick,
  * the per-endpoint match, and recording the pick. With {@code autoTune}, an endpoint's LRU is sized from the cache it
- * reports ({@code num_gpu_blocks × block_size} tokens), so the index forgets about when the server evicts.
+ * reports ({@code num_gpu_blocks × block_size} tokens), so the index forgets about when the server evicts; the index
+ * cuts that size down when all endpoints' would not fit in {@code maxIndexBytes}.
  */
 final class PrefixMatcher {
     private final PrefixIndex index;
@@ -21,7 +21,8 @@ final class PrefixMatcher {
     private final AttrKey<long[]> hashesKey;
 
     PrefixMatcher(String owner, PrefixCacheScorer.Params params) {
-        this.index = new PrefixIndex(params.blockSize() * PickRequest.CHARS_PER_TOKEN, params.maxPrefixBlocksToMatch());
+        this.index = new PrefixIndex(params.blockSize() * PickRequest.CHARS_PER_TOKEN, params.maxPrefixBlocksToMatch(),
+                params.maxIndexBytes());
         this.blockTokens = params.blockSize();
         this.defaultCapacity = params.lruCapacityPerServer();
         this.autoTune = params.autoTune();
@@ -49,10 +50,10 @@ final class PrefixMatcher {
      */
     int match(PickRequest request, List<EndpointState> endpoints, int[] blocks) {
         long[] hashes = hashes(request);
-        Map<String, Integer> matched = hashes.length == 0 ? Map.of() : index.matches(hashes);
+        int[] matched = index.matches(hashes);
         for (int i = 0; i < endpoints.size(); i++) {
             Endpoint e = endpoints.get(i).endpoint();
-            blocks[i] = matched.getOrDefault(e.address(), 0);
+            blocks[i] = index.matched(matched, e.address());
             UncachedTokens.put(request, e, uncached(request, blocks[i]));
         }
         return hashes.length;

@@ -3,6 +3,7 @@ package dev.switchboard.picker.plugins.scorer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.picker.datalayer.EngineType;
+import dev.switchboard.picker.datalayer.ModelServerMetrics;
 import dev.switchboard.picker.pool.Endpoint;
 import dev.switchboard.picker.scheduling.EndpointState;
 import dev.switchboard.picker.scheduling.PickRequest;
@@ -73,5 +74,29 @@ class PrefixCacheScorerTest {
         sent(B, "m", "qqqqrrrr");
         scorer.endpointRemoved(B.endpoint());
         assertThat(score("m", "qqqqrrrr")).containsExactly(0.0, 0.0);
+    }
+
+    /** A prompt of {@code blocks} one-token blocks; {@code i} makes its first block, and so every hash, its own. */
+    static String distinct(int i, int blocks) {
+        return (char) ('A' + i) + "x".repeat(blocks * 4 - 1);
+    }
+
+    @Test
+    void aServerReportingAHugeCacheIsRememberedOnlyAsFarAsTheIndexsMemoryBoundAllows() {
+        // 1 MiB holds about 43,000 entries; the server says it caches 2^31 - 1 blocks of 1 token
+        PrefixCacheScorer bounded = new PrefixCacheScorer("p", new PrefixCacheScorer.Params(1, 1 << 16, 31_250, true,
+                1 << 20));
+        EndpointState huge = new EndpointState(new Endpoint("10.0.0.9", 8000, Map.of(), EngineType.VLLM),
+                new ModelServerMetrics(0, 0, 0, 1, Integer.MAX_VALUE, -1, List.of(), List.of()), true, 0, 0);
+        for (int i = 0; i < 7; i++) { // 70,000 blocks sent there
+            PickRequest r = PickRequest.of("m", distinct(i, 10_000), Map.of(), 0);
+            bounded.score(r, List.of(huge), new double[1]);
+            bounded.onPicked(r, huge);
+        }
+        double[] s = new double[1];
+        bounded.score(PickRequest.of("m", distinct(0, 10_000), Map.of(), 0), List.of(huge), s);
+        assertThat(s).as("the oldest prompt, beyond the bound").containsExactly(0.0);
+        bounded.score(PickRequest.of("m", distinct(6, 10_000), Map.of(), 0), List.of(huge), s);
+        assertThat(s).as("the newest prompt").containsExactly(1.0);
     }
 }
