@@ -25,16 +25,20 @@ final class PrefixIndex {
      * LRU of its hashes; evicting a hash from an endpoint's LRU removes the endpoint from that hash's holders. A lookup
      * walks the prompt's hashes in order and counts, per endpoint, the consecutive matches from the first block,
      * stopping when no endpoint holds the next block. After a pick, the chosen endpoint is recorded under every hash
-     * of the prompt. Both maps live in one BlockTable of primitive arrays (endpoints as small int ids), sized once
-     * for maxBytes: 16 bytes a slot, ~21 per (hash, endpoint) entry.
+     * of the prompt. Both maps live in one BlockTable of primitive arrays (endpoints as small int ids) that grows
+     * with what is recorded up to maxBytes: 16 bytes a slot, ~21 per (hash, endpoint) entry when full, where the
+     * boxed maps this replaces took 76-161 (docs/picker.md).
      * Memory: each endpoint asks for the capacity given with its records (its KV cache, num_gpu_blocks x block_size
      * tokens, with autoTune; else lruCapacityPerServer); when those add up to more entries than maxBytes holds, each
      * endpoint's LRU is cut to a max-min fair share (FairShare), so a huge report takes an equal part, not the heap.
      * Concurrency: lookups from any thread read the table without a lock (see BlockTable for what a racing read may
-     * see). Writes (records and removals) are queued, lock-free, and applied by whichever thread gets the writer lock
-     * with tryLock: a pick never waits for another pick; while one thread applies, others queue and return, and the
-     * applier takes their writes too. The queue holds MAX_PENDING records at most; beyond, a record is dropped (the
-     * reference EPP also records asynchronously and may lose updates). A removal is never dropped.
+     * see). The table has one writer at a time, since endpoints share its slots; so that this is no lock every pick
+     * waits on, writes (records and removals) are queued, lock-free, and applied by whichever thread gets the writer
+     * lock with tryLock: while one thread applies, the others queue and return, and the applier takes their writes
+     * too, so no pick waits for another (the old per-endpoint locks made picks for one endpoint wait). The queue holds
+     * MAX_PENDING records at most; beyond, a record is dropped, a lost sample the next request with that prefix
+     * makes up for (the reference EPP, too, records after the pick, asynchronously). A removal is never dropped, and
+     * is applied after the records queued with it.
      * Cost: one 64-bit hash per block (FNV-1a over chars, mixed); a lookup reads one probe run per matched block and
      * allocates one int per endpoint id for the counts; a record touches each block's entry and LRU neighbours.
      */
