@@ -59,9 +59,13 @@ public final class AccessLog implements AutoCloseable {
         }
     }
 
-    /** Queues the line for one finished request; never blocks. */
+    /**
+     * Queues the line for one finished request; never blocks.
+     *
+     * @param error why the gateway answered with an error of its own or cut the response, or null
+     */
     public void log(RequestInfo info, Attempt attempt, int status, int attempts, long durationNanos, long firstByteNanos,
-            UsageTail.Usage usage, boolean complete) {
+            UsageTail.Usage usage, boolean complete, String error) {
         if (writer == null || !LOG.isInfoEnabled()) {
             return;
         }
@@ -70,7 +74,8 @@ public final class AccessLog implements AutoCloseable {
             return;
         }
         queued.incrementAndGet();
-        queue.offer(AccessLogEntry.of(info, attempt, status, attempts, durationNanos, firstByteNanos, usage, complete));
+        queue.offer(AccessLogEntry.of(info, attempt, status, attempts, durationNanos, firstByteNanos, usage, complete,
+                error));
     }
 
     /** Lines not written since start: the queue was full, the gateway was closing, or the logger failed. */

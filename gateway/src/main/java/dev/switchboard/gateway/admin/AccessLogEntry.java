@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.admin;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.switchboard.core.config.Upstream;
 import dev.switchboard.core.model.UsageTail;
 import dev.switchboard.gateway.handler.RequestInfo;
 import dev.switchboard.gateway.routing.Attempt;
@@ -11,22 +12,22 @@ import java.time.Instant;
  * writer. Only immutable values: the strings are the request's own, nothing is copied or formatted when captured.
  *
  * @param backend          the last attempt's backend, or null when none was made
- * @param upstream         the last attempt's upstream authority, or null
+ * @param upstream         the last attempt's upstream, or null (its authority is formatted by the writer)
  * @param firstByteNanos   time to the first response byte, or -1
  * @param promptTokens     from the upstream's usage, or -1
  * @param completionTokens from the upstream's usage, or -1
+ * @param error            why the gateway answered with an error or cut the response, or null
  */
-record AccessLogEntry(Instant time, String requestId, String api, String model, String backend, String upstream,
+record AccessLogEntry(Instant time, String requestId, String api, String model, String backend, Upstream upstream,
         int status, int attempts, boolean stream, boolean complete, long requestBytes, long durationNanos,
-        long firstByteNanos, long promptTokens, long completionTokens) {
+        long firstByteNanos, long promptTokens, long completionTokens, String error) {
 
     static AccessLogEntry of(RequestInfo info, Attempt attempt, int status, int attempts, long durationNanos,
-            long firstByteNanos, UsageTail.Usage usage, boolean complete) {
+            long firstByteNanos, UsageTail.Usage usage, boolean complete, String error) {
         return new AccessLogEntry(Instant.now(), info.requestId(), info.api(), info.model(),
-                attempt == null ? null : attempt.ref().backend().name(),
-                attempt == null ? null : attempt.upstream().authority(),
+                attempt == null ? null : attempt.ref().backend().name(), attempt == null ? null : attempt.upstream(),
                 status, attempts, info.stream(), complete, info.bodyBytes(), durationNanos, firstByteNanos,
-                usage == null ? -1 : usage.promptTokens(), usage == null ? -1 : usage.completionTokens());
+                usage == null ? -1 : usage.promptTokens(), usage == null ? -1 : usage.completionTokens(), error);
     }
 
     /** Appends this entry as one JSON object (no line break) to {@code sb}. */
@@ -37,7 +38,7 @@ record AccessLogEntry(Instant time, String requestId, String api, String model, 
         field(sb, "api", api).append(',');
         field(sb, "model", model).append(',');
         field(sb, "backend", backend).append(',');
-        field(sb, "upstream", upstream).append(',');
+        field(sb, "upstream", upstream == null ? null : upstream.authority()).append(',');
         sb.append("\"status\":").append(status).append(",\"attempts\":").append(attempts)
                 .append(",\"stream\":").append(stream).append(",\"complete\":").append(complete)
                 .append(",\"request_bytes\":").append(requestBytes)
@@ -50,7 +51,8 @@ record AccessLogEntry(Instant time, String requestId, String api, String model, 
         }
         sb.append(",\"prompt_tokens\":");
         count(sb, promptTokens).append(",\"completion_tokens\":");
-        return count(sb, completionTokens).append('}');
+        count(sb, completionTokens).append(',');
+        return field(sb, "error", error).append('}');
     }
 
     private static StringBuilder count(StringBuilder sb, long n) {

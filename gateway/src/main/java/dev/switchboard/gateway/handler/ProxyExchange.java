@@ -110,6 +110,8 @@ final class ProxyExchange implements UpstreamListener {
     /** The response's last bytes, for its token usage (successful responses only). */
     private UsageTail usageTail;
     private String lastFailure = "no backend was available";
+    /** Why the gateway answered with its own error or cut the response, for the access log; null otherwise. */
+    private String error;
 
     /** Takes ownership of {@code body}. */
     ProxyExchange(ChannelHandlerContext ctx, GatewayContext gateway, HttpRequest request, RequestBody body,
@@ -216,11 +218,12 @@ final class ProxyExchange implements UpstreamListener {
 
     /** Answers with the admission's 429/503 (Retry-After, dropped reason); nothing was sent anywhere. */
     private void rejectByAdmission() {
-        var error = admission.error();
-        status = error.status();
+        var rejection = admission.error();
+        status = rejection.status();
+        error = rejection.message();
         PoolAdmission pool = admission.rejectedBy();
         gateway.metrics().dropped(pool == null ? "" : pool.name(), admission.rejection().reason);
-        ErrorResponses.send(ctx, error, info.requestId(), info.keepAlive(), admission.headers());
+        ErrorResponses.send(ctx, rejection, info.requestId(), info.keepAlive(), admission.headers());
         end(false);
     }
 
@@ -466,6 +469,7 @@ final class ProxyExchange implements UpstreamListener {
     /** Answers the client with a gateway error; nothing has been sent yet. */
     private void fail(int code, String message) {
         status = code;
+        error = message;
         ErrorResponses.send(ctx, ApiError.serverError(code, message), info.requestId(), info.keepAlive());
         end(false);
     }
@@ -478,6 +482,7 @@ final class ProxyExchange implements UpstreamListener {
         if (!committed) {
             status = 499;
         }
+        error = why;
         dropConnection();
         ctx.close();
         end(false);
@@ -507,7 +512,8 @@ final class ProxyExchange implements UpstreamListener {
         long firstByte = firstByteNanos < 0 ? -1 : firstByteNanos - info.startNanos();
         UsageTail.Usage usage = complete && usageTail != null ? usageTail.usage() : null;
         gateway.metrics().request(info, attempt, status, now - info.startNanos(), firstByte, usage);
-        gateway.accessLog().log(info, attempt, status, attemptsMade(), now - info.startNanos(), firstByte, usage, complete);
+        gateway.accessLog().log(info, attempt, status, attemptsMade(), now - info.startNanos(), firstByte, usage, complete,
+                error);
         onDone.run();
     }
 

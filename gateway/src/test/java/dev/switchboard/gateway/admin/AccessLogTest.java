@@ -22,7 +22,7 @@ class AccessLogTest {
 
     static void logOne(AccessLog log, String id) {
         log.log(new RequestInfo(id, "/v1/chat/completions", "m\"odel", true, 0, 0, 0, true, 0, 0, 42), ATTEMPT, 200, 2,
-                3_500_000, 1_250_000, new UsageTail.Usage(10, 5, 0), true);
+                3_500_000, 1_250_000, new UsageTail.Usage(10, 5, 0), true, null);
     }
 
     @Test
@@ -77,7 +77,7 @@ class AccessLogTest {
             AccessLog log = new AccessLog(true);
             logOne(log, "req-1");
             log.log(new RequestInfo("req-2", "/v1/embeddings", "e", false, 0, 0, 0, true, 0, 0, 7), null, 404, 0,
-                    1_000_000, -1, null, false);
+                    1_000_000, -1, null, false, "backend 'a' sent nothing for 30000 ms (streamIdleTimeout)");
             log.close();
             assertThat(capture.lines).hasSize(2);
             JsonNode a = new ObjectMapper().readTree(capture.lines.get(0));
@@ -96,6 +96,7 @@ class AccessLogTest {
             assertThat(a.get("first_byte_ms").asDouble()).isEqualTo(1.25);
             assertThat(a.get("prompt_tokens").asLong()).isEqualTo(10);
             assertThat(a.get("completion_tokens").asLong()).isEqualTo(5);
+            assertThat(a.get("error").isNull()).isTrue();
 
             JsonNode b = new ObjectMapper().readTree(capture.lines.get(1));
             assertThat(b.get("backend").isNull()).isTrue();
@@ -104,6 +105,7 @@ class AccessLogTest {
             assertThat(b.get("prompt_tokens").isNull()).isTrue();
             assertThat(b.get("completion_tokens").isNull()).isTrue();
             assertThat(b.get("stream").asBoolean()).isFalse();
+            assertThat(b.get("error").asText()).isEqualTo("backend 'a' sent nothing for 30000 ms (streamIdleTimeout)");
         }
     }
 
