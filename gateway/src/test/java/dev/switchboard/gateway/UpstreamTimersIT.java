@@ -1,6 +1,7 @@
 package dev.switchboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -106,6 +107,23 @@ class UpstreamTimersIT {
             EngineMetrics b = sims.engine(1).metrics();
             assertThat(a.finishedAbort.sum() + b.finishedAbort.sum()).as("generations abandoned").isZero();
             assertThat(finished(a) + finished(b)).as("generations").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aClientThatHangsUpWhileItsAnswerIsComputedStopsTheGeneration() throws Exception {
+        // real time: 3,000 tokens take about 20 s; the client gives up after a moment, long before the answer
+        try (SimServer sims = SimServer.start(SimConfig.defaults().withEndpoints(0, 2)
+                .withEngine(EngineConfig.defaults().withTimeScale(1)));
+                GatewayServer gw = gateway(sims, "streamIdleTimeout: 30s")) {
+            Socket socket = new Socket("127.0.0.1", gw.port());
+            write(socket, "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                    + "\"max_tokens\":3000,\"ignore_eos\":true}");
+            EngineMetrics a = sims.engine(0).metrics();
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.generationTokens.sum() > 0);
+            socket.close();
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.finishedAbort.sum() == 1);
+            assertThat(finished(sims.engine(1).metrics())).as("the fallback got nothing").isZero();
         }
     }
 

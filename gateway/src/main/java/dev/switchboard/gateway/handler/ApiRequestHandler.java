@@ -32,8 +32,8 @@ import java.util.concurrent.TimeUnit;
  * {@code requestReceivedTimeout}, then routes and hands the request to a {@link ProxyExchange}. Writes these
  * responses itself, in the OpenAI error shape: 400 (bad JSON, no model), 404 (unknown path, {@code model_not_found}),
  * 405, 408 and 413 and 503 (then closes), and {@code GET /v1/models}. Per connection (or stream), not sharable.
- * Reading pauses while an exchange is in flight; on HTTP/1.1 a {@link PipeliningHandler} before it holds back the
- * next request until then.
+ * The connection keeps reading while an exchange is in flight; on HTTP/1.1 a {@link PipeliningHandler} before it
+ * holds back the next request until the response has ended.
  */
 public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
     /**
@@ -189,14 +189,13 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
                 scanner.modelEnd(), scanner.promptStart(), keepAlive, startNanos, System.nanoTime(), body.size());
         RequestBody owned = body;
         body = null;
-        ctx.channel().config().setAutoRead(false);
+        // the connection goes on reading while the exchange runs (switching reads off and on again cost two
+        // epoll_ctl calls per request): what a client pipelines behind the request waits in the PipeliningHandler,
+        // which bounds it, and a client that hangs up ends the exchange
         gateway.inFlight().incrementAndGet();
         exchange = new ProxyExchange(ctx, gateway, req, owned, info, rule, () -> {
             gateway.inFlight().decrementAndGet();
             exchange = null;
-            if (keepAlive && ctx.channel().isActive()) {
-                ctx.channel().config().setAutoRead(true);
-            }
         });
         exchange.start();
     }

@@ -17,7 +17,8 @@ import java.util.ArrayDeque;
  * and passes it on once that response has ended, so responses go out in request order and never interleave. Sits
  * after {@code HttpServerKeepAliveHandler}, before {@link ExpectContinueHandler} (a held-back request's
  * {@code 100 Continue} must not go out in the middle of another response) and {@link ApiRequestHandler}. Writes
- * nothing itself; closes the connection when a client pipelines more than {@link #MAX_HELD_BYTES}. Per connection.
+ * nothing itself; closes the connection when a client pipelines more than {@link #MAX_HELD_BYTES} or
+ * {@link #MAX_HELD_MESSAGES}. Per connection.
  */
 public final class PipeliningHandler extends ChannelDuplexHandler {
     /*
@@ -27,12 +28,15 @@ public final class PipeliningHandler extends ChannelDuplexHandler {
      * writer (an exchange finishing its response) must be done before the next request begins. Replay stops at the
      * next request head, which opens again. HTTP/2 streams are independent and never pass through here.
      *
-     * Memory: the request handler stops reading the socket while it serves a request, so only what the decoder had
-     * already read can queue (a read buffer's worth); the cap only guards against a client that pipelines past it.
+     * Memory: the connection keeps reading while a request is served, so a client could pipeline without end; what
+     * is held is capped in bytes and in messages, and a client past either cap is disconnected (a well-behaved
+     * pipelining client sends a few small requests, far below both).
      */
 
-    /** Most bytes of held-back requests kept before the connection is closed (a read buffer is at most 64 KiB). */
+    /** Most bytes of held-back requests kept before the connection is closed: many small pipelined requests. */
     static final int MAX_HELD_BYTES = 1 << 20;
+    /** Most held-back messages (heads and body pieces): a body in one-byte chunks must not become a million objects. */
+    static final int MAX_HELD_MESSAGES = 4096;
 
     private final ArrayDeque<Object> held = new ArrayDeque<>();
     private long heldBytes;
@@ -62,7 +66,7 @@ public final class PipeliningHandler extends ChannelDuplexHandler {
         if (msg instanceof ByteBufHolder b) {
             heldBytes += b.content().readableBytes();
         }
-        if (heldBytes > MAX_HELD_BYTES) {
+        if (heldBytes > MAX_HELD_BYTES || held.size() > MAX_HELD_MESSAGES) {
             releaseHeld();
             ctx.close();
         }

@@ -95,5 +95,13 @@ class PipeliningHandlerTest {
         assertThat(big.refCnt()).isZero();
         assertThat(ch.isActive()).isFalse();
         ch.finishAndReleaseAll();
+
+        EmbeddedChannel trickle = new EmbeddedChannel(new PipeliningHandler(), new Recorder());
+        trickle.writeInbound(get("/1"), new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/2"));
+        for (int i = 0; i <= PipeliningHandler.MAX_HELD_MESSAGES && trickle.isActive(); i++) {
+            trickle.writeInbound(new DefaultHttpContent(Unpooled.copiedBuffer("x", StandardCharsets.US_ASCII)));
+        }
+        assertThat(trickle.isActive()).as("one-byte pieces past the message cap").isFalse();
+        trickle.finishAndReleaseAll();
     }
 }
