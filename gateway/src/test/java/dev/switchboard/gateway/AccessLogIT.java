@@ -19,29 +19,11 @@ import org.junit.jupiter.api.Test;
 
 /** The access log of a running gateway: written off the event loops, its drops exported, flushed by close. */
 class AccessLogIT {
-    static final String CONFIG = """
-            apiVersion: switchboard.dev/v1alpha1
-            kind: Gateway
-            metadata: {name: gw}
-            spec: {listen: {port: 0}, admin: {port: 0}}
-            ---
-            apiVersion: aigateway.envoyproxy.io/v1beta1
-            kind: AIGatewayRoute
-            metadata: {name: main}
-            spec:
-              rules:
-              - backendRefs: [{name: sim}]
-            ---
-            apiVersion: aigateway.envoyproxy.io/v1beta1
-            kind: AIServiceBackend
-            metadata: {name: sim}
-            spec: {schema: {name: OpenAI}, backendRef: {name: sim}}
-            ---
-            apiVersion: gateway.envoyproxy.io/v1alpha1
-            kind: Backend
-            metadata: {name: sim}
-            spec: {endpoints: [{ip: {address: 127.0.0.1, port: %d}}]}
-            """;
+    static String config(int port) {
+        return TestConfigs.of(TestConfigs.gateway(""), TestConfigs.route("  - backendRefs: [{name: sim}]"),
+                TestConfigs.backend("sim", port));
+    }
+
 
     @Test
     void everyRequestGetsALineByCloseAndTheDropCounterIsExported() throws Exception {
@@ -51,7 +33,7 @@ class AccessLogIT {
                 AccessLogCapture capture = AccessLogCapture.install()) {
             String metrics;
             try (GatewayServer gw = GatewayServer.start(ConfigLoader.parse(
-                    CONFIG.formatted(sim.addresses().get(0).getPort()), "test.yaml"), 1)) {
+                    config(sim.addresses().get(0).getPort()), "test.yaml"), 1)) {
                 for (int i = 0; i < 20; i++) {
                     HttpResponse<String> r = http.send(HttpRequest.newBuilder(
                                     URI.create("http://127.0.0.1:" + gw.port() + "/v1/chat/completions"))

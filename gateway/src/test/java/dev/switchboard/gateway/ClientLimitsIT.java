@@ -51,9 +51,9 @@ class ClientLimitsIT {
 
     /** The one-route config with these Gateway spec fields added. */
     static GatewayServer gateway(String gatewayFields) throws Exception {
-        String yaml = ConfigReloadIT.config("sim", sims.addresses().get(0).getPort())
-                .replace("spec: {listen: {port: 0}, admin: {port: 0}}",
-                        "spec: {listen: {port: 0}, admin: {port: 0}, " + gatewayFields + "}");
+        String yaml = TestConfigs.of(TestConfigs.gateway(gatewayFields),
+                TestConfigs.route("  - backendRefs: [{name: sim, modelNameOverride: " + SimConfig.DEFAULT_MODEL + "}]"),
+                TestConfigs.backend("sim", sims.addresses().get(0).getPort()));
         return GatewayServer.start(ConfigLoader.parse(yaml, "limits.yaml"), 1);
     }
 

@@ -27,29 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigReloadIT {
 
     static String config(String backendName, int port) {
-        return """
-                apiVersion: switchboard.dev/v1alpha1
-                kind: Gateway
-                metadata: {name: gw}
-                spec: {listen: {port: 0}, admin: {port: 0}}
-                ---
-                apiVersion: aigateway.envoyproxy.io/v1beta1
-                kind: AIGatewayRoute
-                metadata: {name: main}
-                spec:
-                  rules:
-                  - backendRefs: [{name: %1$s, modelNameOverride: %3$s}]
-                ---
-                apiVersion: aigateway.envoyproxy.io/v1beta1
-                kind: AIServiceBackend
-                metadata: {name: %1$s}
-                spec: {schema: {name: OpenAI}, backendRef: {name: sim}}
-                ---
-                apiVersion: gateway.envoyproxy.io/v1alpha1
-                kind: Backend
-                metadata: {name: sim}
-                spec: {endpoints: [{ip: {address: 127.0.0.1, port: %2$d}}]}
-                """.formatted(backendName, port, SimConfig.DEFAULT_MODEL);
+        return TestConfigs.of(TestConfigs.gateway(""),
+                TestConfigs.route("  - backendRefs: [{name: %s, modelNameOverride: %s}]".formatted(backendName,
+                        SimConfig.DEFAULT_MODEL)), TestConfigs.backend(backendName, port));
     }
 
     @Test

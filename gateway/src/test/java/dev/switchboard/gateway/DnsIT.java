@@ -44,41 +44,11 @@ class DnsIT {
         try (FakeDnsServer dns = FakeDnsServer.start(); SimServer sim = sim()) {
             int port = sim.addresses().get(0).getPort();
             dns.add(SLOW_HOST, "127.0.0.1").hold(SLOW_HOST);
-            String yaml = """
-                    apiVersion: switchboard.dev/v1alpha1
-                    kind: Gateway
-                    metadata: {name: gw}
-                    spec: {listen: {port: 0}, admin: {port: 0}, accessLog: false}
-                    ---
-                    apiVersion: aigateway.envoyproxy.io/v1beta1
-                    kind: AIGatewayRoute
-                    metadata: {name: main}
-                    spec:
-                      rules:
+            String yaml = TestConfigs.of(TestConfigs.gateway("accessLog: false"), TestConfigs.route("""
                       - matches: [{headers: [{name: x-test-backend, value: slow}]}]
                         backendRefs: [{name: slow}]
                       - backendRefs: [{name: fast}]
-                    ---
-                    apiVersion: aigateway.envoyproxy.io/v1beta1
-                    kind: AIServiceBackend
-                    metadata: {name: slow}
-                    spec: {schema: {name: OpenAI}, backendRef: {name: by-name}}
-                    ---
-                    apiVersion: aigateway.envoyproxy.io/v1beta1
-                    kind: AIServiceBackend
-                    metadata: {name: fast}
-                    spec: {schema: {name: OpenAI}, backendRef: {name: by-ip}}
-                    ---
-                    apiVersion: gateway.envoyproxy.io/v1alpha1
-                    kind: Backend
-                    metadata: {name: by-name}
-                    spec: {endpoints: [{fqdn: {hostname: %1$s, port: %2$d}}]}
-                    ---
-                    apiVersion: gateway.envoyproxy.io/v1alpha1
-                    kind: Backend
-                    metadata: {name: by-ip}
-                    spec: {endpoints: [{ip: {address: 127.0.0.1, port: %2$d}}]}
-                    """.formatted(SLOW_HOST, port);
+                    """), TestConfigs.backend("slow", SLOW_HOST, port), TestConfigs.backend("fast", port));
             Transport transport = Transport.best().withNameServers(List.of(dns.address()));
             try (GatewayServer gw = GatewayServer.start(ConfigLoader.parse(yaml, "dns.yaml"), 1, transport)) {
                 CompletableFuture<HttpResponse<String>> slow = HTTP.sendAsync(chat(gw, "slow"),

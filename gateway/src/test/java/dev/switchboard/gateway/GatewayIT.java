@@ -103,47 +103,8 @@ class GatewayIT {
                   - name: own-keys
                     matches: [{headers: [{name: x-ai-eg-model, value: own-keys}]}]
                     backendRefs: [{name: a, modelNameOverride: %1$s, forwardClientCredentials: true}]
-                ---
-                apiVersion: aigateway.envoyproxy.io/v1beta1
-                kind: AIServiceBackend
-                metadata: {name: a}
-                spec: {schema: {name: OpenAI}, backendRef: {name: sim-a}}
-                ---
-                apiVersion: aigateway.envoyproxy.io/v1beta1
-                kind: AIServiceBackend
-                metadata: {name: b}
-                spec: {schema: {name: OpenAI}, backendRef: {name: sim-b}}
-                ---
-                apiVersion: aigateway.envoyproxy.io/v1beta1
-                kind: AIServiceBackend
-                metadata: {name: failing}
-                spec: {schema: {name: OpenAI}, backendRef: {name: sim-bad}}
-                ---
-                apiVersion: aigateway.envoyproxy.io/v1beta1
-                kind: AIServiceBackend
-                metadata: {name: nothing}
-                spec: {schema: {name: OpenAI}, backendRef: {name: closed}}
-                ---
-                apiVersion: gateway.envoyproxy.io/v1alpha1
-                kind: Backend
-                metadata: {name: sim-a}
-                spec: {endpoints: [{ip: {address: 127.0.0.1, port: %2$d}}]}
-                ---
-                apiVersion: gateway.envoyproxy.io/v1alpha1
-                kind: Backend
-                metadata: {name: sim-b}
-                spec: {endpoints: [{ip: {address: 127.0.0.1, port: %3$d}}]}
-                ---
-                apiVersion: gateway.envoyproxy.io/v1alpha1
-                kind: Backend
-                metadata: {name: sim-bad}
-                spec: {endpoints: [{ip: {address: 127.0.0.1, port: %4$d}}]}
-                ---
-                apiVersion: gateway.envoyproxy.io/v1alpha1
-                kind: Backend
-                metadata: {name: closed}
-                spec: {endpoints: [{ip: {address: 127.0.0.1, port: %5$d}}]}
-                """.formatted(SIM_MODEL, a, b, bad, closedPort);
+                """.formatted(SIM_MODEL) + "---\n" + TestConfigs.of(TestConfigs.backend("a", a), TestConfigs.backend("b", b),
+                TestConfigs.backend("failing", bad), TestConfigs.backend("nothing", closedPort));
     }
 
     @AfterAll

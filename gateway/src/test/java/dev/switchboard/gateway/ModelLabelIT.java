@@ -24,31 +24,11 @@ class ModelLabelIT {
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     static String config(int port, String exactModel) {
-        return """
-                apiVersion: switchboard.dev/v1alpha1
-                kind: Gateway
-                metadata: {name: gw}
-                spec: {listen: {port: 0}, admin: {port: 0}, accessLog: false}
-                ---
-                apiVersion: aigateway.envoyproxy.io/v1beta1
-                kind: AIGatewayRoute
-                metadata: {name: main}
-                spec:
-                  rules:
-                  - matches: [{headers: [{name: x-ai-eg-model, value: %2$s}]}]
-                    backendRefs: [{name: sim, modelNameOverride: %3$s}]
-                  - backendRefs: [{name: sim, modelNameOverride: %3$s}]
-                ---
-                apiVersion: aigateway.envoyproxy.io/v1beta1
-                kind: AIServiceBackend
-                metadata: {name: sim}
-                spec: {schema: {name: OpenAI}, backendRef: {name: sim}}
-                ---
-                apiVersion: gateway.envoyproxy.io/v1alpha1
-                kind: Backend
-                metadata: {name: sim}
-                spec: {endpoints: [{ip: {address: 127.0.0.1, port: %1$d}}]}
-                """.formatted(port, exactModel, SimConfig.DEFAULT_MODEL);
+        return TestConfigs.of(TestConfigs.gateway("accessLog: false"), TestConfigs.route("""
+                  - matches: [{headers: [{name: x-ai-eg-model, value: %1$s}]}]
+                    backendRefs: [{name: sim, modelNameOverride: %2$s}]
+                  - backendRefs: [{name: sim, modelNameOverride: %2$s}]
+                """.formatted(exactModel, SimConfig.DEFAULT_MODEL)), TestConfigs.backend("sim", port));
     }
 
     static void chat(GatewayServer gw, String model) throws Exception {

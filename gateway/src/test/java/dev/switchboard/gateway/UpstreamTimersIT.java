@@ -34,43 +34,14 @@ class UpstreamTimersIT {
 
     /** One route to the first simulator, with a fallback to the second, and the given rule fields. */
     static String config(int a, int b, String ruleFields) {
-        return """
-                apiVersion: switchboard.dev/v1alpha1
-                kind: Gateway
-                metadata: {name: gw}
-                spec: {listen: {port: 0}, admin: {port: 0}, accessLog: false}
-                ---
-                apiVersion: aigateway.envoyproxy.io/v1beta1
-                kind: AIGatewayRoute
-                metadata: {name: main}
-                spec:
-                  rules:
-                  - %3$s
+        return TestConfigs.of(TestConfigs.gateway("accessLog: false"), TestConfigs.route("""
+                  - %1$s
                     retry: {numRetries: 2, backoff: 1ms}
                     backendRefs:
-                    - {name: a, modelNameOverride: %4$s}
-                    - {name: b, priority: 1, modelNameOverride: %4$s}
-                ---
-                apiVersion: aigateway.envoyproxy.io/v1beta1
-                kind: AIServiceBackend
-                metadata: {name: a}
-                spec: {schema: {name: OpenAI}, backendRef: {name: sim-a}}
-                ---
-                apiVersion: aigateway.envoyproxy.io/v1beta1
-                kind: AIServiceBackend
-                metadata: {name: b}
-                spec: {schema: {name: OpenAI}, backendRef: {name: sim-b}}
-                ---
-                apiVersion: gateway.envoyproxy.io/v1alpha1
-                kind: Backend
-                metadata: {name: sim-a}
-                spec: {endpoints: [{ip: {address: 127.0.0.1, port: %1$d}}]}
-                ---
-                apiVersion: gateway.envoyproxy.io/v1alpha1
-                kind: Backend
-                metadata: {name: sim-b}
-                spec: {endpoints: [{ip: {address: 127.0.0.1, port: %2$d}}]}
-                """.formatted(a, b, ruleFields, SimConfig.DEFAULT_MODEL);
+                    - {name: a, modelNameOverride: %2$s}
+                    - {name: b, priority: 1, modelNameOverride: %2$s}
+                """.formatted(ruleFields, SimConfig.DEFAULT_MODEL)),
+                TestConfigs.backend("a", a), TestConfigs.backend("b", b));
     }
 
     static GatewayServer gateway(SimServer sims, String ruleFields) throws Exception {

@@ -1,0 +1,59 @@
+package dev.switchboard.gateway;
+
+/**
+ * The documents most gateway tests configure, as YAML: a Gateway on free ports, one route, and backends on
+ * loopback. A test joins them ({@link #of}) with whatever else it needs.
+ */
+final class TestConfigs {
+    private TestConfigs() {}
+
+    /** A Gateway on free ports (API and admin), with {@code fields} added to its spec (may be empty). */
+    static String gateway(String fields) {
+        return """
+                apiVersion: switchboard.dev/v1alpha1
+                kind: Gateway
+                metadata: {name: gw}
+                spec: {listen: {port: 0}, admin: {port: 0}%s}
+                """.formatted(fields.isEmpty() ? "" : ", " + fields);
+    }
+
+    /** The route {@code main} with these rules (YAML list items, indented as under {@code rules:}). */
+    static String route(String rules) {
+        return """
+                apiVersion: aigateway.envoyproxy.io/v1beta1
+                kind: AIGatewayRoute
+                metadata: {name: main}
+                spec:
+                  rules:
+                """ + rules.stripTrailing() + "\n";
+    }
+
+    /** An AIServiceBackend {@code name} (OpenAI schema) and its Backend, at 127.0.0.1:{@code port}. */
+    static String backend(String name, int port) {
+        return backendAt(name, "{ip: {address: 127.0.0.1, port: " + port + "}}");
+    }
+
+    /** The same, at a host name: its Backend endpoint is an {@code fqdn}. */
+    static String backend(String name, String hostname, int port) {
+        return backendAt(name, "{fqdn: {hostname: " + hostname + ", port: " + port + "}}");
+    }
+
+    private static String backendAt(String name, String endpoint) {
+        return """
+                apiVersion: aigateway.envoyproxy.io/v1beta1
+                kind: AIServiceBackend
+                metadata: {name: %1$s}
+                spec: {schema: {name: OpenAI}, backendRef: {name: %1$s}}
+                ---
+                apiVersion: gateway.envoyproxy.io/v1alpha1
+                kind: Backend
+                metadata: {name: %1$s}
+                spec: {endpoints: [%2$s]}
+                """.formatted(name, endpoint);
+    }
+
+    /** The documents as one multi-document YAML file. */
+    static String of(String... documents) {
+        return String.join("---\n", documents);
+    }
+}
