@@ -58,31 +58,12 @@ class FlowControlReloadIT {
                 schedulingProfiles: [{name: default, plugins: [{pluginRef: queue-scorer}, {pluginRef: max-score-picker}]}]
                 flowControl: {defaultRequestTTL: %s}
                 """.formatted(port, ttl);
-        return """
-                apiVersion: switchboard.dev/v1alpha1
-                kind: Gateway
-                metadata: {name: gw}
-                spec: {listen: {port: 0}, admin: {port: 0}}
-                ---
-                apiVersion: aigateway.envoyproxy.io/v1beta1
-                kind: AIGatewayRoute
-                metadata: {name: main}
-                spec:
-                  rules:
+        return TestConfigs.of(TestConfigs.gateway(""), TestConfigs.route("""
                   - matches: [{headers: [{name: x-ai-eg-model, value: queued}]}]
                     backendRefs: [{name: %s}]
                     timeouts: {request: %s}
-                ---
-                apiVersion: aigateway.envoyproxy.io/v1beta1
-                kind: AIServiceBackend
-                metadata: {name: elsewhere}
-                spec: {schema: {name: OpenAI}, backendRef: {name: elsewhere}}
-                ---
-                apiVersion: gateway.envoyproxy.io/v1alpha1
-                kind: Backend
-                metadata: {name: elsewhere}
-                spec: {endpoints: [{ip: {address: 127.0.0.1, port: 9}}]}
-                %s""".formatted(withPool ? "q, kind: InferencePool" : "elsewhere", requestTimeout, withPool ? pool : "");
+                """.formatted(withPool ? "q, kind: InferencePool" : "elsewhere", requestTimeout)),
+                TestConfigs.backend("elsewhere", 9)) + (withPool ? pool : "");
     }
 
     static CompletableFuture<HttpResponse<String>> chat(GatewayServer gw) {
@@ -127,6 +108,16 @@ class FlowControlReloadIT {
         assertThat(admission(gw).queued()).as("requests waiting in the queue").isEqualTo(WAITING);
     }
 
+    /** The pool frees up: every waiting request is served, each once. */
+    static void allServedOnceUnsaturated(FakeModelServer server, List<CompletableFuture<HttpResponse<String>>> waiting)
+            throws Exception {
+        server.load(0, 2, 0.3);
+        for (var r : waiting) {
+            assertThat(r.get().statusCode()).as(r.get().body()).isEqualTo(200);
+        }
+        assertThat(server.completions.get()).isEqualTo(WAITING);
+    }
+
     @Test
     void anUnrelatedChangeKeepsTheQueueAndReleasesNothingOntoTheSaturatedPool(@TempDir Path dir) throws Exception {
         try (FakeModelServer server = FakeModelServer.start()) {
@@ -141,11 +132,7 @@ class FlowControlReloadIT {
                         .untilAsserted(() -> stillWaiting(gw, server));
                 assertThat(waiting).noneMatch(CompletableFuture::isDone);
 
-                server.load(0, 2, 0.3);
-                for (var r : waiting) {
-                    assertThat(r.get().statusCode()).as(r.get().body()).isEqualTo(200);
-                }
-                assertThat(server.completions.get()).isEqualTo(WAITING);
+                allServedOnceUnsaturated(server, waiting);
                 assertThat(admission(gw).queued()).isZero();
             }
         }
@@ -168,11 +155,7 @@ class FlowControlReloadIT {
                 assertThat(old.queued()).isZero();
                 assertThat(admission(gw).requestTtl()).isEqualTo(Duration.ofSeconds(25));
 
-                server.load(0, 2, 0.3);
-                for (var r : waiting) {
-                    assertThat(r.get().statusCode()).as(r.get().body()).isEqualTo(200);
-                }
-                assertThat(server.completions.get()).isEqualTo(WAITING);
+                allServedOnceUnsaturated(server, waiting);
             }
         }
     }
