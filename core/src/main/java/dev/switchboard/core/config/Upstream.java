@@ -8,8 +8,20 @@ import java.nio.file.Path;
  * @param host hostname or IP
  * @param port TCP port
  * @param tls  how to speak TLS to it, or null for cleartext
+ * @param authority {@code host:port} ({@code [v6]:port}), for the Host header and logs; derived (pass null), so it
+ *                  is built once, not per request
  */
-public record Upstream(String host, int port, Tls tls) {
+public record Upstream(String host, int port, Tls tls, String authority) {
+
+    public Upstream {
+        if (authority == null) {
+            authority = host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+        }
+    }
+
+    public Upstream(String host, int port, Tls tls) {
+        this(host, port, tls, null);
+    }
 
     /**
      * TLS towards an upstream. HTTP/2 is offered by ALPN and used when the upstream picks it.
@@ -22,9 +34,6 @@ public record Upstream(String host, int port, Tls tls) {
         public static final Tls SYSTEM = new Tls(null, false, null);
     }
 
-    public String authority() {
-        return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
-    }
 
     @Override
     public String toString() {
