@@ -62,7 +62,10 @@ public final class RequestScanner {
         drainReporting();
     }
 
-    /** Marks the end of the body. Throws if the JSON is incomplete or not an object. */
+    /**
+     * Marks the end of the body and closes the parser (its buffers go back to Jackson's pool instead of living as
+     * long as the request). Throws if the JSON is incomplete or not an object.
+     */
     public void end() throws IOException {
         feeder.endOfInput();
         try {
@@ -72,6 +75,8 @@ public final class RequestScanner {
                 throw new IOException("the request body ends before its JSON is complete", e);
             }
             throw e;
+        } finally {
+            parser.close();
         }
         if (!rootSeen) {
             throw new IOException("the request body is empty; expected a JSON object");

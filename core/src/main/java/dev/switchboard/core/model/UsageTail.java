@@ -21,8 +21,11 @@ public final class UsageTail {
      * Cost: one copy of at most TAIL_BYTES per chunk; one small parse per response.
      */
 
-    /** Bytes kept; a usage object with details is ~200 bytes, a final SSE chunk ~400. */
-    static final int TAIL_BYTES = 2048;
+    /**
+     * Bytes kept at most: a usage object with all of OpenAI's details is ~350 bytes, a final SSE chunk with it
+     * ~500. Every stream in flight holds this much, so it is no bigger than that with room to spare.
+     */
+    static final int TAIL_BYTES = 1024;
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] KEY = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
 

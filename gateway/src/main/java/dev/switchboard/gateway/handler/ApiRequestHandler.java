@@ -187,6 +187,7 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         }
         RequestInfo info = new RequestInfo(requestId, api.path, model, scanner.stream(), scanner.modelStart(),
                 scanner.modelEnd(), scanner.promptStart(), keepAlive, startNanos, System.nanoTime(), body.size());
+        scanner = null; // not kept for the length of a stream
         RequestBody owned = body;
         body = null;
         // the connection goes on reading while the exchange runs (switching reads off and on again cost two
