@@ -1,6 +1,7 @@
 package dev.switchboard.core.config;
 
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * One network address a backend is reached at.
@@ -34,6 +35,21 @@ public record Upstream(String host, int port, Tls tls, String authority) {
         public static final Tls SYSTEM = new Tls(null, false, null);
     }
 
+
+    /*
+     * equals and hashCode by hand: an Upstream keys the per-loop connection pools and the outlier state, looked up
+     * several times per request, and a record's generated methods go through method handles and hash every field.
+     * The authority (host and port) is a String, which caches its hash.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Upstream u && port == u.port && authority.equals(u.authority) && Objects.equals(tls, u.tls);
+    }
+
+    @Override
+    public int hashCode() {
+        return authority.hashCode() * 31 + (tls == null ? 0 : tls.hashCode());
+    }
 
     @Override
     public String toString() {
