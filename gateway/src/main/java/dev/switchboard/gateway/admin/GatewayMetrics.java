@@ -200,7 +200,22 @@ public final class GatewayMetrics {
     }
 
     /** The labels one finished request is recorded under. */
-    private record SeriesKey(String operation, String model, String backend, int status) {}
+    /**
+     * A series' labels. equals and hashCode are written out: a record's generated ones go through method handles
+     * (ObjectMethods), which profiled at 1.2 % of the event loop in this one lookup per request.
+     */
+    private record SeriesKey(String operation, String model, String backend, int status) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SeriesKey k && status == k.status && operation.equals(k.operation)
+                    && model.equals(k.model) && backend.equals(k.backend);
+        }
+
+        @Override
+        public int hashCode() {
+            return ((operation.hashCode() * 31 + model.hashCode()) * 31 + backend.hashCode()) * 31 + status;
+        }
+    }
 
     /**
      * The data points of one {@link SeriesKey}. Histogram.labelValues builds a label list and looks it up in the
