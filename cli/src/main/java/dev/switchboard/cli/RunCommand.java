@@ -32,7 +32,7 @@ final class RunCommand implements Callable<Integer> {
     String adminHost;
     @Option(names = "--admin-port", defaultValue = "9901", description = "Embedded default only: admin port (default: ${DEFAULT-VALUE}).")
     int adminPort;
-    @Option(names = "--io-threads", defaultValue = "0", description = "Event loop threads; 0 = two per core (default).")
+    @Option(names = "--io-threads", defaultValue = "0", description = "Event loop threads; 0 = one per core (default).")
     int ioThreads;
 
     @Override

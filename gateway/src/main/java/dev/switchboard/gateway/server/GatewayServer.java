@@ -25,6 +25,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.internal.PlatformDependent;
 import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -54,7 +55,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private GatewayServer(GatewayConfig config, int ioThreads, Transport transport) throws ConfigException {
         this.transport = transport.withOwnResolver(); // its DNS cache expires on this gateway's loops: goes with them
-        this.group = transport.newGroup(ioThreads, "gateway-io");
+        this.group = transport.newGroup(ioThreads > 0 ? ioThreads : defaultIoThreads(), "gateway-io");
         for (EventExecutor loop : group) { // built here, so no event loop reads the resolver's files or waits for them
             this.transport.resolver().getResolver(loop);
         }
@@ -70,7 +71,7 @@ public final class GatewayServer implements AutoCloseable {
         this.context = new GatewayContext(runtime, new UpstreamPool(this.transport, CONNECT_TIMEOUT,
                 config.listener().upstreamIdleTimeout()), new GatewayMetrics(),
                 new AccessLog(config.listener().accessLog()),
-                RequestBuffers.total(config.listener().client().maxBufferedBytes()));
+                RequestBuffers.total(bodyBudget(config.listener().client().maxBufferedBytes())));
         context.metrics().poolQueues(() -> {
             Map<String, Integer> queued = new TreeMap<>();
             context.config().admission().forEach((name, a) -> queued.put(name, a.queued()));
@@ -82,7 +83,31 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Starts listening; {@code ioThreads} 0 = Netty's default (two per core).
+     * Event loops when not told: one per core the JVM may use, as nginx runs a worker per core. The gateway never
+     * blocks a loop, so Netty's default of two per core only adds threads that take turns on the same cores (at 32
+     * connections on one core, three runs each: two loops 39-54k req/s with a p99 of 5.4-9.2 ms, one 47-55k with
+     * 1.3-8.9 ms).
+     */
+    static int defaultIoThreads() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * The budget for buffered request bodies: as configured, but never more than half the direct memory Netty may
+     * use (bodies live there, beside every socket's read and write buffers), which a small heap makes small.
+     */
+    static long bodyBudget(long configured) {
+        long direct = PlatformDependent.maxDirectMemory();
+        if (direct > 0 && configured > direct / 2) {
+            LOG.warn("maxBufferedRequestBytes {} is more than half of the JVM's direct memory ({} bytes); using {}."
+                    + " Raise -XX:MaxDirectMemorySize to buffer more.", configured, direct, direct / 2);
+            return direct / 2;
+        }
+        return configured;
+    }
+
+    /**
+     * Starts listening; {@code ioThreads} 0 = one per core ({@link #defaultIoThreads}).
      *
      * @throws ConfigException when a part of {@code config} only the running gateway checks (a pool's picker
      *                         configuration) is invalid
