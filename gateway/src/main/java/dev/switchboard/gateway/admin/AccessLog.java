@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One JSON line per request on the logger {@code switchboard.access}: identifiers, routing, status and timings.
+ * Lines are logged in batches (one logging event holds one or more lines, separated by newlines): give the logger
+ * an appender with the pattern {@code %msg%n}, as the launcher's logback.xml does, so each line is a JSON object.
  * Never the prompt, the response or a credential. Lines are written by one thread of their own, off the event
  * loops; when it falls behind, lines are dropped and counted ({@link #dropped}) rather than slowing requests.
  */
@@ -41,6 +43,8 @@ public final class AccessLog implements AutoCloseable {
     static final int CAPACITY = 8192;
     /** How long the idle writer sleeps between looks at the queue: how late a line may be, 5 ms. */
     static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** Lines per logging event at most (a few hundred KB of text, written at once). */
+    static final int BATCH_LINES = 256;
     /** How long close() waits for the writer to drain the queue before giving up on a stuck sink, 5 s. */
     static final long CLOSE_WAIT_MILLIS = 5000;
 
@@ -102,25 +106,43 @@ public final class AccessLog implements AutoCloseable {
         }
     }
 
-    /** The writer thread: drain, park when empty, and exit once closed and drained. */
+    /**
+     * The writer thread: drain, park when empty, and exit once closed and drained. Lines go to the logger in batches
+     * of up to {@link #BATCH_LINES}, one event per batch, its lines separated by newlines: one write (and flush) per
+     * batch instead of one per line, which cost the default configuration a fifth of its throughput under load.
+     */
     private void write() {
-        StringBuilder line = new StringBuilder(384);
+        StringBuilder batch = new StringBuilder(BATCH_LINES * 320);
         while (true) {
             boolean last = closed; // read before draining: whatever was offered before close() is in the queue now
-            AccessLogEntry e;
-            while ((e = queue.poll()) != null) {
+            int lines = 0;
+            for (AccessLogEntry e; (e = queue.poll()) != null; ) {
                 queued.decrementAndGet();
-                line.setLength(0);
-                try {
-                    LOG.info(e.appendJson(line).toString());
-                } catch (RuntimeException failure) {
-                    dropped.increment(); // an appender that throws loses this line, not the writer
+                if (lines > 0) {
+                    batch.append('\n');
                 }
+                e.appendJson(batch);
+                if (++lines == BATCH_LINES) {
+                    emit(batch, lines);
+                    lines = 0;
+                }
+            }
+            if (lines > 0) {
+                emit(batch, lines);
             }
             if (last) {
                 return;
             }
             LockSupport.parkNanos(this, POLL_NANOS);
         }
+    }
+
+    private void emit(StringBuilder batch, int lines) {
+        try {
+            LOG.info(batch.toString());
+        } catch (RuntimeException failure) {
+            dropped.add(lines); // an appender that throws loses these lines, not the writer
+        }
+        batch.setLength(0);
     }
 }

@@ -60,7 +60,7 @@ public final class AccessLogCapture extends AppenderBase<ILoggingEvent> implemen
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        lines.add(event.getFormattedMessage());
+        lines.addAll(List.of(event.getFormattedMessage().split("\n"))); // a batch of lines per event
     }
 
     @Override
