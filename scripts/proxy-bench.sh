@@ -62,36 +62,9 @@ case "$UPSTREAM" in static) KINDS=(static) ;; sim) KINDS=(sim) ;; both) KINDS=(s
   || { echo "proxy-bench: --proxy-cpu must be a core this process may use (0 to $(( $(nproc) - 1 ))), not '$PROXY_CPU'" >&2; exit 2; }
 PROXY_MASK="1$(printf '%*s' "$PROXY_CPU" '' | tr ' ' 0)"        # nginx's worker_cpu_affinity: rightmost bit is core 0
 
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-command -v nginx >/dev/null || need+=(nginx)
-command -v curl >/dev/null || need+=(curl)
-command -v taskset >/dev/null || need+=(util-linux)
-command -v python3 >/dev/null || need+=(python3)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "proxy-bench: installing ${need[*]}" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-fi
-
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-if [ -n "${SWITCHBOARD_JAR:-}" ]; then
-  cp "$SWITCHBOARD_JAR" "$WORK/switchboard.jar"
-else
-  "$ROOT/switchboard" build
-  cp "$ROOT/cli/target/switchboard.jar" "$WORK/switchboard.jar"
-fi
-export SWITCHBOARD_JAR="$WORK/switchboard.jar"
-GATEWAY_OPTS="${SWITCHBOARD_JAVA_OPTS:-}"
-unset SWITCHBOARD_JAVA_OPTS                      # the simulator and the load generator run without them
+# shellcheck source=scripts/bench-common.sh
+source "$ROOT/scripts/bench-common.sh"
+bench_setup proxy-bench wrk:wrk nginx:nginx curl:curl taskset:util-linux python3:python3
 
 UP=18610 SIM=18611 NGX_STATIC=18612 NGX_SIM=18613 SB=18614 SB_ADMIN=18615 SBD=18616 SBD_ADMIN=18617
 for port in $UP $SIM $NGX_STATIC $NGX_SIM $SB $SB_ADMIN $SBD $SBD_ADMIN; do

@@ -52,35 +52,9 @@ FDS_NEEDED=$(( 2 * STREAMS + 1024 ))
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 [ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -ge "$FDS_NEEDED" ] \
   || { echo "stream-memory: open files limit $(ulimit -n) (hard $(ulimit -Hn)) is below the $FDS_NEEDED needed" >&2; exit 2; }
-need=()
-command -v curl >/dev/null || need+=(curl)
-command -v python3 >/dev/null || need+=(python3)
-command -v ss >/dev/null || need+=(iproute2)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "stream-memory: installing ${need[*]}" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-fi
-
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [ -n "${KEEP_LOGS:-}" ]; then mkdir -p "$KEEP_LOGS" && cp "$WORK"/*.log "$WORK"/*.err "$WORK"/*.json "$KEEP_LOGS"/ 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-if [ -n "${SWITCHBOARD_JAR:-}" ]; then
-  cp "$SWITCHBOARD_JAR" "$WORK/switchboard.jar"
-else
-  "$ROOT/switchboard" build
-  cp "$ROOT/cli/target/switchboard.jar" "$WORK/switchboard.jar"
-fi
-export SWITCHBOARD_JAR="$WORK/switchboard.jar"
-GATEWAY_OPTS="${SWITCHBOARD_JAVA_OPTS:-}"
-unset SWITCHBOARD_JAVA_OPTS
+# shellcheck source=scripts/bench-common.sh
+source "$ROOT/scripts/bench-common.sh"
+bench_setup stream-memory curl:curl python3:python3 ss:iproute2
 
 SIM=18650 GW=18651 ADMIN=18652
 for port in $SIM $GW $ADMIN; do
