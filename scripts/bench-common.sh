@@ -30,6 +30,22 @@ bench_setup() {
   unset SWITCHBOARD_JAVA_OPTS                      # the simulator and the load generator run without them
 }
 
+# An AIServiceBackend NAME (OpenAI schema) and its Backend at 127.0.0.1:PORT, as YAML documents (each after "---").
+bench_backend_yaml() { # name port
+  cat <<YAML
+---
+apiVersion: aigateway.envoyproxy.io/v1beta1
+kind: AIServiceBackend
+metadata: {name: $1}
+spec: {schema: {name: OpenAI}, backendRef: {name: $1}}
+---
+apiVersion: gateway.envoyproxy.io/v1alpha1
+kind: Backend
+metadata: {name: $1}
+spec: {endpoints: [{ip: {address: 127.0.0.1, port: $2}}]}
+YAML
+}
+
 bench_cleanup() {
   local p
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done

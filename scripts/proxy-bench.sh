@@ -127,26 +127,8 @@ spec:
 $sim_rule
   - name: static
     backendRefs: [{name: static}]
----
-apiVersion: aigateway.envoyproxy.io/v1beta1
-kind: AIServiceBackend
-metadata: {name: static}
-spec: {schema: {name: OpenAI}, backendRef: {name: static}}
----
-apiVersion: aigateway.envoyproxy.io/v1beta1
-kind: AIServiceBackend
-metadata: {name: sim}
-spec: {schema: {name: OpenAI}, backendRef: {name: sim}}
----
-apiVersion: gateway.envoyproxy.io/v1alpha1
-kind: Backend
-metadata: {name: static}
-spec: {endpoints: [{ip: {address: 127.0.0.1, port: $UP}}]}
----
-apiVersion: gateway.envoyproxy.io/v1alpha1
-kind: Backend
-metadata: {name: sim}
-spec: {endpoints: [{ip: {address: 127.0.0.1, port: $SIM}}]}
+$(bench_backend_yaml static $UP)
+$(bench_backend_yaml sim $SIM)
 CONF
 }
 gateway_yaml "$WORK/switchboard.yaml" $SB $SB_ADMIN ", accessLog: false"

@@ -81,16 +81,7 @@ spec:
   rules:
   - backendRefs: [{name: sim}]
     timeouts: {request: 600s}
----
-apiVersion: aigateway.envoyproxy.io/v1beta1
-kind: AIServiceBackend
-metadata: {name: sim}
-spec: {schema: {name: OpenAI}, backendRef: {name: sim}}
----
-apiVersion: gateway.envoyproxy.io/v1alpha1
-kind: Backend
-metadata: {name: sim}
-spec: {endpoints: [{ip: {address: 127.0.0.1, port: $SIM}}]}
+$(bench_backend_yaml sim $SIM)
 CONF
 SWITCHBOARD_JAVA_OPTS="$GATEWAY_OPTS" "$ROOT/switchboard" run -c "$WORK/gateway.yaml" > "$WORK/gateway.log" 2>&1 & PIDS+=($!)
 GW_PID=$!

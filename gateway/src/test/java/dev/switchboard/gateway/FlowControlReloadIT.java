@@ -118,66 +118,64 @@ class FlowControlReloadIT {
         assertThat(server.completions.get()).isEqualTo(WAITING);
     }
 
-    @Test
-    void anUnrelatedChangeKeepsTheQueueAndReleasesNothingOntoTheSaturatedPool(@TempDir Path dir) throws Exception {
+    /** What a test does with a gateway whose flow-controlled pool holds queued requests. */
+    interface QueuedTest {
+        void run(GatewayServer gw, FakeModelServer server, Path file, List<CompletableFuture<HttpResponse<String>>> waiting)
+                throws Exception;
+    }
+
+    /** A saturated pool with {@link #WAITING} requests queued, its config file watched, then {@code test}. */
+    static void withQueued(Path dir, QueuedTest test) throws Exception {
         try (FakeModelServer server = FakeModelServer.start()) {
             Path file = dir.resolve("gateway.yaml");
             Files.writeString(file, config(server.port(), true, "30s", "20s"));
             try (GatewayServer gw = GatewayServer.start(ConfigLoader.load(file), 2);
                     ConfigWatcher watcher = new ConfigWatcher(file, gw::reload)) {
-                List<CompletableFuture<HttpResponse<String>>> waiting = queue(gw, server);
-
-                reload(gw, file, config(server.port(), true, "31s", "20s"));
-                await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
-                        .untilAsserted(() -> stillWaiting(gw, server));
-                assertThat(waiting).noneMatch(CompletableFuture::isDone);
-
-                allServedOnceUnsaturated(server, waiting);
-                assertThat(admission(gw).queued()).isZero();
+                test.run(gw, server, file, queue(gw, server));
             }
         }
+    }
+
+    @Test
+    void anUnrelatedChangeKeepsTheQueueAndReleasesNothingOntoTheSaturatedPool(@TempDir Path dir) throws Exception {
+        withQueued(dir, (gw, server, file, waiting) -> {
+            reload(gw, file, config(server.port(), true, "31s", "20s"));
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> stillWaiting(gw, server));
+            assertThat(waiting).noneMatch(CompletableFuture::isDone);
+
+            allServedOnceUnsaturated(server, waiting);
+            assertThat(admission(gw).queued()).isZero();
+        });
     }
 
     @Test
     void changedFlowControlSettingsMoveTheWaitingRequestsIntoTheNewQueue(@TempDir Path dir) throws Exception {
-        try (FakeModelServer server = FakeModelServer.start()) {
-            Path file = dir.resolve("gateway.yaml");
-            Files.writeString(file, config(server.port(), true, "30s", "20s"));
-            try (GatewayServer gw = GatewayServer.start(ConfigLoader.load(file), 2);
-                    ConfigWatcher watcher = new ConfigWatcher(file, gw::reload)) {
-                List<CompletableFuture<HttpResponse<String>>> waiting = queue(gw, server);
-                PoolAdmission old = admission(gw);
+        withQueued(dir, (gw, server, file, waiting) -> {
+            PoolAdmission old = admission(gw);
 
-                reload(gw, file, config(server.port(), true, "30s", "25s")); // a new picker: a new pool and queue
-                assertThat(admission(gw)).isNotSameAs(old);
-                await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
-                        .untilAsserted(() -> stillWaiting(gw, server));
-                assertThat(old.queued()).isZero();
-                assertThat(admission(gw).requestTtl()).isEqualTo(Duration.ofSeconds(25));
+            reload(gw, file, config(server.port(), true, "30s", "25s")); // a new picker: a new pool and queue
+            assertThat(admission(gw)).isNotSameAs(old);
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> stillWaiting(gw, server));
+            assertThat(old.queued()).isZero();
+            assertThat(admission(gw).requestTtl()).isEqualTo(Duration.ofSeconds(25));
 
-                allServedOnceUnsaturated(server, waiting);
-            }
-        }
+            allServedOnceUnsaturated(server, waiting);
+        });
     }
 
     @Test
     void removingThePoolTurnsItsWaitingRequestsAwayWithA503(@TempDir Path dir) throws Exception {
-        try (FakeModelServer server = FakeModelServer.start()) {
-            Path file = dir.resolve("gateway.yaml");
-            Files.writeString(file, config(server.port(), true, "30s", "20s"));
-            try (GatewayServer gw = GatewayServer.start(ConfigLoader.load(file), 2);
-                    ConfigWatcher watcher = new ConfigWatcher(file, gw::reload)) {
-                List<CompletableFuture<HttpResponse<String>>> waiting = queue(gw, server);
-
-                reload(gw, file, config(server.port(), false, "30s", "20s"));
-                for (var f : waiting) {
-                    HttpResponse<String> r = f.get();
-                    assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
-                    assertThat(r.headers().firstValue("x-gateway-request-dropped-reason")).hasValue("rejected-no-endpoints");
-                    assertThat(r.headers().firstValue("retry-after")).hasValue("1");
-                }
-                assertThat(server.completions.get()).as("nothing was released onto the removed pool").isZero();
+        withQueued(dir, (gw, server, file, waiting) -> {
+            reload(gw, file, config(server.port(), false, "30s", "20s"));
+            for (var f : waiting) {
+                HttpResponse<String> r = f.get();
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+                assertThat(r.headers().firstValue("x-gateway-request-dropped-reason")).hasValue("rejected-no-endpoints");
+                assertThat(r.headers().firstValue("retry-after")).hasValue("1");
             }
-        }
+            assertThat(server.completions.get()).as("nothing was released onto the removed pool").isZero();
+        });
     }
 }

@@ -4,11 +4,11 @@ package dev.switchboard.gateway;
  * The documents most gateway tests configure, as YAML: a Gateway on free ports, one route, and backends on
  * loopback. A test joins them ({@link #of}) with whatever else it needs.
  */
-final class TestConfigs {
+public final class TestConfigs {
     private TestConfigs() {}
 
     /** A Gateway on free ports (API and admin), with {@code fields} added to its spec (may be empty). */
-    static String gateway(String fields) {
+    public static String gateway(String fields) {
         return """
                 apiVersion: switchboard.dev/v1alpha1
                 kind: Gateway
@@ -18,7 +18,7 @@ final class TestConfigs {
     }
 
     /** The route {@code main} with these rules (YAML list items, indented as under {@code rules:}). */
-    static String route(String rules) {
+    public static String route(String rules) {
         return """
                 apiVersion: aigateway.envoyproxy.io/v1beta1
                 kind: AIGatewayRoute
@@ -29,12 +29,12 @@ final class TestConfigs {
     }
 
     /** An AIServiceBackend {@code name} (OpenAI schema) and its Backend, at 127.0.0.1:{@code port}. */
-    static String backend(String name, int port) {
+    public static String backend(String name, int port) {
         return backendAt(name, "{ip: {address: 127.0.0.1, port: " + port + "}}");
     }
 
     /** The same, at a host name: its Backend endpoint is an {@code fqdn}. */
-    static String backend(String name, String hostname, int port) {
+    public static String backend(String name, String hostname, int port) {
         return backendAt(name, "{fqdn: {hostname: " + hostname + ", port: " + port + "}}");
     }
 
@@ -53,7 +53,7 @@ final class TestConfigs {
     }
 
     /** The documents as one multi-document YAML file. */
-    static String of(String... documents) {
+    public static String of(String... documents) {
         return String.join("---\n", documents);
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.Upstream;
 import dev.switchboard.gateway.TestCertificates;
+import dev.switchboard.gateway.TestConfigs;
 import dev.switchboard.gateway.server.GatewayServer;
 import dev.switchboard.sim.SimConfig;
 import dev.switchboard.sim.engine.EngineConfig;
@@ -188,26 +189,8 @@ class UpstreamPoolIT {
 
     /** A gateway that serves HTTPS (h2 by ALPN) in front of the simulator at {@code simPort}. */
     static String tlsGateway(int simPort, TestCertificates.Pair pair) {
-        return """
-                apiVersion: switchboard.dev/v1alpha1
-                kind: Gateway
-                metadata: {name: h2}
-                spec: {listen: {port: 0}, admin: {port: 0}, accessLog: false, tls: {certFile: %s, keyFile: %s}}
-                ---
-                apiVersion: aigateway.envoyproxy.io/v1beta1
-                kind: AIGatewayRoute
-                metadata: {name: main}
-                spec: {rules: [{backendRefs: [{name: sim}]}]}
-                ---
-                apiVersion: aigateway.envoyproxy.io/v1beta1
-                kind: AIServiceBackend
-                metadata: {name: sim}
-                spec: {schema: {name: OpenAI}, backendRef: {name: sim}}
-                ---
-                apiVersion: gateway.envoyproxy.io/v1alpha1
-                kind: Backend
-                metadata: {name: sim}
-                spec: {endpoints: [{ip: {address: 127.0.0.1, port: %d}}]}
-                """.formatted(pair.cert(), pair.key(), simPort);
+        return TestConfigs.of(TestConfigs.gateway("accessLog: false, tls: {certFile: %s, keyFile: %s}"
+                .formatted(pair.cert(), pair.key())), TestConfigs.route("  - backendRefs: [{name: sim}]"),
+                TestConfigs.backend("sim", simPort));
     }
 }
