@@ -1,6 +1,5 @@
 package dev.switchboard.gateway.handler;
 
-import dev.switchboard.core.error.ApiError;
 import dev.switchboard.gateway.server.GatewayContext;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -34,9 +33,7 @@ public final class ExpectContinueHandler extends HttpServerExpectContinueHandler
 
     @Override
     protected HttpResponse rejectResponse(HttpRequest request) {
-        int max = gateway.listener().maxBodyBytes();
-        byte[] body = new ApiError(413, ApiError.INVALID_REQUEST, "The request body is larger than this gateway's limit of "
-                + max + " bytes.", null, "request_too_large").toJson();
+        byte[] body = RequestErrors.tooLarge(gateway.listener().maxBodyBytes()).toJson();
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                 Unpooled.wrappedBuffer(body));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);

@@ -58,10 +58,11 @@ final class ProxyExchange implements UpstreamListener {
      * answer, and abandoning it would make the model server generate it again. streamIdleTimeout runs once the
      * response has started (StreamIdleTimer), counting only silence while the gateway was reading.
      *
-     * Relay and backpressure: the upstream connection never reads on its own (AUTO_READ off). After each part is
-     * written to the client, the next upstream read is requested only if the client channel is still writable;
-     * otherwise it waits for the client channel to drain (onWritable). So a slow client slows the upstream read
-     * instead of growing a buffer, and each SSE chunk is flushed the moment it arrives.
+     * Relay and backpressure: the upstream connection never reads on its own (AUTO_READ off). The parts of one
+     * upstream read are written to the client and flushed together when the read ends (onReadComplete: one write
+     * syscall per read, not per part); the next read is then requested only if the client channel is still
+     * writable, otherwise once it drains (onWritable). So a slow client slows the upstream read instead of growing
+     * a buffer, and each SSE chunk is flushed as soon as the read that brought it ends.
      *
      * Failures after the response head went out cannot be retried or turned into an error status: the client
      * connection is closed, so the client sees a truncated response instead of a clean end that looks complete.
