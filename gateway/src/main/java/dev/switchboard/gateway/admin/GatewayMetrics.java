@@ -199,9 +199,8 @@ public final class GatewayMetrics {
         };
     }
 
-    /** The labels one finished request is recorded under. */
     /**
-     * A series' labels. equals and hashCode are written out: a record's generated ones go through method handles
+     * The labels one finished request is recorded under. equals and hashCode are written out: a record's generated ones go through method handles
      * (ObjectMethods), which profiled at 1.2 % of the event loop in this one lookup per request.
      */
     private record SeriesKey(String operation, String model, String backend, int status) {

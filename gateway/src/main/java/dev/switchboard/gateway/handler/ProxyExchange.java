@@ -372,7 +372,7 @@ final class ProxyExchange implements UpstreamListener {
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
         // the upstream's head goes on to the client as it is, its hop-by-hop headers replaced by the client's own
         HttpHeaders out = head.headers();
-        out.remove(HttpHeaderNames.CONNECTION).remove(HttpHeaderNames.KEEP_ALIVE).remove("proxy-connection");
+        out.remove(HttpHeaderNames.CONNECTION).remove("keep-alive").remove("proxy-connection");
         if (poolLease != null && !request.headers().contains(HeaderNames.ENDPOINT_LOAD_METRICS_FORMAT)) {
             out.remove(HeaderNames.ENDPOINT_LOAD_METRICS); // the gateway asked for it, not the client
         }

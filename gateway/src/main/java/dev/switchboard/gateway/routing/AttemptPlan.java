@@ -87,7 +87,7 @@ public final class AttemptPlan {
 
     private static final Comparator<BackendRef> BY_PRIORITY = Comparator.comparingInt(BackendRef::priority);
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array, filled with List<Upstream> only
     private static List<Upstream>[] addresses(BackendRef[] ordered, Function<BackendRef, List<Upstream>> poolOrder) {
         List<Upstream>[] out = new List[ordered.length];
         for (int i = 0; i < ordered.length; i++) {
