@@ -249,6 +249,38 @@ class ClientLimitsIT {
     }
 
     @Test
+    void aBodyInOneByteHttp2DataFramesIsProxiedWhole() throws Exception {
+        String pad = "z".repeat(5_000);
+        byte[] json = ("{\"model\":\"m\",\"messages\":[],\"pad\":\"" + pad + "\"}").getBytes(StandardCharsets.US_ASCII);
+        RequestBody oneByteFrames = new RequestBody() {
+            @Override
+            public MediaType contentType() {
+                return MediaType.get("application/json");
+            }
+
+            @Override
+            public void writeTo(BufferedSink sink) throws IOException {
+                for (byte b : json) {
+                    sink.writeByte(b).flush(); // each flush is a DATA frame of one byte
+                }
+            }
+        };
+        String script = "{\"expect\":{\"body\":{\"pad\":\"" + pad + "\"}},\"body\":{\"ok\":true}}";
+        try (GatewayServer gw = gateway("")) {
+            OkHttpClient client = h2Client();
+            try (Response r = client.newCall(new Request.Builder().url("http://127.0.0.1:" + gw.port()
+                    + "/v1/chat/completions").header("x-sim-script", script).post(oneByteFrames).build()).execute()) {
+                assertThat(r.code()).isEqualTo(200);
+                assertThat(r.body().string()).isEqualTo("{\"ok\":true}");
+            } finally {
+                client.dispatcher().executorService().shutdown();
+                client.connectionPool().evictAll();
+            }
+            assertThat(gw.context().requestBuffers().used()).isZero();
+        }
+    }
+
+    @Test
     void aBodyInOneByteChunksIsProxiedWhole() throws Exception {
         String pad = "y".repeat(5_000); // the script repeats it in a header: the simulator takes 8 KiB of those
         String json = "{\"model\":\"m\",\"messages\":[],\"pad\":\"" + pad + "\"}";
