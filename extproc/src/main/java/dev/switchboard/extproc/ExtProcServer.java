@@ -1,0 +1,139 @@
+package dev.switchboard.extproc;
+
+import dev.switchboard.core.config.ConfigException;
+import dev.switchboard.core.config.GatewayConfig;
+import dev.switchboard.extproc.admin.AdminServer;
+import dev.switchboard.extproc.admin.ExtProcMetrics;
+import dev.switchboard.extproc.service.ExternalProcessorService;
+import dev.switchboard.extproc.service.ProcessorContext;
+import dev.switchboard.picker.pool.InferencePools;
+import dev.switchboard.picker.pool.MetricsSource;
+import dev.switchboard.picker.pool.PoolEnvironment;
+import dev.switchboard.transport.HttpPoller;
+import dev.switchboard.transport.Transport;
+import io.envoyproxy.envoy.service.ext_proc.v3.ExternalProcessorGrpc;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code switchboard extproc}: the Envoy External Processing server. One gRPC port serves
+ * {@code envoy.service.ext_proc.v3.ExternalProcessor} and gRPC health; an admin port serves Prometheus metrics.
+ * It holds the configuration's InferencePools (the same objects the gateway uses) and applies reloads to them.
+ */
+public final class ExtProcServer implements AutoCloseable {
+    /*
+     * Threads: grpc-java runs on Netty event loops of this machine's transport (epoll where it loads), boss and
+     * workers from one group, and calls run on the transport thread (directExecutor): nothing on a stream blocks,
+     * and a stream's work stays on its connection's loop. The same loops poll the endpoints' metrics and run flow
+     * control's ticks.
+     */
+    private static final Logger LOG = LoggerFactory.getLogger(ExtProcServer.class);
+    /** The health services Envoy and Kubernetes ask: the server as a whole, the probes, and ext_proc itself. */
+    static final List<String> HEALTH_SERVICES = List.of("", "liveness", "readiness",
+            ExternalProcessorGrpc.SERVICE_NAME);
+    /** How often each endpoint's /metrics is read (the reference EPP's interval). */
+    static final long METRICS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private final EventLoopGroup loops;
+    private final InferencePools pools;
+    private final ExtProcMetrics metrics;
+    private final ProcessorContext context;
+    private final HealthStatusManager health = new HealthStatusManager();
+    private final Server server;
+    private final AdminServer admin;
+    private volatile boolean ready;
+
+    private ExtProcServer(ExtProcSettings settings, GatewayConfig config) throws IOException, ConfigException {
+        Transport transport = Transport.best();
+        this.loops = transport.newGroup(settings.ioThreads(), "extproc");
+        try {
+            MetricsSource source = (e, interval, pages) -> HttpPoller.start(loops.next(), transport, e.host(),
+                    e.port(), "/metrics", interval, pages);
+            this.pools = new InferencePools(new PoolEnvironment(source,
+                    (task, delay) -> loops.next().schedule(task, delay, TimeUnit.NANOSECONDS), System::nanoTime));
+            this.metrics = new ExtProcMetrics(pools);
+            this.context = new ProcessorContext(pools, settings, metrics, System::nanoTime);
+            HEALTH_SERVICES.forEach(s -> health.setStatus(s, ServingStatus.NOT_SERVING));
+            health.setStatus("liveness", ServingStatus.SERVING);
+            apply(config);
+            this.server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
+                    .channelType(transport.serverChannel()).bossEventLoopGroup(loops).workerEventLoopGroup(loops)
+                    .directExecutor()
+                    // a whole body in one message still fits: Envoy sends what it has, up to its buffer
+                    .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, settings.maxBodyBytes() + (1 << 20)))
+                    .addService(ServerInterceptors.intercept(new ExternalProcessorService(context, loops),
+                            ExternalProcessorService.poolMetadata()))
+                    .addService(health.getHealthService())
+                    .build().start();
+            this.admin = settings.adminPort() < 0 ? null
+                    : AdminServer.start(settings.host(), settings.adminPort(), metrics, () -> ready);
+        } catch (IOException | ConfigException | RuntimeException e) {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+        ready = true;
+        HEALTH_SERVICES.forEach(s -> health.setStatus(s, ServingStatus.SERVING));
+        LOG.info("ext_proc on {}:{} ({}), pools: {}", settings.host(), port(), transport.name(),
+                pools.all().keySet());
+    }
+
+    /** Starts serving {@code config}'s pools; throws when they cannot be built or a port cannot be bound. */
+    public static ExtProcServer start(ExtProcSettings settings, GatewayConfig config) throws IOException,
+            ConfigException {
+        return new ExtProcServer(settings, config);
+    }
+
+    /** Applies a new configuration to the pools; nothing changes when it throws. */
+    public void apply(GatewayConfig config) throws ConfigException {
+        pools.apply(config.pools());
+    }
+
+    /** The gRPC port (ext_proc and health). */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** The admin port, or -1 without one. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
+    public InferencePools pools() {
+        return pools;
+    }
+
+    public ExtProcMetrics metrics() {
+        return metrics;
+    }
+
+    /** Stops taking streams, lets open ones finish for a moment, then stops everything. */
+    @Override
+    public void close() {
+        ready = false;
+        health.enterTerminalState();
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.shutdownNow();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        pools.close();
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

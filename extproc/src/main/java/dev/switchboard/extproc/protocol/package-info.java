@@ -1,0 +1,5 @@
+/**
+ * The Endpoint Picker Protocol on Envoy's ext_proc messages: names, reading Envoy's headers and metadata, and
+ * building the responses Envoy expects. No state: the stream's state machine lives in {@code service}.
+ */
+package dev.switchboard.extproc.protocol;

@@ -1,0 +1,61 @@
+package dev.switchboard.extproc.service;
+
+import dev.switchboard.extproc.protocol.EppNames;
+import io.envoyproxy.envoy.service.ext_proc.v3.ExternalProcessorGrpc;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.internal.ThreadExecutorMap;
+
+/**
+ * {@code envoy.service.ext_proc.v3.ExternalProcessor}: each {@code Process} call is one HTTP request through Envoy,
+ * handled by its own {@link ProcessingStream}.
+ */
+public final class ExternalProcessorService extends ExternalProcessorGrpc.ExternalProcessorImplBase {
+    /** The call's {@code x-switchboard-pool} metadata, put in the gRPC context by {@link #poolMetadata()}. */
+    private static final Context.Key<String> CALL_POOL = Context.key(EppNames.POOL);
+    private static final Metadata.Key<String> POOL_HEADER = Metadata.Key.of(EppNames.POOL,
+            Metadata.ASCII_STRING_MARSHALLER);
+
+    private final ProcessorContext context;
+    private final EventExecutorGroup loops;
+
+    /** @param loops where a stream runs when its messages do not arrive on an event loop (in-process transports) */
+    public ExternalProcessorService(ProcessorContext context, EventExecutorGroup loops) {
+        this.context = context;
+        this.loops = loops;
+    }
+
+    @Override
+    public StreamObserver<ProcessingRequest> process(StreamObserver<ProcessingResponse> responses) {
+        // the server runs calls on the transport's thread (directExecutor): the connection's event loop
+        EventExecutor loop = ThreadExecutorMap.currentExecutor();
+        StreamExecutor executor = new StreamExecutor(loop != null ? loop : loops.next());
+        return new ProcessingStream(context, (ServerCallStreamObserver<ProcessingResponse>) responses, executor,
+                CALL_POOL.get());
+    }
+
+    /** Reads the call's {@code x-switchboard-pool} metadata header (set per route by Envoy) into the context. */
+    public static ServerInterceptor poolMetadata() {
+        return new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                    ServerCallHandler<Q, R> next) {
+                String pool = headers.get(POOL_HEADER);
+                if (pool == null) {
+                    return next.startCall(call, headers);
+                }
+                return Contexts.interceptCall(Context.current().withValue(CALL_POOL, pool), call, headers, next);
+            }
+        };
+    }
+}

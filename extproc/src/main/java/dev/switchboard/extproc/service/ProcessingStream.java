@@ -1,0 +1,388 @@
+package dev.switchboard.extproc.service;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Struct;
+import dev.switchboard.core.error.ApiError;
+import dev.switchboard.core.http.HeaderNames;
+import dev.switchboard.core.model.UsageTail;
+import dev.switchboard.extproc.protocol.EnvoyHeaders;
+import dev.switchboard.extproc.protocol.EppNames;
+import dev.switchboard.extproc.protocol.LbMetadata;
+import dev.switchboard.extproc.protocol.ProcessingResponses;
+import dev.switchboard.picker.flowcontrol.Rejection;
+import dev.switchboard.picker.pool.Decision;
+import dev.switchboard.picker.pool.Endpoint;
+import dev.switchboard.picker.pool.InferencePool;
+import dev.switchboard.picker.pool.PoolRequest;
+import dev.switchboard.picker.pool.RequestSpec;
+import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
+import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ext_proc stream: one HTTP request through Envoy, in FULL_DUPLEX_STREAMED mode. Reads the request headers,
+ * buffers the body to its end, decides (a pool's pick, or body-based routing), answers headers then body, and
+ * relays the response back while its endpoint counts it in flight. Every event runs on the stream's executor.
+ */
+final class ProcessingStream implements StreamObserver<ProcessingRequest> {
+    /*
+     * Phases: HEADERS (nothing yet) → BODY (buffering) → DECIDING (parsed; maybe waiting in flow control) →
+     * FORWARDED (headers and body answered: the request went upstream) → DONE (response over, refused, or the
+     * stream ended). Envoy requires the answers in order (headers, body, trailers) per direction, so request
+     * trailers that arrive while the request is still deciding are answered after its body. The stream may end at
+     * any point (client gone, Envoy's timeout): then the request leaves the queue and its lease closes.
+     */
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessingStream.class);
+
+    private enum Phase { HEADERS, BODY, DECIDING, FORWARDED, DONE }
+
+    private final ProcessorContext context;
+    private final ServerCallStreamObserver<ProcessingResponse> out;
+    private final StreamExecutor executor;
+    private final String callPool;
+    private Phase phase = Phase.HEADERS;
+    private Map<String, String> headers = Map.of();
+    private String generatedRequestId;
+    private Set<String> subset;
+    private InferencePool pool;
+    private RequestBodyBuffer body;
+    private boolean bodyEndsStream;
+    private boolean requestTrailersPending;
+    private PoolVisit visit;
+    private ModelNameRestorer restorer;
+    private ResponseBodyRelay relay;
+    private boolean callClosed;
+
+    /** @param callPool the ext_proc call's x-switchboard-pool metadata, or null */
+    ProcessingStream(ProcessorContext context, ServerCallStreamObserver<ProcessingResponse> out,
+            StreamExecutor executor, String callPool) {
+        this.context = context;
+        this.out = out;
+        this.executor = executor;
+        this.callPool = callPool;
+        context.metrics().streams(1);
+        out.setOnCancelHandler(() -> executor.execute(this::end));
+    }
+
+    @Override
+    public void onNext(ProcessingRequest request) {
+        executor.execute(() -> handle(request));
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        executor.execute(this::end);
+    }
+
+    @Override
+    public void onCompleted() {
+        executor.execute(() -> {
+            end();
+            closeCall(); // Envoy half-closed: the request is over as far as it is concerned
+        });
+    }
+
+    private void handle(ProcessingRequest r) {
+        if (phase == Phase.DONE) {
+            return;
+        }
+        try {
+            switch (r.getRequestCase()) {
+                case REQUEST_HEADERS -> requestHeaders(r);
+                case REQUEST_BODY -> requestBody(r.getRequestBody());
+                case REQUEST_TRAILERS -> requestTrailers();
+                case RESPONSE_HEADERS -> responseHeaders(r);
+                case RESPONSE_BODY -> responseBody(r.getResponseBody());
+                case RESPONSE_TRAILERS -> responseTrailers();
+                default -> LOG.debug("ext_proc message without a request part ignored");
+            }
+        } catch (RequestRejected e) {
+            refuse(e);
+        }
+    }
+
+    private void requestHeaders(ProcessingRequest r) throws RequestRejected {
+        HttpHeaders h = r.getRequestHeaders();
+        headers = EnvoyHeaders.of(h.getHeaders());
+        if (headers.get(HeaderNames.REQUEST_ID) == null) {
+            generatedRequestId = UUID.randomUUID().toString(); // plugins keep per-request state by this id
+            headers.put(HeaderNames.REQUEST_ID, generatedRequestId);
+        }
+        if (r.hasMetadataContext()) {
+            subset = LbMetadata.subsetHint(r.getMetadataContext());
+        }
+        pool = context.selector().choose(callPool, headers.get(EppNames.POOL), context.pools());
+        if (h.getEndOfStream()) {
+            headersOnly();
+        } else {
+            body = new RequestBodyBuffer(context.settings().maxBodyBytes());
+            phase = Phase.BODY;
+        }
+    }
+
+    /**
+     * A request without a body (GET /v1/models and the like): nothing to parse, so a random endpoint of the pool
+     * (within the subset hint), as the reference EPP does; body-based routing has nothing to read and passes it on.
+     */
+    private void headersOnly() throws RequestRejected {
+        phase = Phase.FORWARDED;
+        Map<String, String> set = new LinkedHashMap<>();
+        if (generatedRequestId != null) {
+            set.put(HeaderNames.REQUEST_ID, generatedRequestId);
+        }
+        if (pool == null) {
+            send(ProcessingResponses.requestHeaders(set, null));
+            context.metrics().decision("", "body_routed");
+            return;
+        }
+        List<Endpoint> eligible = new ArrayList<>();
+        for (Endpoint e : pool.endpoints()) {
+            if (subset == null || subset.contains(e.address())) {
+                eligible.add(e);
+            }
+        }
+        if (eligible.isEmpty()) {
+            throw PoolVisit.rejection(Rejection.NO_ENDPOINTS, noEndpoints());
+        }
+        String destination = eligible.get(ThreadLocalRandom.current().nextInt(eligible.size())).address();
+        set.put(EppNames.DESTINATION_ENDPOINT, destination);
+        send(ProcessingResponses.requestHeaders(set, LbMetadata.destination(destination)));
+        context.metrics().decision(pool.name(), "random");
+    }
+
+    private String noEndpoints() {
+        return subset != null ? "No endpoint of InferencePool '" + pool.name() + "' is in the request's subset hint"
+                + " (" + String.join(", ", subset) + ")." : "InferencePool '" + pool.name() + "' has no endpoints.";
+    }
+
+    private void requestBody(HttpBody b) throws RequestRejected {
+        if (phase != Phase.BODY) {
+            return;
+        }
+        if (!body.add(b.getBody())) {
+            throw new RequestRejected(new ApiError(413, ApiError.INVALID_REQUEST, "The request body is larger than"
+                    + " this endpoint picker's limit of " + body.maxBytes() + " bytes.", null, "request_too_large"));
+        }
+        if (b.getEndOfStream()) {
+            bodyComplete(true);
+        }
+    }
+
+    private void requestTrailers() throws RequestRejected {
+        if (phase == Phase.BODY) {
+            requestTrailersPending = true;
+            bodyComplete(false); // Envoy sends trailers to say the body is complete
+        } else if (phase == Phase.DECIDING) {
+            requestTrailersPending = true; // answered after the body, once the decision is sent
+        } else {
+            send(ProcessingResponses.requestTrailers());
+        }
+    }
+
+    private void bodyComplete(boolean endsStream) throws RequestRejected {
+        phase = Phase.DECIDING;
+        bodyEndsStream = endsStream;
+        ByteString raw = body.body();
+        ParsedBody parsed = ParsedBody.parse(raw);
+        if (pool == null) {
+            routeByBody(raw, parsed);
+            return;
+        }
+        RequestSpec spec = new RequestSpec(parsed.model(), headers.get(HeaderNames.MODEL_REWRITE),
+                headers.get(HeaderNames.INFERENCE_OBJECTIVE), headers.get(HeaderNames.INFERENCE_FAIRNESS_ID),
+                parsed.prompt(raw), parsed.promptTokens(raw), headers, raw.size(), subset);
+        visit = new PoolVisit(pool, pool.request(spec));
+        if (!visit.request().flowControlled()) {
+            pick(raw, parsed);
+            return;
+        }
+        visit.queue(new PoolRequest.Listener() {
+            @Override
+            public void dispatched() {
+                executor.execute(() -> afterQueue(() -> pick(raw, parsed)));
+            }
+
+            @Override
+            public void rejected(Rejection why, String message) {
+                executor.execute(() -> afterQueue(() -> {
+                    throw PoolVisit.rejection(why, message);
+                }));
+            }
+        });
+    }
+
+    private interface Step {
+        void run() throws RequestRejected;
+    }
+
+    private void afterQueue(Step step) {
+        if (phase != Phase.DECIDING) {
+            return; // the stream ended while the request waited
+        }
+        visit.dequeued();
+        try {
+            step.run();
+        } catch (RequestRejected e) {
+            refuse(e);
+        }
+    }
+
+    private void pick(ByteString raw, ParsedBody parsed) throws RequestRejected {
+        long start = context.nanoTime();
+        Decision d = visit.request().pick();
+        context.metrics().pick(pool.name(), context.nanoTime() - start);
+        if (d.rejected()) {
+            throw PoolVisit.rejection(d.rejection(), d.message() != null ? d.message() : noEndpoints());
+        }
+        List<Endpoint> destinations = Destinations.of(d, context.settings().maxDestinations());
+        if (destinations.isEmpty()) {
+            throw PoolVisit.rejection(Rejection.NO_ENDPOINTS, noEndpoints());
+        }
+        visit.started(destinations.get(0));
+        String target = visit.request().model();
+        ByteString upstreamBody = raw;
+        if (target != null && !target.equals(parsed.model())) {
+            upstreamBody = parsed.withModel(raw, target);
+            restorer = new ModelNameRestorer(target, parsed.model());
+        }
+        String destination = Destinations.header(destinations);
+        Map<String, String> set = modelHeaders(parsed.model(), upstreamBody);
+        set.put(EppNames.DESTINATION_ENDPOINT, destination);
+        forward(set, LbMetadata.destination(destination), upstreamBody);
+        context.metrics().decision(pool.name(), "picked");
+    }
+
+    /** Body-based routing: the model in headers Envoy's routes match on, the route cache cleared, no pick. */
+    private void routeByBody(ByteString raw, ParsedBody parsed) {
+        Map<String, String> set = modelHeaders(parsed.model(), raw);
+        set.put(EppNames.BASE_MODEL_NAME, context.baseModels().of(parsed.model()));
+        forward(set, null, raw);
+        context.metrics().decision("", "body_routed");
+    }
+
+    private Map<String, String> modelHeaders(String model, ByteString upstreamBody) {
+        Map<String, String> set = new LinkedHashMap<>();
+        set.put(HeaderNames.MODEL, model);
+        set.put(EppNames.MODEL_NAME, model);
+        set.put("content-length", Integer.toString(upstreamBody.size()));
+        if (generatedRequestId != null) {
+            set.put(HeaderNames.REQUEST_ID, generatedRequestId);
+        }
+        return set;
+    }
+
+    private void forward(Map<String, String> set, Struct metadata, ByteString upstreamBody) {
+        body = null; // the buffer is not needed any more: let it go before the response comes
+        send(ProcessingResponses.requestHeaders(set, metadata));
+        ProcessingResponses.requestBody(upstreamBody, bodyEndsStream, this::send);
+        if (requestTrailersPending) {
+            send(ProcessingResponses.requestTrailers());
+        }
+        phase = Phase.FORWARDED;
+    }
+
+    private void responseHeaders(ProcessingRequest r) {
+        Map<String, String> h = EnvoyHeaders.of(r.getResponseHeaders().getHeaders());
+        Map<String, String> set = new LinkedHashMap<>();
+        if (visit != null) {
+            if (r.hasMetadataContext()) {
+                visit.servedBy(LbMetadata.servedEndpoint(r.getMetadataContext()));
+            }
+            visit.loadReport(h.get(HeaderNames.ENDPOINT_LOAD_METRICS));
+            Endpoint served = visit.endpoint();
+            if (served != null) {
+                visit.request().addResponseHeaders(served, set::put);
+            }
+        }
+        relay = new ResponseBodyRelay(restorer);
+        send(ProcessingResponses.responseHeaders(set));
+        if (r.getResponseHeaders().getEndOfStream()) {
+            responseComplete();
+        }
+    }
+
+    private void responseBody(HttpBody b) {
+        if (relay == null) {
+            relay = new ResponseBodyRelay(restorer); // response headers not sent to the processor
+        }
+        if (relay.body(b.getBody(), b.getEndOfStream(), this::send) && visit != null) {
+            visit.firstToken();
+        }
+        if (b.getEndOfStream()) {
+            responseComplete();
+        }
+    }
+
+    private void responseTrailers() {
+        if (relay != null) {
+            relay.flush(this::send);
+        }
+        send(ProcessingResponses.responseTrailers());
+        responseComplete();
+    }
+
+    private void responseComplete() {
+        UsageTail.Usage usage = relay == null ? null : relay.usage();
+        if (usage != null) {
+            context.metrics().usage(pool == null ? "" : pool.name(), usage);
+        }
+        end();
+    }
+
+    /** Envoy answers the client with the refusal; the stream is over for this processor. */
+    private void refuse(RequestRejected e) {
+        send(ProcessingResponses.immediate(e.error(), e.headers()));
+        String reason = e.headers().get(HeaderNames.REQUEST_DROPPED_REASON);
+        context.metrics().decision(pool == null ? "" : pool.name(),
+                reason != null ? reason : e.error().code() != null ? e.error().code() : "status_" + e.error().status());
+        end();
+        closeCall();
+    }
+
+    private void closeCall() {
+        if (!callClosed && !out.isCancelled()) {
+            callClosed = true;
+            try {
+                out.onCompleted();
+            } catch (RuntimeException e) {
+                LOG.debug("ext_proc stream already gone: {}", e.toString());
+            }
+        }
+    }
+
+    /** The request is over: leaves the queue, closes its lease. Idempotent. */
+    private void end() {
+        if (phase == Phase.DONE) {
+            return;
+        }
+        phase = Phase.DONE;
+        body = null;
+        if (visit != null) {
+            visit.end();
+        }
+        context.metrics().streams(-1);
+    }
+
+    private void send(ProcessingResponse r) {
+        if (callClosed || out.isCancelled()) {
+            return;
+        }
+        try {
+            out.onNext(r);
+        } catch (RuntimeException e) {
+            LOG.debug("ext_proc response not sent, the stream is gone: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.switchboard.extproc.service;
+
+import dev.switchboard.extproc.ExtProcSettings;
+import dev.switchboard.extproc.admin.ExtProcMetrics;
+import dev.switchboard.picker.pool.InferencePools;
+import java.util.function.LongSupplier;
+
+/**
+ * What every stream of one server shares: the pools, how a stream chooses one, the limits, the metrics, the
+ * clock, and the base models of body-based routing (replaced on reload).
+ */
+public final class ProcessorContext {
+    private final InferencePools pools;
+    private final ExtProcSettings settings;
+    private final PoolSelector selector;
+    private final ExtProcMetrics metrics;
+    private final LongSupplier nanoClock;
+    private volatile BaseModels baseModels = BaseModels.NONE;
+
+    public ProcessorContext(InferencePools pools, ExtProcSettings settings, ExtProcMetrics metrics,
+            LongSupplier nanoClock) {
+        this.pools = pools;
+        this.settings = settings;
+        this.selector = new PoolSelector(settings.defaultPool(), settings.bodyBasedRouting());
+        this.metrics = metrics;
+        this.nanoClock = nanoClock;
+    }
+
+    InferencePools pools() {
+        return pools;
+    }
+
+    ExtProcSettings settings() {
+        return settings;
+    }
+
+    PoolSelector selector() {
+        return selector;
+    }
+
+    ExtProcMetrics metrics() {
+        return metrics;
+    }
+
+    long nanoTime() {
+        return nanoClock.getAsLong();
+    }
+
+    BaseModels baseModels() {
+        return baseModels;
+    }
+
+    /** Replaces the base models (on a configuration change). */
+    public void baseModels(BaseModels models) {
+        this.baseModels = models;
+    }
+}
