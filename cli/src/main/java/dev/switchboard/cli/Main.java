@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code switchboard} command: one runnable jar, one subcommand per tool. */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, version = "switchboard 0.1.0",
         description = "Switchboard: an AI inference gateway, with its model-server simulator and load generator.",
-        subcommands = {RunCommand.class, ValidateCommand.class, SimCommand.class, BenchCommand.class,
+        subcommands = {RunCommand.class, ExtProcCommand.class, ValidateCommand.class, SimCommand.class, BenchCommand.class,
                 PickerBenchCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

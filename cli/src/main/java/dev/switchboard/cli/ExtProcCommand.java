@@ -1,0 +1,95 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.core.config.ConfigLoader;
+import dev.switchboard.core.config.ConfigWatcher;
+import dev.switchboard.core.config.GatewayConfig;
+import dev.switchboard.extproc.ExtProcServer;
+import dev.switchboard.extproc.ExtProcSettings;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code switchboard extproc}: the Envoy ext_proc server, an Endpoint Picker for the config's InferencePools. */
+@Command(name = "extproc", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs an Envoy External Processing (ext_proc) gRPC server: a drop-in Endpoint Picker for the",
+            "Gateway API Inference Extension (FULL_DUPLEX_STREAMED; x-gateway-destination-endpoint and envoy.lb",
+            "metadata), and a body-based model router. Serves the InferencePools of the configuration file (the same",
+            "kinds as 'run'; routes and backends are Envoy's business and ignored), and reloads it when it changes.",
+            "",
+            "Which pool picks, per stream, first that applies:",
+            "  1. the ext_proc call's gRPC metadata x-switchboard-pool (Envoy: ExtProcPerRoute grpc_initial_metadata),",
+            "  2. the request header x-switchboard-pool,",
+            "  3. none with --bbr: body-based routing (x-ai-eg-model, x-gateway-model-name and",
+            "     x-gateway-base-model-name headers, route cache cleared, no pick),",
+            "  4. --pool NAME,",
+            "  5. the configuration's only pool,",
+            "  6. otherwise body-based routing.",
+            "A named pool that the configuration lacks is answered 503, naming the pools there are. See docs/extproc.md.",
+            ""})
+final class ExtProcCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, required = true, description = "Configuration file (YAML): InferencePools,"
+            + " their Endpoints, objectives, model rewrites and EndpointPickerConfigs; see docs/gateway.md.")
+    Path config;
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address both ports listen on (default:"
+            + " ${DEFAULT-VALUE}: Envoy and Prometheus reach it from other hosts).")
+    String host;
+    @Option(names = "--port", defaultValue = "" + ExtProcSettings.DEFAULT_PORT, description = "ext_proc and gRPC"
+            + " health port (default: ${DEFAULT-VALUE}, the reference endpoint picker's).")
+    int port;
+    @Option(names = "--admin-port", defaultValue = "" + ExtProcSettings.DEFAULT_ADMIN_PORT, description = "Prometheus"
+            + " /metrics, /health and /ready (default: ${DEFAULT-VALUE}); -1 for none.")
+    int adminPort;
+    @Option(names = "--pool", description = "The pool that picks for streams that name none.")
+    String pool;
+    @Option(names = "--bbr", description = "Streams that name no pool get body-based routing only.")
+    boolean bodyBasedRouting;
+    @Option(names = "--max-body-bytes", defaultValue = "" + ExtProcSettings.DEFAULT_MAX_BODY_BYTES,
+            description = "Largest request body read; larger ones are answered 413 (default: ${DEFAULT-VALUE}).")
+    long maxBodyBytes;
+    @Option(names = "--destinations", defaultValue = "" + ExtProcSettings.DEFAULT_MAX_DESTINATIONS,
+            description = "Endpoints in x-gateway-destination-endpoint: the pick, then fallbacks Envoy retries in"
+                    + " order (default: ${DEFAULT-VALUE}).")
+    int destinations;
+    @Option(names = "--io-threads", defaultValue = "0", description = "Event loop threads; 0 = two per core (default).")
+    int ioThreads;
+
+    @Override
+    public Integer call() throws Exception {
+        GatewayConfig first = ConfigLoader.load(config);
+        ExtProcSettings settings = new ExtProcSettings(host, port, adminPort, pool, bodyBasedRouting, maxBodyBytes,
+                destinations, ioThreads);
+        ExtProcServer server = ExtProcServer.start(settings, first);
+        ConfigWatcher watcher = new ConfigWatcher(config, server::apply);
+        server.metrics().configReloads(watcher::applied, watcher::rejected, watcher::failed);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                watcher.close();
+            } catch (Exception ignored) {
+                // shutting down
+            }
+            server.close();
+            stopped.countDown();
+        }, "extproc-shutdown"));
+        banner(server, settings, first);
+        stopped.await();
+        return 0;
+    }
+
+    private static void banner(ExtProcServer server, ExtProcSettings s, GatewayConfig c) {
+        System.out.printf("switchboard extproc on %s:%d (ext_proc + gRPC health)%s, config: %s%n", s.host(),
+                server.port(), server.adminPort() < 0 ? "" : ", metrics: http://" + s.host() + ":"
+                        + server.adminPort() + "/metrics", c.source());
+        var pools = server.pools().all();
+        System.out.println("  InferencePools: " + (pools.isEmpty() ? "none (body-based routing only)"
+                : String.join(", ", pools.keySet())));
+        String chooser = s.bodyBasedRouting() ? "body-based routing"
+                : s.defaultPool() != null ? "pool " + s.defaultPool()
+                : pools.size() == 1 ? "pool " + pools.keySet().iterator().next() : "body-based routing";
+        System.out.println("  streams without x-switchboard-pool: " + chooser);
+        System.out.println("  Ctrl-C stops.");
+        System.out.flush();
+    }
+}

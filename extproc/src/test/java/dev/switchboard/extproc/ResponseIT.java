@@ -1,0 +1,169 @@
+package dev.switchboard.extproc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.extproc.protocol.LbMetadata;
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The response side: Envoy sends the model server's response through the stream and the processor relays it to the
+ * client, restoring the client's model name, reading the usage, and moving the request's lease to the endpoint that
+ * served it. The responses are real simulator responses, fetched as Envoy would after the pick.
+ */
+class ResponseIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static ExtProcFixture f;
+
+    @BeforeAll
+    static void start() throws Exception {
+        f = ExtProcFixture.start(s -> s.withDefaultPool("sims"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        f.close();
+    }
+
+    static FakeEnvoy.Stream request(byte[] body) throws Exception {
+        FakeEnvoy.Stream s = f.envoy.open(null);
+        s.requestHeaders(FakeEnvoy.post("/v1/chat/completions", Map.of()), false, null);
+        s.requestBody(body, 4096, true);
+        return s;
+    }
+
+    static void responseHeaders(FakeEnvoy.Stream s, String contentType) throws Exception {
+        s.responseHeaders(Map.of(":status", "200", "content-type", contentType), false, null);
+        assertThat(s.next().hasResponseHeaders()).isTrue();
+    }
+
+    @Test
+    void anSseResponseIsRelayedChunkByChunkWithItsModelRestoredAndItsTokensCounted() throws Exception {
+        byte[] body = ("{\"model\":\"" + ExtProcFixture.ALIAS + "\",\"stream\":true,\"stream_options\":"
+                + "{\"include_usage\":true},\"max_tokens\":12,\"ignore_eos\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"count\"}]}").getBytes(StandardCharsets.UTF_8);
+        FakeEnvoy.Stream s = request(body);
+        FakeEnvoy.Forwarded fw = s.forwarded();
+        HttpResponse<byte[]> upstream = f.upstream(fw, "/v1/chat/completions");
+        assertThat(upstream.statusCode()).isEqualTo(200);
+        String sse = new String(upstream.body(), StandardCharsets.UTF_8);
+        assertThat(sse).contains("\"model\":\"" + ExtProcFixture.MODEL + "\"").endsWith("data: [DONE]\n\n");
+        String picked = fw.destination().split(",")[0];
+        responseHeaders(s, "text/event-stream");
+
+        // 100-byte pieces, cutting model names anywhere: each comes back before the next is sent, less at most
+        // the bytes of a model name it may end inside
+        byte[] bytes = upstream.body();
+        ByteArrayOutputStream relayed = new ByteArrayOutputStream();
+        int sent = 0;
+        for (int from = 0; from < bytes.length; from += 100) {
+            byte[] piece = Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + 100));
+            boolean last = from + 100 >= bytes.length;
+            s.responseBody(piece, last);
+            sent += piece.length;
+            if (last) {
+                relayed.write(s.relayed().body());
+            } else {
+                var r = s.next().getResponseBody().getResponse().getBodyMutation().getStreamedResponse();
+                assertThat(r.getEndOfStream()).isFalse();
+                r.getBody().writeTo(relayed);
+                assertThat(relayed.size()).as("relayed at once").isGreaterThan(sent - 40);
+            }
+        }
+        String expected = sse.replace("\"model\":\"" + ExtProcFixture.MODEL + "\"",
+                "\"model\":\"" + ExtProcFixture.ALIAS + "\"");
+        assertThat(relayed.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
+
+        long completion = JSON.readTree(usageEvent(sse)).get("usage").get("completion_tokens").asLong();
+        assertThat(completion).isEqualTo(12);
+        await().atMost(Duration.ofSeconds(5)).until(() -> f.inFlight("sims", picked) == 0);
+        Matcher m = Pattern.compile("gen_ai_client_token_usage_sum\\{gen_ai_token_type=\"output\","
+                + "inference_pool=\"sims\"} ([0-9.]+)").matcher(f.metrics());
+        assertThat(m.find()).isTrue();
+        assertThat(Double.parseDouble(m.group(1))).isEqualTo(12.0);
+        s.halfClose();
+        s.awaitEnd();
+    }
+
+    private static String usageEvent(String sse) {
+        String usage = null;
+        for (String line : sse.split("\n")) {
+            if (line.startsWith("data: {") && line.contains("\"usage\":{")) {
+                usage = line.substring("data: ".length());
+            }
+        }
+        return usage;
+    }
+
+    @Test
+    void aJsonResponseInManyChunksComesBackWholeInPiecesOfAtMost62000Bytes() throws Exception {
+        FakeEnvoy.Stream s = request(ExtProcFixture.chat(ExtProcFixture.ALIAS, "json"));
+        s.forwarded();
+        responseHeaders(s, "application/json");
+        String content = "y".repeat(150_000);
+        String response = "{\"id\":\"c1\",\"object\":\"chat.completion\",\"model\":\"" + ExtProcFixture.MODEL
+                + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + content
+                + "\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7}}";
+        byte[] bytes = response.getBytes(StandardCharsets.UTF_8);
+        // one 100 KB chunk (over the 62,000-byte limit), then the rest in two
+        s.responseBody(Arrays.copyOfRange(bytes, 0, 100_000), false);
+        s.responseBody(Arrays.copyOfRange(bytes, 100_000, 130_000), false);
+        s.responseBody(Arrays.copyOfRange(bytes, 130_000, bytes.length), true);
+        FakeEnvoy.Relayed r = s.relayed();
+        assertThat(r.text()).isEqualTo(response.replace("\"model\":\"" + ExtProcFixture.MODEL + "\"",
+                "\"model\":\"" + ExtProcFixture.ALIAS + "\""));
+        assertThat(r.chunkSizes()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(62_000));
+        assertThat(r.chunkSizes()).hasSizeGreaterThanOrEqualTo(4);
+        s.halfClose();
+        s.awaitEnd();
+    }
+
+    @Test
+    void aResponseOfTheSameModelIsRelayedUnchanged() throws Exception {
+        FakeEnvoy.Stream s = request(ExtProcFixture.chat(ExtProcFixture.MODEL, "same"));
+        FakeEnvoy.Forwarded fw = s.forwarded();
+        HttpResponse<byte[]> upstream = f.upstream(fw, "/v1/chat/completions");
+        responseHeaders(s, "application/json");
+        s.responseBody(upstream.body(), true);
+        assertThat(s.relayed().body()).isEqualTo(upstream.body());
+        s.halfClose();
+        s.awaitEnd();
+    }
+
+    @Test
+    void theServedEndpointEnvoyReportsTakesOverTheLease() throws Exception {
+        String first = f.simAddresses().get(0);
+        String second = f.simAddresses().get(1);
+        FakeEnvoy.Stream s = f.envoy.open(null);
+        s.requestHeaders(FakeEnvoy.post("/v1/chat/completions", Map.of()), false,
+                LbMetadata.subsetHintMetadata(List.of(first)));
+        s.requestBody(ExtProcFixture.chat(ExtProcFixture.MODEL, "served"), 4096, true);
+        assertThat(s.forwarded().destination()).isEqualTo(first);
+        await().atMost(Duration.ofSeconds(5)).until(() -> f.inFlight("sims", first) == 1);
+        // Envoy retried on the other endpoint and says so in the response metadata
+        s.responseHeaders(Map.of(":status", "200", "content-type", "application/json"), false,
+                LbMetadata.servedMetadata(second));
+        assertThat(s.next().hasResponseHeaders()).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> f.inFlight("sims", first) == 0
+                && f.inFlight("sims", second) == 1);
+        s.responseBody("{}".getBytes(StandardCharsets.UTF_8), false);
+        s.next();
+        s.responseTrailers();
+        assertThat(s.next().hasResponseTrailers()).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> f.inFlight("sims", second) == 0);
+        s.halfClose();
+        s.awaitEnd();
+    }
+}
