@@ -1,23 +1,36 @@
 package dev.switchboard.gateway.handler;
 
 import dev.switchboard.core.config.BackendRef;
-import dev.switchboard.core.config.PoolConfig;
 import dev.switchboard.core.config.RouteRule;
 import dev.switchboard.core.error.ApiError;
 import dev.switchboard.core.http.HeaderNames;
-import dev.switchboard.gateway.pool.PoolAdmission;
-import dev.switchboard.picker.flowcontrol.FlowController;
+import dev.switchboard.gateway.routing.Attempt;
 import dev.switchboard.picker.flowcontrol.Rejection;
+import dev.switchboard.picker.pool.Decision;
+import dev.switchboard.picker.pool.Endpoint;
+import dev.switchboard.picker.pool.InferencePool;
+import dev.switchboard.picker.pool.Lease;
+import dev.switchboard.picker.pool.PoolRequest;
+import dev.switchboard.picker.pool.RequestSpec;
+import dev.switchboard.picker.scheduling.PickRequest;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * One request's admission to the InferencePools of its rule: the priority its objective header gives it at each
- * pool, the flow control queue it waits in (if any), and which pool turned it away and why. Confined to the
- * request's event loop, like its {@link ProxyExchange}.
+ * One request's dealings with the InferencePools of its rule, the exchange's one door to them: per pool ref, the
+ * request's {@link PoolRequest} (its target model, priority, queue wait, pick, leases), which pool turned it away
+ * and why, and that answer in the client's shape. Built from the pools of the configuration the request arrived
+ * under. Confined to the request's event loop, like its {@link ProxyExchange}.
  */
-final class RequestAdmission {
+final class RequestPools {
     /*
      * Where admission happens: a request waits (flow control) at the first of its rule's pools that has flow
      * control on, before its attempt plan is built, so that pool's endpoint picker runs at dispatch time, on
@@ -29,107 +42,150 @@ final class RequestAdmission {
 
     /** Seconds a dropped request's client is asked to wait (Retry-After): load changes with every 50 ms scrape. */
     static final int RETRY_AFTER_SECONDS = 1;
-    /** The fairness id of requests without the fairness header (the reference's default flow). */
-    static final String DEFAULT_FLOW = "default-flow";
-    /** Longest fairness id taken from a client; longer ones are cut (they only need to be distinct). */
-    static final int MAX_FLOW_ID = 256;
+    /** Body bytes given to the picker for prefix affinity (256 blocks of 64 characters is the default reach). */
+    static final int PROMPT_PREFIX_BYTES = 64 * 1024;
 
-    private final Map<String, PoolAdmission> pools;
-    private final String objective;
-    private final String flowId;
-    /** The pool whose flow control let the request through; it is not checked again. */
-    private PoolAdmission gate;
-    private FlowController.Ticket ticket;
-    private PoolAdmission rejectedBy;
+    private final Map<String, InferencePool> pools;
+    private final HttpHeaders headers;
+    private final RequestInfo info;
+    private final ByteBuf body;
+    /** By identity: two refs of a rule may be equal records. Created at the first pool ref. */
+    private Map<BackendRef, PoolRequest> byRef;
+    /** The request at the pool whose flow control it waits in (or waited in), or null. */
+    private PoolRequest queued;
+    private String rejectedBy;
     private Rejection rejection;
     private String message;
 
-    RequestAdmission(Map<String, PoolAdmission> pools, HttpHeaders headers) {
+    /** @param body the request body, read while picking (prompt prefix); owned by the exchange */
+    RequestPools(Map<String, InferencePool> pools, HttpHeaders headers, RequestInfo info, ByteBuf body) {
         this.pools = pools;
-        this.objective = headers.get(HeaderNames.INFERENCE_OBJECTIVE);
-        String flow = headers.get(HeaderNames.INFERENCE_FAIRNESS_ID);
-        this.flowId = flow == null || flow.isBlank() ? DEFAULT_FLOW
-                : flow.length() > MAX_FLOW_ID ? flow.substring(0, MAX_FLOW_ID) : flow;
+        this.headers = headers;
+        this.info = info;
+        this.body = body;
     }
 
-    /** The first of the rule's pools (in backendRef order) with flow control on, or null. */
-    PoolAdmission flowGate(RouteRule rule) {
+    /** The request at {@code ref}'s pool, created at first use. */
+    private PoolRequest at(BackendRef ref) {
+        if (byRef == null) {
+            byRef = new IdentityHashMap<>(2);
+        }
+        PoolRequest r = byRef.get(ref);
+        if (r == null) {
+            r = pools.get(ref.pool().name()).request(spec(ref));
+            byRef.put(ref, r);
+        }
+        return r;
+    }
+
+    private RequestSpec spec(BackendRef ref) {
+        String received = ref.modelNameOverride() != null ? ref.modelNameOverride() : info.model();
+        String rewrite = ref.trust().honorModelRewrite() ? headers.get(HeaderNames.MODEL_REWRITE) : null;
+        // the prompt's JSON (messages, prompt or input) from the body, as the reference EPP hashes it; bytes as
+        // Latin-1 chars: hashing needs equality, not decoding, and only the first blocks are hashed anyway
+        int from = (int) Math.max(0, info.promptStart());
+        CharSequence prompt = body.toString(from, Math.min(body.readableBytes() - from, PROMPT_PREFIX_BYTES),
+                StandardCharsets.ISO_8859_1);
+        long promptTokens = Math.max(0, body.readableBytes() - from) / PickRequest.CHARS_PER_TOKEN;
+        return new RequestSpec(received, rewrite, headers.get(HeaderNames.INFERENCE_OBJECTIVE),
+                headers.get(HeaderNames.INFERENCE_FAIRNESS_ID), prompt, promptTokens, lowerCaseHeaders(),
+                info.bodyBytes(), null);
+    }
+
+    /** The request's headers by lower-case name (the first value of each), as plugins read them. */
+    private Map<String, String> lowerCaseHeaders() {
+        Map<String, String> out = new HashMap<>(headers.size() * 2);
+        for (Map.Entry<String, String> h : headers) {
+            out.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue());
+        }
+        return out;
+    }
+
+    /**
+     * The request at the first of the rule's pools (in backendRef order) with flow control on, where it must wait
+     * before its attempts are planned; null when none has.
+     */
+    PoolRequest flowGate(RouteRule rule) {
         for (BackendRef ref : rule.backendRefs()) {
-            PoolAdmission a = ref.pool() == null ? null : pools.get(ref.pool().name());
-            if (a != null && a.flowControlled()) {
-                return a;
+            if (ref.pool() != null) {
+                PoolRequest r = at(ref);
+                if (r.flowControlled()) {
+                    return r;
+                }
             }
         }
         return null;
     }
 
-    /** Submits the request to {@code gate}'s flow control; the listener hears the outcome (maybe at once). */
-    void queue(PoolAdmission gate, long bytes, FlowController.Listener listener) {
-        this.gate = gate;
-        this.ticket = gate.submit(gate.priority(objective), flowId, bytes, listener);
+    /** Waits in {@code gate}'s queue; the listener hears the outcome (maybe at once, maybe on another thread). */
+    void queue(PoolRequest gate, PoolRequest.Listener listener) {
+        queued = gate;
+        gate.queue(listener);
     }
 
     /** Leaves the queue, if still in it (the client went away or the route timed out). */
     void cancel() {
-        if (ticket != null) {
-            ticket.cancel();
-            ticket = null;
+        if (queued != null) {
+            queued.cancel();
         }
-    }
-
-    /** The pool from this request's admission map, or null (a pool outside the configuration it started with). */
-    PoolAdmission pool(String name) {
-        return pools.get(name);
-    }
-
-    /** The request's priority at {@code pool} (0 without a known objective there). */
-    int priority(PoolAdmission pool) {
-        return pool == null ? 0 : pool.priority(objective);
     }
 
     /**
-     * Legacy admission for one pool ref, just before its endpoints are picked: false (and the reason recorded)
-     * when the pool has no endpoints, or is saturated and the request sheddable. Flow-controlled pools admit.
+     * {@code ref}'s pool's endpoints for this request, the picker's choice first, then the other eligible ones as
+     * fallbacks; empty (and the reason recorded) when the pool turns the request away.
      */
-    boolean admits(PoolConfig config, PoolAdmission pool, int priority) {
-        if (pool == null ? config.endpoints().isEmpty() : pool.hasNoEndpoints()) {
-            record(pool, Rejection.NO_ENDPOINTS, "InferencePool '" + config.name() + "' has no endpoints to serve"
-                    + " the request.");
-            return false;
+    List<Endpoint> order(BackendRef ref) {
+        Decision d = at(ref).pick();
+        if (d.rejected()) {
+            record(ref.pool().name(), d.rejection(), d.message());
+            return List.of();
         }
-        if (pool == null || pool == gate || pool.flowControlled() || !pool.sheds(priority)) {
-            return true;
+        if (d.fallbacks().isEmpty()) {
+            return d.picked();
         }
-        record(pool, Rejection.SATURATED, "InferencePool '" + config.name() + "' is saturated and this request's"
-                + " objective '" + objective + "' has priority " + priority + ", so it is sheddable; retry later,"
-                + " or send it with an objective of priority 0 or more.");
-        return false;
+        List<Endpoint> out = new ArrayList<>(d.picked().size() + d.fallbacks().size());
+        out.addAll(d.picked());
+        out.addAll(d.fallbacks());
+        return out;
     }
 
-    /** Records that the picker of {@code config}'s pool found no endpoint for the request, and why. */
-    void noCandidates(PoolConfig config, PoolAdmission pool, String why) {
-        record(pool, Rejection.NO_CANDIDATES, "No endpoint of InferencePool '" + config.name() + "' can serve this"
-                + " request now (" + why + "); retry later.");
+    /** Records that {@code pool}'s queue turned the request away. */
+    void rejectedByQueue(Rejection why, String text) {
+        record(queued.pool().name(), why, text);
     }
 
-    /** Records that {@code gate}'s flow control turned the request away. */
-    void rejectedByQueue(PoolAdmission gate, Rejection why) {
-        ticket = null;
-        String pool = "InferencePool '" + gate.name() + "'";
-        record(gate, why, switch (why) {
-            case SATURATED -> pool + " is saturated and its flow control queue is full; retry later.";
-            case TTL_EXPIRED -> "The request waited " + gate.requestTtl().toMillis() + " ms (defaultRequestTTL) in "
-                    + pool + "'s queue while the pool stayed saturated; retry later.";
-            case NO_ENDPOINTS -> pool + " has no endpoints to serve the request.";
-            case NO_CANDIDATES -> pool + "'s picker found no endpoint for the request.";
-        });
-    }
-
-    private void record(PoolAdmission pool, Rejection why, String text) {
+    private void record(String pool, Rejection why, String text) {
         if (rejection == null) {
             rejectedBy = pool;
             rejection = why;
             message = text;
+        }
+    }
+
+    /**
+     * Attempt {@code a} starts: its share of its endpoint's load is counted until the returned lease is closed.
+     * Null when {@code a} is not on a pool (or its endpoint left the pool).
+     */
+    Lease started(Attempt a) {
+        return a.endpoint() == null ? null : at(a.ref()).started(a.endpoint());
+    }
+
+    /**
+     * The model {@code a} sends instead of the client's, or null to send the body as it came: a pool's target
+     * (which already accounts for the ref's modelNameOverride), else the ref's modelNameOverride.
+     */
+    String upstreamModel(Attempt a) {
+        if (a.endpoint() == null) {
+            return a.ref().modelNameOverride();
+        }
+        String target = at(a.ref()).model();
+        return target.equals(info.model()) ? null : target;
+    }
+
+    /** Lets the pool profile's response-header plugins add their headers to the response {@code a}'s endpoint sent. */
+    void addResponseHeaders(Attempt a, HttpHeaders out) {
+        if (a.endpoint() != null) {
+            at(a.ref()).addResponseHeaders(a.endpoint(), out::set);
         }
     }
 
@@ -138,17 +194,14 @@ final class RequestAdmission {
         return rejection;
     }
 
-    /** The pool that turned it away (null when the pool is outside this request's configuration). */
-    PoolAdmission rejectedBy() {
+    /** The name of the pool that turned it away. */
+    String rejectedBy() {
         return rejectedBy;
     }
 
-    /**
-     * The client's answer, in the OpenAI shape: 503 when the pool has no endpoints at all, else 429 (saturated,
-     * TTL expired, or every endpoint filtered out, which the reference EPP also answers as resource exhausted).
-     */
+    /** The client's answer, in the OpenAI shape: 503 when the pool has no endpoints at all, else 429. */
     ApiError error() {
-        return rejection == Rejection.NO_ENDPOINTS ? ApiError.serverError(503, message) : ApiError.rateLimited(message);
+        return rejection.status() == 503 ? ApiError.serverError(503, message) : ApiError.rateLimited(message);
     }
 
     /** The answer's headers: {@code Retry-After} and the dropped reason. */
