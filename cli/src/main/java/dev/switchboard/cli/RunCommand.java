@@ -2,7 +2,7 @@ package dev.switchboard.cli;
 
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.GatewayConfig;
-import dev.switchboard.gateway.server.ConfigWatcher;
+import dev.switchboard.core.config.ConfigWatcher;
 import dev.switchboard.gateway.server.GatewayServer;
 import dev.switchboard.sim.SimConfig;
 import dev.switchboard.sim.server.SimServer;

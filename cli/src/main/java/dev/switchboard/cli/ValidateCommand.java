@@ -4,7 +4,7 @@ import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.PoolConfig;
-import dev.switchboard.gateway.pool.PoolProfiles;
+import dev.switchboard.picker.pool.PoolProfiles;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,7 +22,7 @@ final class ValidateCommand implements Callable<Integer> {
         try {
             GatewayConfig c = ConfigLoader.load(file);
             for (PoolConfig p : c.pools()) {
-                PoolProfiles.build(p); // the picker configuration, which only the gateway module can read
+                PoolProfiles.build(p); // the picker configuration (EndpointPickerConfig), read as a pool would
             }
             System.out.printf("%s: ok: %d rule%s, %d backend%s, %d InferencePool%s, listening on %s:%d%n", file,
                     c.rules().size(), c.rules().size() == 1 ? "" : "s", c.backends().size(),

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.config.ConfigLoader;
-import dev.switchboard.gateway.pool.PoolAdmission;
+import dev.switchboard.picker.pool.InferencePool;
 import dev.switchboard.gateway.server.GatewayServer;
 import dev.switchboard.picker.scheduling.EndpointState;
 import java.io.OutputStream;
@@ -203,8 +203,8 @@ class AdmissionIT {
         return HTTP.sendAsync(chatRequest(model, objective), HttpResponse.BodyHandlers.ofString());
     }
 
-    static PoolAdmission admission(String pool) {
-        return gateway.context().config().admission().get(pool);
+    static InferencePool admission(String pool) {
+        return gateway.context().config().pools().get(pool);
     }
 
     /** Waits until the gateway has fresh metrics for the pool and sees it saturated, or not. */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.core.config.ConfigLoader;
-import dev.switchboard.gateway.server.ConfigWatcher;
+import dev.switchboard.core.config.ConfigWatcher;
 import dev.switchboard.gateway.server.GatewayServer;
 import dev.switchboard.sim.SimConfig;
 import dev.switchboard.sim.engine.EngineConfig;

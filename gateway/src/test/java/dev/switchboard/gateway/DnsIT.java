@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.core.config.ConfigLoader;
-import dev.switchboard.gateway.pool.PoolRuntime;
+import dev.switchboard.picker.pool.InferencePool;
 import dev.switchboard.gateway.server.GatewayServer;
 import dev.switchboard.sim.SimConfig;
 import dev.switchboard.sim.engine.EngineConfig;
@@ -80,7 +80,7 @@ class DnsIT {
                     """.formatted(POOL_HOST, sim.addresses().get(0).getPort()));
             Transport transport = Transport.best().withNameServers(List.of(dns.address()));
             try (GatewayServer gw = GatewayServer.start(ConfigLoader.parse(yaml, "dns.yaml"), 2, transport)) {
-                PoolRuntime pool = gw.context().config().pools().get("pool");
+                InferencePool pool = gw.context().config().pools().get("pool");
                 await().atMost(Duration.ofSeconds(10)).until(() -> pool.states().get(0).fresh()); // scraped by name
 
                 for (int i = 0; i < 3; i++) {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.core.config.ConfigLoader;
-import dev.switchboard.gateway.pool.PoolAdmission;
-import dev.switchboard.gateway.server.ConfigWatcher;
+import dev.switchboard.picker.pool.InferencePool;
+import dev.switchboard.core.config.ConfigWatcher;
 import dev.switchboard.gateway.server.GatewayServer;
 import dev.switchboard.gateway.server.RuntimeConfig;
 import dev.switchboard.picker.scheduling.EndpointState;
@@ -74,8 +74,8 @@ class FlowControlReloadIT {
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    static PoolAdmission admission(GatewayServer gw) {
-        return gw.context().config().admission().get("q");
+    static InferencePool admission(GatewayServer gw) {
+        return gw.context().config().pools().get("q");
     }
 
     static void awaitSaturated(GatewayServer gw, boolean saturated) {
@@ -152,14 +152,16 @@ class FlowControlReloadIT {
     @Test
     void changedFlowControlSettingsMoveTheWaitingRequestsIntoTheNewQueue(@TempDir Path dir) throws Exception {
         withQueued(dir, (gw, server, file, waiting) -> {
-            PoolAdmission old = admission(gw);
+            InferencePool pool = admission(gw);
+            var oldPicker = pool.picker();
 
-            reload(gw, file, config(server.port(), true, "30s", "25s")); // a new picker: a new pool and queue
-            assertThat(admission(gw)).isNotSameAs(old);
+            reload(gw, file, config(server.port(), true, "30s", "25s")); // a new picker: the same pool, a new queue
+            assertThat(admission(gw)).as("the pool lives on").isSameAs(pool);
+            assertThat(pool.picker()).isNotSameAs(oldPicker);
             await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
                     .untilAsserted(() -> stillWaiting(gw, server));
-            assertThat(old.queued()).isZero();
-            assertThat(admission(gw).requestTtl()).isEqualTo(Duration.ofSeconds(25));
+            assertThat(pool.queued()).as("the waiting requests moved into the new queue").isEqualTo(WAITING);
+            assertThat(pool.flowControl().defaultRequestTTL()).isEqualTo(Duration.ofSeconds(25));
 
             allServedOnceUnsaturated(server, waiting);
         });

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.core.config.ConfigLoader;
-import dev.switchboard.gateway.pool.PoolRuntime;
+import dev.switchboard.picker.pool.InferencePool;
 import dev.switchboard.gateway.server.GatewayServer;
 import dev.switchboard.gateway.server.RuntimeConfig;
 import dev.switchboard.sim.SimConfig;
@@ -219,7 +219,7 @@ class PoolExtrasIT {
                 running.add(load.sendAsync(HttpRequest.newBuilder(direct).POST(HttpRequest.BodyPublishers.ofString(longBody))
                         .build(), HttpResponse.BodyHandlers.discarding()));
             }
-            PoolRuntime pool = gateway.context().config().pools().get("chat");
+            InferencePool pool = gateway.context().config().pools().get("chat");
             await().atMost(Duration.ofSeconds(10)).until(() -> pool.states().stream()
                     .anyMatch(s -> String.valueOf(s.endpoint().port()).equals(sticky) && s.running() >= 6));
 

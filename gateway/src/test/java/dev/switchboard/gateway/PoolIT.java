@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.core.config.ConfigLoader;
-import dev.switchboard.gateway.pool.PoolRuntime;
+import dev.switchboard.picker.pool.InferencePool;
 import dev.switchboard.gateway.server.GatewayServer;
 import dev.switchboard.sim.SimConfig;
 import dev.switchboard.sim.engine.EngineConfig;
@@ -97,7 +97,7 @@ class PoolIT {
 
     @Test
     void theDataLayerScrapesEveryEndpointsVllmMetrics() {
-        PoolRuntime pool = gateway.context().config().pools().get("sims");
+        InferencePool pool = gateway.context().config().pools().get("sims");
         assertThat(pool.states()).hasSize(4);
         await().atMost(Duration.ofSeconds(5)).until(() -> pool.states().stream().allMatch(s -> s.fresh()
                 && s.metrics().kvBlocks() == 26_880 && s.metrics().blockSize() == 16));

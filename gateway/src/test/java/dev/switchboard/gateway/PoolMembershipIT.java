@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.core.config.ConfigLoader;
-import dev.switchboard.gateway.pool.PoolRuntime;
+import dev.switchboard.picker.pool.InferencePool;
 import dev.switchboard.gateway.server.GatewayServer;
 import dev.switchboard.sim.SimConfig;
 import dev.switchboard.sim.engine.EngineConfig;
@@ -100,7 +100,7 @@ class PoolMembershipIT {
                 """);
         Files.writeString(dir.resolve("gw.yaml"), yaml);
         try (GatewayServer gw = GatewayServer.start(ConfigLoader.load(dir.resolve("gw.yaml")), 2)) {
-            PoolRuntime pool = gw.context().config().pools().get("pool");
+            InferencePool pool = gw.context().config().pools().get("pool");
             assertThat(pool.states()).extracting(s -> s.endpoint().port()).containsExactly(a);
 
             Map<String, AtomicLong> servedBy = new ConcurrentHashMap<>();
@@ -167,7 +167,7 @@ class PoolMembershipIT {
                       - {address: 127.0.0.1, port: %d, labels: {app: sim}}
                     """.formatted(hanging.port(), garbage.port()));
             try (GatewayServer gw = GatewayServer.start(ConfigLoader.parse(yaml, "gw.yaml"), 1)) {
-                PoolRuntime pool = gw.context().config().pools().get("pool");
+                InferencePool pool = gw.context().config().pools().get("pool");
                 Thread.sleep(1500); // many scrape intervals
                 assertThat(pool.states()).allSatisfy(s -> {
                     assertThat(s.fresh()).as("fresh metrics for " + s.endpoint().address()).isFalse();
@@ -195,7 +195,7 @@ class PoolMembershipIT {
                       - {address: 127.0.0.1, port: %d, labels: {app: sim}}
                     """.formatted(slow.port()));
             try (GatewayServer gw = GatewayServer.start(ConfigLoader.parse(yaml, "gw.yaml"), 1)) {
-                PoolRuntime pool = gw.context().config().pools().get("pool");
+                InferencePool pool = gw.context().config().pools().get("pool");
                 await().atMost(Duration.ofSeconds(5)).until(() -> pool.states().get(0).fresh());
                 int samples = 0;
                 int stale = 0;

@@ -194,7 +194,7 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         // epoll_ctl calls per request): what a client pipelines behind the request waits in the PipeliningHandler,
         // which bounds it, and a client that hangs up ends the exchange
         gateway.inFlight().incrementAndGet();
-        exchange = new ProxyExchange(ctx, gateway, req, owned, info, rule, () -> {
+        exchange = new ProxyExchange(ctx, gateway, config, req, owned, info, rule, () -> {
             gateway.inFlight().decrementAndGet();
             exchange = null;
         });

@@ -1,20 +1,15 @@
 package dev.switchboard.gateway.handler;
 
-import dev.switchboard.core.config.BackendRef;
 import dev.switchboard.core.config.RouteRule;
-import dev.switchboard.core.config.Upstream;
 import dev.switchboard.core.error.ApiError;
 import dev.switchboard.core.http.HeaderNames;
 import dev.switchboard.core.model.UsageTail;
-import dev.switchboard.gateway.pool.PoolAdmission;
-import dev.switchboard.gateway.pool.PoolRuntime;
 import dev.switchboard.gateway.routing.Attempt;
 import dev.switchboard.gateway.routing.AttemptPlan;
-import dev.switchboard.gateway.routing.PoolModels;
 import dev.switchboard.gateway.server.GatewayContext;
+import dev.switchboard.gateway.server.RuntimeConfig;
 import dev.switchboard.gateway.upstream.UpstreamConnection;
 import dev.switchboard.gateway.upstream.UpstreamListener;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
@@ -28,14 +23,9 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
-import dev.switchboard.picker.flowcontrol.FlowController;
 import dev.switchboard.picker.flowcontrol.Rejection;
-import dev.switchboard.picker.scheduling.PickRequest;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
+import dev.switchboard.picker.pool.Lease;
+import dev.switchboard.picker.pool.PoolRequest;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -67,13 +57,11 @@ final class ProxyExchange implements UpstreamListener {
      * Failures after the response head went out cannot be retried or turned into an error status: the client
      * connection is closed, so the client sees a truncated response instead of a clean end that looks complete.
      *
-     * Admission (RequestAdmission): before the plan is built, a request to a pool with flow control waits in that
-     * pool's queue; while the plan is built, each pool ref applies legacy shedding. A request no pool admitted
-     * and nothing else can serve gets the pool's 429/503 (with Retry-After and the dropped-reason header).
+     * Pools (RequestPools, over the pools of the configuration the request arrived under): before the plan is
+     * built, a request to a pool with flow control waits in that pool's queue; while the plan is built, each pool
+     * ref applies legacy shedding and picks. A request no pool admitted and nothing else can serve gets the pool's
+     * 429/503 (with Retry-After and the dropped-reason header).
      */
-
-    /** Body bytes given to the picker for prefix affinity (256 blocks of 64 characters is the default reach). */
-    static final int PROMPT_PREFIX_BYTES = 64 * 1024;
 
     private final ChannelHandlerContext ctx;
     private final GatewayContext gateway;
@@ -82,18 +70,15 @@ final class ProxyExchange implements UpstreamListener {
     private final RequestBody body;
     private final RequestInfo info;
     private final RouteRule rule;
-    private final RequestAdmission admission;
+    /** The request at its rule's InferencePools: queue waits, picks, target models, leases. */
+    private final RequestPools pools;
     /** The attempts; built once the request is admitted (null while it waits in a pool's queue). */
     private AttemptPlan plan;
     private final Runnable onDone;
-    /** Per InferencePool ref: the model the pool serves this request as, and its profile's response plugins. */
-    private final PoolPicks poolPicks = new PoolPicks();
 
     private UpstreamConnection connection;
     /** This attempt's share of its pool endpoint's load, or null when the attempt is not on a pool. */
-    private PoolRuntime.Lease poolLease;
-    /** That pool's admission, told when the attempt ends (flow control may then dispatch a queued request). */
-    private PoolAdmission attemptAdmission;
+    private Lease poolLease;
     private Attempt attempt;
     private ScheduledFuture<?> deadline;
     /** The committed response's stream-idle timer; null until a read ends with the response still going. */
@@ -114,9 +99,13 @@ final class ProxyExchange implements UpstreamListener {
     /** Why the gateway answered with its own error or cut the response, for the access log; null otherwise. */
     private String error;
 
-    /** Takes ownership of {@code body}. */
-    ProxyExchange(ChannelHandlerContext ctx, GatewayContext gateway, HttpRequest request, RequestBody body,
-            RequestInfo info, RouteRule rule, Runnable onDone) {
+    /**
+     * Takes ownership of {@code body}.
+     *
+     * @param config the configuration that routed the request to {@code rule}: its pools serve the request
+     */
+    ProxyExchange(ChannelHandlerContext ctx, GatewayContext gateway, RuntimeConfig config, HttpRequest request,
+            RequestBody body, RequestInfo info, RouteRule rule, Runnable onDone) {
         this.ctx = ctx;
         this.gateway = gateway;
         this.request = request;
@@ -124,55 +113,17 @@ final class ProxyExchange implements UpstreamListener {
         this.info = info;
         this.rule = rule;
         this.onDone = onDone;
-        this.admission = new RequestAdmission(gateway.config().admission(), request.headers());
-    }
-
-    /** The picker's order of a pool's endpoints for this request. */
-    private List<Upstream> poolOrder(BackendRef ref) {
-        var runtime = gateway.config();
-        PoolRuntime pool = runtime.pools().get(ref.pool().name());
-        if (pool == null) {
-            return ref.backend().upstreams();
-        }
-        PoolAdmission poolAdmission = admission.pool(ref.pool().name());
-        int priority = admission.priority(poolAdmission);
-        if (!admission.admits(ref.pool(), poolAdmission, priority)) {
-            return List.of(); // no attempts at this pool; RequestAdmission knows why
-        }
-        String rewrite = ref.trust().honorModelRewrite() ? request.headers().get(HeaderNames.MODEL_REWRITE) : null;
-        String model = PoolModels.target(info.model(), ref, rewrite, ThreadLocalRandom.current());
-        // the prompt's JSON (messages, prompt or input) from the body, as the reference EPP hashes it; bytes as
-        // Latin-1 chars: hashing needs equality, not decoding, and only the first blocks are hashed anyway
-        int from = (int) Math.max(0, info.promptStart());
-        ByteBuf bytes = body.content();
-        CharSequence prompt = bytes.toString(from, Math.min(bytes.readableBytes() - from, PROMPT_PREFIX_BYTES),
-                StandardCharsets.ISO_8859_1);
-        long promptTokens = Math.max(0, bytes.readableBytes() - from) / PickRequest.CHARS_PER_TOKEN;
-        PoolRuntime.Order order = pool.order(poolPicks.remember(ref,
-                PickRequest.of(model, prompt, promptTokens, lowerCaseHeaders(), priority), pool));
-        if (order.whyNone() != null) {
-            admission.noCandidates(ref.pool(), poolAdmission, order.whyNone());
-        }
-        return order.upstreams();
-    }
-
-    /** The request's headers by lower-case name (the first value of each), as plugins read them. */
-    private Map<String, String> lowerCaseHeaders() {
-        Map<String, String> out = new HashMap<>(request.headers().size() * 2);
-        for (Map.Entry<String, String> h : request.headers()) {
-            out.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue());
-        }
-        return out;
+        this.pools = new RequestPools(config.pools(), request.headers(), info, body.content());
     }
 
     void start() {
         deadline = ctx.executor().schedule(this::requestTimedOut, rule.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        PoolAdmission gate = admission.flowGate(rule);
+        PoolRequest gate = pools.flowGate(rule);
         if (gate == null) {
             beginAttempts();
             return;
         }
-        admission.queue(gate, info.bodyBytes(), new FlowController.Listener() {
+        pools.queue(gate, new PoolRequest.Listener() {
             @Override
             public void dispatched() {
                 onLoop(() -> {
@@ -183,10 +134,10 @@ final class ProxyExchange implements UpstreamListener {
             }
 
             @Override
-            public void rejected(Rejection why) {
+            public void rejected(Rejection why, String message) {
                 onLoop(() -> {
                     if (!done) {
-                        admission.rejectedByQueue(gate, why);
+                        pools.rejectedByQueue(why, message);
                         rejectByAdmission();
                     }
                 });
@@ -209,8 +160,8 @@ final class ProxyExchange implements UpstreamListener {
 
     /** The request is admitted (or needs no admission): plan the attempts, picking at each pool now, and start. */
     private void beginAttempts() {
-        plan = AttemptPlan.of(rule, gateway.outliers(), ThreadLocalRandom.current(), this::poolOrder);
-        if (plan.all().isEmpty() && admission.rejection() != null) {
+        plan = AttemptPlan.of(rule, gateway.outliers(), ThreadLocalRandom.current(), pools::order);
+        if (plan.all().isEmpty() && pools.rejection() != null) {
             rejectByAdmission();
             return;
         }
@@ -219,12 +170,11 @@ final class ProxyExchange implements UpstreamListener {
 
     /** Answers with the admission's 429/503 (Retry-After, dropped reason); nothing was sent anywhere. */
     private void rejectByAdmission() {
-        var rejection = admission.error();
+        var rejection = pools.error();
         status = rejection.status();
         error = rejection.message();
-        PoolAdmission pool = admission.rejectedBy();
-        gateway.metrics().dropped(pool == null ? "" : pool.name(), admission.rejection().reason);
-        ErrorResponses.send(ctx, rejection, info.requestId(), info.keepAlive(), admission.headers());
+        gateway.metrics().dropped(pools.rejectedBy(), pools.rejection().reason);
+        ErrorResponses.send(ctx, rejection, info.requestId(), info.keepAlive(), pools.headers());
         end(false);
     }
 
@@ -264,7 +214,7 @@ final class ProxyExchange implements UpstreamListener {
         FullHttpRequest upstreamRequest;
         try {
             upstreamRequest = UpstreamRequests.build(request, body.content(), info.modelStart(), info.modelEnd(),
-                    attempt, info.model(), poolPicks.upstreamModel(attempt, info.model()), info.requestId());
+                    attempt, info.model(), pools.upstreamModel(attempt), info.requestId());
         } catch (RuntimeException e) { // a header value that slipped past validation: answer, never hang
             gateway.pool().release(f.getNow(), true);
             fail(500, "The gateway could not build the request to backend '" + attempt.ref().backend().name()
@@ -378,7 +328,7 @@ final class ProxyExchange implements UpstreamListener {
         }
         out.set(HeaderNames.REQUEST_ID, info.requestId());
         out.set(HeaderNames.BACKEND, attempt.ref().backend().name());
-        poolPicks.addResponseHeaders(attempt, out);
+        pools.addResponseHeaders(attempt, out);
         HttpUtil.setKeepAlive(head, info.keepAlive());
         return true;
     }
@@ -501,7 +451,7 @@ final class ProxyExchange implements UpstreamListener {
 
     private void end(boolean complete) {
         done = true;
-        admission.cancel(); // still queued (timeout, client gone): leave the queue; nothing went upstream
+        pools.cancel(); // still queued (timeout, client gone): leave the queue; nothing went upstream
         if (deadline != null) {
             deadline.cancel(false);
         }
@@ -530,20 +480,13 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void poolAttemptStarted() {
-        poolLease = poolPicks.started(attempt);
-        if (poolLease != null) {
-            attemptAdmission = admission.pool(attempt.ref().pool().name());
-        }
+        poolLease = pools.started(attempt);
     }
 
     private void poolAttemptEnded() {
         if (poolLease != null) {
-            poolLease.close();
+            poolLease.close(); // its capacity may go to a queued request
             poolLease = null;
-            if (attemptAdmission != null) {
-                attemptAdmission.requestEnded(); // its capacity may go to a queued request
-                attemptAdmission = null;
-            }
         }
     }
 

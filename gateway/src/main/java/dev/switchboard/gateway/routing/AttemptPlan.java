@@ -3,6 +3,7 @@ package dev.switchboard.gateway.routing;
 import dev.switchboard.core.config.BackendRef;
 import dev.switchboard.core.config.RouteRule;
 import dev.switchboard.core.config.Upstream;
+import dev.switchboard.picker.pool.Endpoint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -21,7 +22,8 @@ public final class AttemptPlan {
      * tries one address per ref, a second pass the next ones, so a retry prefers another backend over another
      * address of the same one. Addresses the outlier detector ejected are moved to the end rather than dropped:
      * when everything is ejected, trying is better than failing at once (Envoy's panic threshold, at 100%).
-     * The list is bounded by the rule's retry count + 1.
+     * The list is bounded by the rule's retry count + 1, so building stops once that many healthy attempts are
+     * found (a pool of 100 endpoints costs three, not a hundred).
      */
 
     private final List<Attempt> attempts;
@@ -32,7 +34,7 @@ public final class AttemptPlan {
     }
 
     public static AttemptPlan of(RouteRule rule, OutlierDetector outliers, RandomGenerator random) {
-        return of(rule, outliers, random, ref -> ref.backend().upstreams());
+        return of(rule, outliers, random, ref -> List.of());
     }
 
     /**
@@ -40,7 +42,7 @@ public final class AttemptPlan {
      *                  request (asked only for pool refs)
      */
     public static AttemptPlan of(RouteRule rule, OutlierDetector outliers, RandomGenerator random,
-            Function<BackendRef, List<Upstream>> poolOrder) {
+            Function<BackendRef, List<Endpoint>> poolOrder) {
         List<BackendRef> refs = rule.backendRefs();
         int limit = rule.retry().numRetries() + 1;
         List<Attempt> healthy = new ArrayList<>(Math.min(limit, 8));
@@ -49,13 +51,13 @@ public final class AttemptPlan {
         if (byPriority.length > 1) {
             Arrays.sort(byPriority, BY_PRIORITY); // stable: config order within a priority
         }
-        for (int from = 0; from < byPriority.length; ) {
+        for (int from = 0; from < byPriority.length && healthy.size() < limit; ) { // a full plan asks no more pools
             int to = from + 1;
             while (to < byPriority.length && byPriority[to].priority() == byPriority[from].priority()) {
                 to++;
             }
             BackendRef[] ordered = weightedOrder(byPriority, from, to, random);
-            List<Upstream>[] addresses = addresses(ordered, poolOrder);
+            List<?>[] addresses = addresses(ordered, poolOrder);
             int passes = 0;
             // a pool's order is the picker's; a plain backend's addresses start at a random one
             int[] offsets = new int[ordered.length];
@@ -64,15 +66,15 @@ public final class AttemptPlan {
                 passes = Math.max(passes, n);
                 offsets[i] = ordered[i].pool() != null || n <= 1 ? 0 : random.nextInt(n);
             }
-            for (int pass = 0; pass < passes; pass++) {
-                for (int i = 0; i < ordered.length; i++) {
-                    List<Upstream> ups = addresses[i];
+            for (int pass = 0; pass < passes && healthy.size() < limit; pass++) {
+                for (int i = 0; i < ordered.length && healthy.size() < limit; i++) {
+                    List<?> ups = addresses[i];
                     if (pass < ups.size()) {
-                        Upstream u = ups.get((offsets[i] + pass) % ups.size());
-                        if (outliers.ejected(u)) {
-                            (ejected == null ? ejected = new ArrayList<>(2) : ejected).add(new Attempt(ordered[i], u));
+                        Attempt a = attempt(ordered[i], ups.get((offsets[i] + pass) % ups.size()));
+                        if (outliers.ejected(a.upstream())) {
+                            (ejected == null ? ejected = new ArrayList<>(2) : ejected).add(a);
                         } else {
-                            healthy.add(new Attempt(ordered[i], u));
+                            healthy.add(a);
                         }
                     }
                 }
@@ -87,13 +89,18 @@ public final class AttemptPlan {
 
     private static final Comparator<BackendRef> BY_PRIORITY = Comparator.comparingInt(BackendRef::priority);
 
-    @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array, filled with List<Upstream> only
-    private static List<Upstream>[] addresses(BackendRef[] ordered, Function<BackendRef, List<Upstream>> poolOrder) {
-        List<Upstream>[] out = new List[ordered.length];
+    /** Per ref, where it can go: a pool's endpoints in the picker's order, or a backend's addresses. */
+    private static List<?>[] addresses(BackendRef[] ordered, Function<BackendRef, List<Endpoint>> poolOrder) {
+        List<?>[] out = new List<?>[ordered.length];
         for (int i = 0; i < ordered.length; i++) {
             out[i] = ordered[i].pool() != null ? poolOrder.apply(ordered[i]) : ordered[i].backend().upstreams();
         }
         return out;
+    }
+
+    private static Attempt attempt(BackendRef ref, Object address) {
+        return address instanceof Endpoint e ? new Attempt(ref, new Upstream(e.host(), e.port(), null), e)
+                : new Attempt(ref, (Upstream) address);
     }
 
     /** The refs {@code [from, to)} of one priority in weighted random order, refs of weight 0 last. */

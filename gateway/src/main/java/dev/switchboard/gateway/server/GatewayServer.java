@@ -8,6 +8,10 @@ import dev.switchboard.gateway.admin.AdminHandler;
 import dev.switchboard.gateway.admin.GatewayMetrics;
 import dev.switchboard.gateway.handler.RequestBuffers;
 import dev.switchboard.gateway.upstream.UpstreamPool;
+import dev.switchboard.picker.pool.InferencePools;
+import dev.switchboard.picker.pool.MetricsSource;
+import dev.switchboard.picker.pool.PoolEnvironment;
+import dev.switchboard.transport.HttpPoller;
 import dev.switchboard.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -47,6 +51,8 @@ public final class GatewayServer implements AutoCloseable {
     private final Transport transport;
     private final EventLoopGroup group;
     private final GatewayContext context;
+    /** The InferencePools, polled and ticked on the gateway's loops; they outlive each configuration. */
+    private final InferencePools pools;
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final ListenerSettings listener;
     private Channel api;
@@ -60,10 +66,12 @@ public final class GatewayServer implements AutoCloseable {
             this.transport.resolver().getResolver(loop);
         }
         this.listener = config.listener();
+        this.pools = new InferencePools(poolEnvironment(group, this.transport));
         RuntimeConfig runtime;
         try {
-            runtime = RuntimeConfig.build(config, null, group, this.transport);
-        } catch (ConfigException e) {
+            runtime = RuntimeConfig.build(config, pools);
+        } catch (ConfigException | RuntimeException e) {
+            pools.close();
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             this.transport.resolver().close();
             throw e;
@@ -74,12 +82,20 @@ public final class GatewayServer implements AutoCloseable {
                 RequestBuffers.total(bodyBudget(config.listener().client().maxBufferedBytes())));
         context.metrics().poolQueues(() -> {
             Map<String, Integer> queued = new TreeMap<>();
-            context.config().admission().forEach((name, a) -> queued.put(name, a.queued()));
+            pools.all().forEach((name, p) -> queued.put(name, p.queued()));
             return queued;
         });
         context.metrics().accessLogDropped(context.accessLog()::dropped);
         context.metrics().requestBuffers(context.requestBuffers()::used, context.requestBuffers().limit());
         context.metrics().configuredModels(runtime.router().models());
+    }
+
+    /** Pools read their endpoints' /metrics over HTTP and run flow control's ticks on the gateway's loops. */
+    static PoolEnvironment poolEnvironment(EventLoopGroup group, Transport transport) {
+        MetricsSource metrics = (endpoint, intervalNanos, pages) -> HttpPoller.start(group.next(), transport,
+                endpoint.host(), endpoint.port(), "/metrics", intervalNanos, pages);
+        return new PoolEnvironment(metrics, (task, delayNanos) -> group.next().schedule(task, delayNanos,
+                TimeUnit.NANOSECONDS), System::nanoTime);
     }
 
     /**
@@ -212,11 +228,9 @@ public final class GatewayServer implements AutoCloseable {
         if (!next.listener().equals(listener)) {
             LOG.warn("listener settings changed in {}; they take effect at the next restart", next.source());
         }
-        RuntimeConfig old = context.config();
-        RuntimeConfig built = RuntimeConfig.build(next, old, group, transport);
+        RuntimeConfig built = RuntimeConfig.build(next, pools);
         context.metrics().configuredModels(built.router().models()); // before the swap: its first requests are labelled right
         context.swap(built);
-        old.close(built);
         LOG.info("configuration reloaded from {}: {} rules, {} backends", next.source(), next.rules().size(),
                 next.backends().size());
     }
@@ -245,7 +259,7 @@ public final class GatewayServer implements AutoCloseable {
         if (admin != null) {
             admin.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
-        context.config().close();
+        pools.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         transport.resolver().close();
         context.accessLog().close(); // last: the loops have logged their last requests

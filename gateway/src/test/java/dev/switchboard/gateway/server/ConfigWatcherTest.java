@@ -3,6 +3,7 @@ package dev.switchboard.gateway.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.core.config.ConfigWatcher;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.gateway.admin.GatewayMetrics;
 import java.nio.charset.StandardCharsets;

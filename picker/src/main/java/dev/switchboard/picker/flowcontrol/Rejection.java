@@ -17,4 +17,12 @@ public enum Rejection {
     Rejection(String reason) {
         this.reason = reason;
     }
+
+    /**
+     * The HTTP status a client gets: 503 when the pool has no endpoints at all, else 429 (saturated, TTL expired,
+     * or every endpoint filtered out, which the reference EPP also answers as resource exhausted).
+     */
+    public int status() {
+        return this == NO_ENDPOINTS ? 503 : 429;
+    }
 }

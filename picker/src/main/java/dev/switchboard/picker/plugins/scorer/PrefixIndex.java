@@ -134,10 +134,10 @@ final class PrefixIndex {
         if (pending.incrementAndGet() > MAX_PENDING) {
             pending.decrementAndGet();
             droppedWrites.increment();
-            return;
+        } else {
+            writes.add(new Write(endpoint, hashes, capacity));
         }
-        writes.add(new Write(endpoint, hashes, capacity));
-        drain();
+        drain(); // also when dropped: a full queue left by a drainer that ran out of budget must not stay stuck
     }
 
     /** Forgets an endpoint that left the pool. */

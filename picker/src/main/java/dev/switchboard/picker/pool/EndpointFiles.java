@@ -1,9 +1,9 @@
-package dev.switchboard.gateway.pool;
+package dev.switchboard.picker.pool;
 
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ConfigLoader;
+import dev.switchboard.core.config.FileWatcher;
 import dev.switchboard.core.config.PoolConfig;
-import dev.switchboard.gateway.server.FileWatcher;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,15 +18,15 @@ import org.slf4j.LoggerFactory;
  * members anew (its selector over the file entries, plus its members from the configuration itself). An unreadable
  * or invalid version is logged and the last good one kept, so a half-written file never empties a pool.
  */
-public final class EndpointFiles implements AutoCloseable {
+final class EndpointFiles implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointFiles.class);
 
     private final Map<Path, List<PoolConfig.Member>> entries = new LinkedHashMap<>();
     private final List<FileWatcher> watchers = new ArrayList<>();
-    private final Map<PoolConfig, PoolRuntime> pools;
+    private final Map<PoolConfig, InferencePool> pools;
 
     /** Reads every pool's files now, sets the pools' members, and watches the files. */
-    public EndpointFiles(Map<PoolConfig, PoolRuntime> pools) {
+    EndpointFiles(Map<PoolConfig, InferencePool> pools) {
         this.pools = pools;
         for (PoolConfig p : pools.keySet()) {
             for (Path f : p.endpointFiles()) {
@@ -58,13 +58,13 @@ public final class EndpointFiles implements AutoCloseable {
     }
 
     private synchronized void apply() {
-        for (Map.Entry<PoolConfig, PoolRuntime> p : pools.entrySet()) {
+        for (Map.Entry<PoolConfig, InferencePool> p : pools.entrySet()) {
             PoolConfig config = p.getKey();
             List<PoolConfig.Member> members = new ArrayList<>(config.endpoints());
             for (Path f : config.endpointFiles()) {
                 members.addAll(config.select(entries.getOrDefault(f, List.of())));
             }
-            p.getValue().update(members);
+            p.getValue().members(members);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.server;
+package dev.switchboard.core.config;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.pool;
+package dev.switchboard.picker.pool;
 
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.PoolConfig;

@@ -1,8 +1,5 @@
-package dev.switchboard.gateway.server;
+package dev.switchboard.core.config;
 
-import dev.switchboard.core.config.ConfigException;
-import dev.switchboard.core.config.ConfigLoader;
-import dev.switchboard.core.config.GatewayConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

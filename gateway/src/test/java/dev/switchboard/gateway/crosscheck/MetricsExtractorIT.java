@@ -1,7 +1,10 @@
-package dev.switchboard.picker.datalayer;
+package dev.switchboard.gateway.crosscheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.picker.datalayer.EngineType;
+import dev.switchboard.picker.datalayer.MetricsExtractor;
+import dev.switchboard.picker.datalayer.ModelServerMetrics;
 import dev.switchboard.sim.SimConfig;
 import dev.switchboard.sim.engine.EngineConfig;
 import dev.switchboard.sim.server.SimServer;

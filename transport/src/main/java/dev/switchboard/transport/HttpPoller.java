@@ -1,8 +1,5 @@
-package dev.switchboard.gateway.pool;
+package dev.switchboard.transport;
 
-import dev.switchboard.picker.datalayer.MetricsExtractor;
-import dev.switchboard.picker.datalayer.ModelServerMetrics;
-import dev.switchboard.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -25,11 +22,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Polls one endpoint's {@code /metrics} on an event loop over a kept-alive connection, every interval (with
- * jitter so endpoints are not polled in lockstep), and hands each parsed result on. A failed or slow scrape just
- * misses its turn: the endpoint's last metrics age until they count as stale.
+ * Polls one HTTP page (a model server's {@code /metrics}) on an event loop over a kept-alive connection, every
+ * interval (with jitter so endpoints are not polled in lockstep), and hands each 200 page's bytes on. A failed or
+ * slow scrape just misses its turn: the caller sees no page, and the endpoint's last metrics age until stale.
  */
-final class MetricsScraper {
+public final class HttpPoller implements AutoCloseable {
     /*
      * One scrape at a time: a tick that finds the previous scrape still in flight skips its turn. Each scrape arms
      * its own timeout, which is cancelled when its page (or its failure) arrives and which checks, when it fires,
@@ -50,10 +47,10 @@ final class MetricsScraper {
     private final Transport transport;
     private final String host;
     private final int port;
+    private final String path;
     private final long intervalNanos;
     private final long timeoutNanos;
-    private final MetricsExtractor extractor;
-    private final Consumer<ModelServerMetrics> onMetrics;
+    private final Consumer<byte[]> onPage;
     private Channel channel;
     private boolean inFlight;
     /** Numbers the scrapes, so a timeout can tell whether the scrape it was armed for is the one in flight. */
@@ -61,23 +58,31 @@ final class MetricsScraper {
     private ScheduledFuture<?> timeout;
     private volatile boolean closed;
 
-    MetricsScraper(EventLoop loop, Transport transport, String host, int port, long intervalNanos,
-            MetricsExtractor extractor, Consumer<ModelServerMetrics> onMetrics) {
+    private HttpPoller(EventLoop loop, Transport transport, String host, int port, String path, long intervalNanos,
+            Consumer<byte[]> onPage) {
         this.loop = loop;
         this.transport = transport;
         this.host = host;
         this.port = port;
+        this.path = path;
         this.intervalNanos = intervalNanos;
         this.timeoutNanos = Math.max(intervalNanos * TIMEOUT_INTERVALS, MIN_TIMEOUT_NANOS);
-        this.extractor = extractor;
-        this.onMetrics = onMetrics;
+        this.onPage = onPage;
     }
 
-    void start() {
-        loop.execute(this::tick);
+    /**
+     * Starts polling {@code http://host:port/path} on {@code loop} every {@code intervalNanos}; {@code onPage} gets
+     * each 200 page, on the loop. Closing the poller stops it and closes its connection.
+     */
+    public static HttpPoller start(EventLoop loop, Transport transport, String host, int port, String path,
+            long intervalNanos, Consumer<byte[]> onPage) {
+        HttpPoller p = new HttpPoller(loop, transport, host, port, path, intervalNanos, onPage);
+        loop.execute(p::tick);
+        return p;
     }
 
-    void close() {
+    @Override
+    public void close() {
         closed = true;
         loop.execute(this::drop);
     }
@@ -120,7 +125,7 @@ final class MetricsScraper {
     }
 
     private void send() {
-        var req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/metrics");
+        var req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
         req.headers().set(HttpHeaderNames.HOST, host + ":" + port);
         Channel ch = channel;
         long mine = ++scrape;
@@ -163,8 +168,7 @@ final class MetricsScraper {
             }
             ended();
             if (res.status().code() == 200) {
-                byte[] page = ByteBufUtil.getBytes(res.content());
-                onMetrics.accept(extractor.extract(page, 0, page.length));
+                onPage.accept(ByteBufUtil.getBytes(res.content()));
             }
         }
 

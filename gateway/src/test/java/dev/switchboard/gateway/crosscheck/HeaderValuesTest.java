@@ -1,6 +1,8 @@
-package dev.switchboard.core.http;
+package dev.switchboard.gateway.crosscheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.core.http.HeaderValues;
 
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;

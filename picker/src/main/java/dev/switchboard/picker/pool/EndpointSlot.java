@@ -1,0 +1,67 @@
+package dev.switchboard.picker.pool;
+
+import dev.switchboard.picker.datalayer.MetricsExtractor;
+import dev.switchboard.picker.datalayer.ModelServerMetrics;
+import dev.switchboard.picker.scheduling.EndpointState;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One endpoint's load as this process knows it: its latest metrics (from its metrics page, or an ORCA report on a
+ * response) and atomic counts of this process's requests there. Metrics are written by the page poller's thread
+ * or by whichever thread reads a report; a pick may mix values from different moments, which is no worse than the
+ * scrapes' own skew.
+ */
+final class EndpointSlot {
+    private static final Logger LOG = LoggerFactory.getLogger(EndpointSlot.class);
+
+    final Endpoint endpoint;
+    private final LongSupplier clock;
+    private final long staleNanos;
+    private final MetricsExtractor extractor;
+    private final AutoCloseable poll;
+    private volatile ModelServerMetrics metrics;
+    private volatile long updatedAt;
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicLong inFlightTokens = new AtomicLong();
+    final AtomicInteger prefill = new AtomicInteger();
+    final AtomicLong prefillTokens = new AtomicLong();
+
+    EndpointSlot(Endpoint endpoint, PoolEnvironment env, long intervalNanos, long staleNanos) {
+        this.endpoint = endpoint;
+        this.clock = env.nanoClock();
+        this.staleNanos = staleNanos;
+        this.extractor = new MetricsExtractor(endpoint.engine());
+        this.poll = env.metrics().poll(endpoint, intervalNanos, page -> metrics(extractor.extract(page, 0, page.length)));
+    }
+
+    ModelServerMetrics metrics() {
+        return metrics;
+    }
+
+    void metrics(ModelServerMetrics m) {
+        if (m == null || !m.reportsLoad()) {
+            return; // left to go stale, so the endpoint's load counts as unknown
+        }
+        metrics = m;
+        updatedAt = clock.getAsLong();
+    }
+
+    EndpointState state(long now) {
+        ModelServerMetrics m = metrics;
+        boolean fresh = m != null && now - updatedAt < staleNanos;
+        return new EndpointState(endpoint, m, fresh, inFlight.get(), inFlightTokens.get(), prefill.get(),
+                prefillTokens.get());
+    }
+
+    void close() {
+        try {
+            poll.close();
+        } catch (Exception e) {
+            LOG.debug("stopping the metrics poll of {}", endpoint.address(), e);
+        }
+    }
+}
