@@ -13,20 +13,25 @@ import picocli.CommandLine.Option;
 
 /** {@code switchboard extproc}: the Envoy ext_proc server, an Endpoint Picker for the config's InferencePools. */
 @Command(name = "extproc", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs an Envoy External Processing (ext_proc) gRPC server: a drop-in Endpoint Picker for the",
-            "Gateway API Inference Extension (FULL_DUPLEX_STREAMED; x-gateway-destination-endpoint and envoy.lb",
-            "metadata), and a body-based model router. Serves the InferencePools of the configuration file (the same",
-            "kinds as 'run'; routes and backends are Envoy's business and ignored), and reloads it when it changes.",
+        description = {
+            "Runs an Envoy External Processing (ext_proc) gRPC server: a drop-in",
+            "Endpoint Picker for the Gateway API Inference Extension",
+            "(FULL_DUPLEX_STREAMED; x-gateway-destination-endpoint and envoy.lb",
+            "metadata) and a body-based model router. Serves the InferencePools of",
+            "the configuration file (the kinds 'run' reads; routes and backends are",
+            "Envoy's business and ignored) and reloads it when it changes.",
             "",
-            "Which pool picks, per stream, first that applies:",
-            "  1. the ext_proc call's gRPC metadata x-switchboard-pool (Envoy: ExtProcPerRoute grpc_initial_metadata),",
+            "Which pool picks for a stream, the first that applies:",
+            "  1. the ext_proc call's gRPC metadata x-switchboard-pool",
+            "     (Envoy: ExtProcPerRoute overrides.grpc_initial_metadata),",
             "  2. the request header x-switchboard-pool,",
-            "  3. none with --bbr: body-based routing (x-ai-eg-model, x-gateway-model-name and",
-            "     x-gateway-base-model-name headers, route cache cleared, no pick),",
+            "  3. with --bbr: none, body-based routing (x-ai-eg-model,",
+            "     x-gateway-model-name, x-gateway-base-model-name; no pick),",
             "  4. --pool NAME,",
             "  5. the configuration's only pool,",
-            "  6. otherwise body-based routing.",
-            "A named pool that the configuration lacks is answered 503, naming the pools there are. See docs/extproc.md.",
+            "  6. otherwise none: body-based routing.",
+            "A pool name the configuration lacks is answered 503, naming its pools.",
+            "See docs/extproc.md.",
             ""})
 final class ExtProcCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, description = "Configuration file (YAML): InferencePools,"

@@ -4,6 +4,7 @@ import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.extproc.admin.AdminServer;
 import dev.switchboard.extproc.admin.ExtProcMetrics;
+import dev.switchboard.extproc.service.BaseModels;
 import dev.switchboard.extproc.service.ExternalProcessorService;
 import dev.switchboard.extproc.service.ProcessorContext;
 import dev.switchboard.picker.pool.InferencePools;
@@ -93,9 +94,10 @@ public final class ExtProcServer implements AutoCloseable {
         return new ExtProcServer(settings, config);
     }
 
-    /** Applies a new configuration to the pools; nothing changes when it throws. */
+    /** Applies a new configuration to the pools and body-based routing; nothing changes when it throws. */
     public void apply(GatewayConfig config) throws ConfigException {
         pools.apply(config.pools());
+        context.baseModels(BaseModels.of(config.loraAdapters()));
     }
 
     /** The gRPC port (ext_proc and health). */

@@ -38,6 +38,8 @@ final class ExtProcFixture implements AutoCloseable {
     final ExtProcServer server;
     final FakeEnvoy envoy;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** The configuration the server started with. */
+    final String yaml;
 
     private ExtProcFixture(ExtProcSettings settings) throws Exception {
         idle = MetricsEndpoint.start(0, 1, 0.05);
@@ -80,12 +82,21 @@ final class ExtProcFixture implements AutoCloseable {
                 plugins: [{type: lora-affinity-scorer}, {type: max-score-picker}]
                 schedulingProfiles: [{name: default, plugins: [{pluginRef: lora-affinity-scorer}, {pluginRef: max-score-picker}]}]
                 ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: base-llama-adapters}
+                data:
+                  baseModel: base-llama
+                  adapters: |
+                    - food-review
+                ---
                 apiVersion: switchboard.dev/v1alpha1
                 kind: Endpoints
                 metadata: {name: members}
                 spec:
                   endpoints:
                 %s""".formatted(ALIAS, MODEL, members);
+        this.yaml = yaml;
         server = ExtProcServer.start(settings, ConfigLoader.parse(yaml, "extproc.yaml"));
         envoy = new FakeEnvoy(server.port());
         for (String pool : List.of("loaded", "saturated", "lora", "sims")) {

@@ -2,6 +2,7 @@ package dev.switchboard.extproc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.config.ConfigLoader;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
@@ -35,6 +36,28 @@ class HealthIT {
             assertThat(health.check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus())
                     .as(service).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
         }
+    }
+
+    @Test
+    void aReloadedConfigurationAddsPoolsThatStreamsCanName() throws Exception {
+        FakeEnvoy.Stream before = f.envoy.open("added");
+        before.requestHeaders(FakeEnvoy.post("/v1/chat/completions", Map.of()), true, null);
+        assertThat(before.forwarded().immediateBody()).contains("No InferencePool 'added'");
+
+        f.server.apply(ConfigLoader.parse(f.yaml + """
+                ---
+                apiVersion: inference.networking.k8s.io/v1
+                kind: InferencePool
+                metadata: {name: added}
+                spec:
+                  selector: {matchLabels: {app: added}}
+                  targetPorts: [{number: 8000}]
+                """, "reloaded.yaml"));
+        FakeEnvoy.Stream after = f.envoy.open("added");
+        after.requestHeaders(FakeEnvoy.post("/v1/chat/completions", Map.of()), true, null);
+        FakeEnvoy.Forwarded fw = after.forwarded();
+        assertThat(fw.status()).isEqualTo(503);
+        assertThat(fw.immediateHeaders()).containsEntry("x-gateway-request-dropped-reason", "rejected-no-endpoints");
     }
 
     @Test

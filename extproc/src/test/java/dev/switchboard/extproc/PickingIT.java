@@ -138,6 +138,15 @@ class PickingIT {
     }
 
     @Test
+    void bodyBasedRoutingNamesTheBaseModelOfALoraAdapter() throws Exception {
+        assertThat(post(null, ExtProcFixture.chat("food-review", "a"), Map.of(), null).set())
+                .containsEntry("x-gateway-model-name", "food-review")
+                .containsEntry("x-gateway-base-model-name", "base-llama");
+        assertThat(post(null, ExtProcFixture.chat("base-llama", "b"), Map.of(), null).set())
+                .containsEntry("x-gateway-base-model-name", "base-llama");
+    }
+
+    @Test
     void withSeveralPoolsAndNoneNamedTheStreamGetsBodyBasedRoutingOnly() throws Exception {
         byte[] body = ExtProcFixture.chat("some-model", "bbr");
         FakeEnvoy.Forwarded fw = post(null, body, Map.of(), null);

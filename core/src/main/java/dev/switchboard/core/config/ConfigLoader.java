@@ -22,7 +22,8 @@ import java.util.Map;
  * ({@code aigateway.envoyproxy.io/v1alpha1} or {@code v1beta1}), {@code Backend} ({@code gateway.envoyproxy.io/v1alpha1}),
  * {@code InferencePool} ({@code inference.networking.k8s.io/v1}), {@code Endpoints} ({@code switchboard.dev/v1alpha1}),
  * {@code InferenceObjective}, {@code InferenceModelRewrite} and {@code EndpointPickerConfig} ({@code llm-d.ai/} or
- * {@code inference.networking.x-k8s.io/}; the latter is kept whole for the picker module to read).
+ * {@code inference.networking.x-k8s.io/}; the latter is kept whole for the picker module to read), and {@code ConfigMap}
+ * ({@code v1}) in the format of the Inference Extension's body-based router: a base model and its LoRA adapters.
  * Field names are Envoy AI Gateway's, so its users' resources load unchanged. Loading is in phases: parse every
  * document, read each strictly (unknown fields are errors), then resolve references; the first problem aborts the
  * load with a message naming file, document, field path and what was expected.
@@ -34,6 +35,9 @@ public final class ConfigLoader {
     private static final String[] PICKER_FIELDS = {"apiVersion", "kind", "metadata", "featureGates", "plugins",
             "schedulingProfiles", "flowControl", "saturationDetector"};
     private static final String[] RESOURCE_FIELDS = {"apiVersion", "kind", "metadata", "spec", "status"};
+    /** A Kubernetes ConfigMap: only the body-based router's LoRA adapter lists are read from one. */
+    static final String CONFIG_MAP_KIND = "ConfigMap";
+    private static final String[] CONFIG_MAP_FIELDS = {"apiVersion", "kind", "metadata", "data"};
 
     private ConfigLoader() {}
 
@@ -83,6 +87,7 @@ public final class ConfigLoader {
         Map<String, Fields> pickerDocs = new LinkedHashMap<>();
         List<ModelRewriteReader.Doc> rewriteDocs = new ArrayList<>();
         List<ObjectiveDoc> objectives = new ArrayList<>();
+        List<LoraAdapters> loraAdapters = new ArrayList<>();
         boolean sawGateway = false;
         for (int i = 0; i < docs.size(); i++) {
             JsonNode doc = docs.get(i);
@@ -91,11 +96,12 @@ public final class ConfigLoader {
             }
             Fields top = new Fields(doc, source + ": document " + (i + 1), "");
             String kind = top.string("kind");
-            top.only(kind.equals(PICKER_KIND) ? PICKER_FIELDS : RESOURCE_FIELDS);
+            top.only(kind.equals(PICKER_KIND) ? PICKER_FIELDS : kind.equals(CONFIG_MAP_KIND) ? CONFIG_MAP_FIELDS
+                    : RESOURCE_FIELDS);
             String name = top.object("metadata").string("name");
             Fields f = new Fields(doc, source + ": document " + (i + 1) + " (" + kind + "/" + name + ")", "");
             String apiVersion = f.string("apiVersion");
-            Fields spec = PICKER_KIND.equals(kind) ? null : f.optionalObject("spec");
+            Fields spec = PICKER_KIND.equals(kind) || CONFIG_MAP_KIND.equals(kind) ? null : f.optionalObject("spec");
             switch (kind) {
                 case "Gateway" -> {
                     requireGroup(f, apiVersion, "switchboard.dev/");
@@ -151,9 +157,15 @@ public final class ConfigLoader {
                     requireGroup(f, apiVersion, "llm-d.ai/", "inference.networking.x-k8s.io/", "switchboard.dev/");
                     putUnique(pickerDocs, name, f, f);
                 }
+                case CONFIG_MAP_KIND -> {
+                    if (!apiVersion.equals("v1")) {
+                        throw f.error("apiVersion", "expected v1 for a ConfigMap, got '" + apiVersion + "'");
+                    }
+                    loraAdapters.add(loraAdapters(f.object("data")));
+                }
                 default -> throw f.error("kind", "unsupported kind '" + kind + "'; expected Gateway, AIGatewayRoute,"
                         + " AIServiceBackend, Backend, InferencePool, Endpoints, InferenceObjective,"
-                        + " InferenceModelRewrite or " + PICKER_KIND);
+                        + " InferenceModelRewrite, " + PICKER_KIND + " or " + CONFIG_MAP_KIND);
             }
         }
         Map<String, Backend> backends = resolveBackends(services, endpoints);
@@ -181,7 +193,43 @@ public final class ConfigLoader {
         for (RouteDoc r : routes) {
             rules.addAll(rules(r, backends, pools));
         }
-        return new GatewayConfig(listener, rules, List.copyOf(backends.values()), List.copyOf(pools.values()), source);
+        return new GatewayConfig(listener, rules, List.copyOf(backends.values()), List.copyOf(pools.values()), source,
+                loraAdapters);
+    }
+
+    /**
+     * A body-based router ConfigMap's data: {@code baseModel} and {@code adapters}, a YAML list of names in a string
+     * (a ConfigMap's values are strings), as the Inference Extension's body-based router reads it.
+     */
+    private static LoraAdapters loraAdapters(Fields data) throws ConfigException {
+        data.only("baseModel", "adapters");
+        String base = data.string("baseModel").strip();
+        if (base.isEmpty()) {
+            throw data.error("baseModel", "expected the base model's name, got an empty string");
+        }
+        String list = data.optionalString("adapters", "");
+        List<String> adapters = new ArrayList<>();
+        if (!list.isBlank()) {
+            JsonNode parsed;
+            try {
+                parsed = YAML.readTree(list);
+            } catch (JsonProcessingException e) {
+                throw data.error("adapters", "expected a YAML list of adapter names: " + e.getOriginalMessage());
+            }
+            if (parsed == null || !parsed.isArray()) {
+                throw data.error("adapters", "expected a YAML list of adapter names (e.g. \"- food-review\"), got '"
+                        + list.strip() + "'");
+            }
+            for (JsonNode a : parsed) {
+                if (!a.isTextual()) {
+                    throw data.error("adapters", "expected adapter names, got " + a);
+                }
+                if (!a.asText().isBlank()) {
+                    adapters.add(a.asText().strip());
+                }
+            }
+        }
+        return new LoraAdapters(base, adapters);
     }
 
     private static List<JsonNode> documents(String yaml, String source) throws ConfigException {

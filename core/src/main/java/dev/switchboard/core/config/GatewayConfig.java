@@ -10,12 +10,20 @@ import java.util.List;
  * @param backends every backend, by name order of definition
  * @param pools    every InferencePool
  * @param source   where it came from, for logs
+ * @param loraAdapters the base models of LoRA adapters (ConfigMaps), for body-based routing
  */
 public record GatewayConfig(ListenerSettings listener, List<RouteRule> rules, List<Backend> backends,
-        List<PoolConfig> pools, String source) {
+        List<PoolConfig> pools, String source, List<LoraAdapters> loraAdapters) {
     public GatewayConfig {
         rules = List.copyOf(rules);
         backends = List.copyOf(backends);
         pools = List.copyOf(pools);
+        loraAdapters = List.copyOf(loraAdapters);
+    }
+
+    /** A configuration without LoRA adapter ConfigMaps. */
+    public GatewayConfig(ListenerSettings listener, List<RouteRule> rules, List<Backend> backends,
+            List<PoolConfig> pools, String source) {
+        this(listener, rules, backends, pools, source, List.of());
     }
 }

@@ -1,5 +1,9 @@
 package dev.switchboard.extproc.service;
 
+import dev.switchboard.core.config.LoraAdapters;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,6 +20,19 @@ public record BaseModels(Map<String, String> adapters, Set<String> bases) {
     public BaseModels {
         adapters = Map.copyOf(adapters);
         bases = Set.copyOf(bases);
+    }
+
+    /** The lookup of a configuration's ConfigMaps; an adapter listed under two base models keeps the first. */
+    public static BaseModels of(List<LoraAdapters> configMaps) {
+        Map<String, String> adapters = new HashMap<>();
+        Set<String> bases = new HashSet<>();
+        for (LoraAdapters c : configMaps) {
+            bases.add(c.baseModel());
+            for (String a : c.adapters()) {
+                adapters.putIfAbsent(a, c.baseModel());
+            }
+        }
+        return new BaseModels(adapters, bases);
     }
 
     /** The base model of {@code model}: its base for an adapter, itself for a base model, "" when unknown. */
