@@ -19,6 +19,7 @@ import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
@@ -98,7 +99,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         if (phase == Phase.DONE) {
             return;
         }
-        try {
+        run(() -> {
             switch (r.getRequestCase()) {
                 case REQUEST_HEADERS -> requestHeaders(r);
                 case REQUEST_BODY -> requestBody(r.getRequestBody());
@@ -108,8 +109,32 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
                 case RESPONSE_TRAILERS -> responseTrailers();
                 default -> LOG.debug("ext_proc message without a request part ignored");
             }
+        });
+    }
+
+    private interface Step {
+        void run() throws RequestRejected;
+    }
+
+    /** Runs one step of the stream: a refusal is answered; a failure (a bug) ends the stream, never hangs it. */
+    private void run(Step step) {
+        try {
+            step.run();
         } catch (RequestRejected e) {
             refuse(e);
+        } catch (RuntimeException e) {
+            LOG.error("ext_proc stream failed in phase {}", phase, e);
+            if (phase.compareTo(Phase.FORWARDED) < 0) {
+                refuse(new RequestRejected(ApiError.serverError(500, "The endpoint picker failed on this request;"
+                        + " its log says why.")));
+                return;
+            }
+            end();
+            if (!callClosed && !out.isCancelled()) {
+                callClosed = true;
+                out.onError(Status.INTERNAL.withDescription("the endpoint picker failed on this request")
+                        .asRuntimeException());
+            }
         }
     }
 
@@ -223,20 +248,12 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         });
     }
 
-    private interface Step {
-        void run() throws RequestRejected;
-    }
-
     private void afterQueue(Step step) {
         if (phase != Phase.DECIDING) {
             return; // the stream ended while the request waited
         }
         visit.dequeued();
-        try {
-            step.run();
-        } catch (RequestRejected e) {
-            refuse(e);
-        }
+        run(step);
     }
 
     private void pick(ByteString raw, ParsedBody parsed) throws RequestRejected {
