@@ -155,6 +155,36 @@ class ResponseIT {
     }
 
     @Test
+    void aLoadReportTheProcessorAskedForIsReadAndNotPassedOnUnlessTheClientAskedToo() throws Exception {
+        for (boolean clientAsked : new boolean[] {false, true}) {
+            FakeEnvoy.Stream s = f.envoy.open(null);
+            s.requestHeaders(FakeEnvoy.post("/v1/chat/completions", clientAsked
+                    ? Map.of("endpoint-load-metrics-format", "JSON") : Map.of()), false, null);
+            s.requestBody(ExtProcFixture.chat(ExtProcFixture.MODEL, "orca"), 4096, true);
+            FakeEnvoy.Forwarded fw = s.forwarded();
+            if (clientAsked) {
+                assertThat(fw.set()).doesNotContainKey("endpoint-load-metrics-format");
+            } else {
+                assertThat(fw.set()).containsEntry("endpoint-load-metrics-format", "TEXT");
+            }
+            s.responseHeaders(Map.of(":status", "200", "content-type", "application/json",
+                    "endpoint-load-metrics", "TEXT named_metrics.kv_cache_usage_perc=0.5"), false, null);
+            var mutation = s.next().getResponseHeaders().getResponse().getHeaderMutation();
+            if (clientAsked) {
+                assertThat(mutation.getRemoveHeadersList()).isEmpty();
+            } else {
+                assertThat(mutation.getRemoveHeadersList()).containsExactly("endpoint-load-metrics");
+            }
+            s.responseBody("{}".getBytes(StandardCharsets.UTF_8), true);
+            s.relayed();
+            s.halfClose();
+            s.awaitEnd();
+        }
+        assertThat(f.metrics()).contains(
+                "switchboard_extproc_responses_total{http_response_status_code=\"200\",inference_pool=\"sims\"}");
+    }
+
+    @Test
     void theServedEndpointEnvoyReportsTakesOverTheLease() throws Exception {
         String first = f.simAddresses().get(0);
         String second = f.simAddresses().get(1);

@@ -15,6 +15,8 @@ public final class ExtProcMetricNames {
     public static final String ENDPOINT_IN_FLIGHT = "switchboard_extproc_endpoint_in_flight";
     /** Label of {@link #ENDPOINT_IN_FLIGHT}: {@code ip:port}. */
     public static final String LABEL_ENDPOINT = "endpoint";
+    /** Responses Envoy passed through the processor, by pool and HTTP status; a counter. */
+    public static final String RESPONSES = "switchboard_extproc_responses";
     /** ext_proc streams open now; a gauge. */
     public static final String STREAMS = "switchboard_extproc_streams";
 

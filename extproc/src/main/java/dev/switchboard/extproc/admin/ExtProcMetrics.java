@@ -5,10 +5,12 @@ import static dev.switchboard.core.metrics.ExtProcMetricNames.ENDPOINT_IN_FLIGHT
 import static dev.switchboard.core.metrics.ExtProcMetricNames.LABEL_ENDPOINT;
 import static dev.switchboard.core.metrics.ExtProcMetricNames.LABEL_OUTCOME;
 import static dev.switchboard.core.metrics.ExtProcMetricNames.PICK_DURATION;
+import static dev.switchboard.core.metrics.ExtProcMetricNames.RESPONSES;
 import static dev.switchboard.core.metrics.ExtProcMetricNames.STREAMS;
 import static dev.switchboard.core.metrics.GenAiMetricNames.CONFIG_RELOADS;
 import static dev.switchboard.core.metrics.GenAiMetricNames.LABEL_POOL;
 import static dev.switchboard.core.metrics.GenAiMetricNames.LABEL_RESULT;
+import static dev.switchboard.core.metrics.GenAiMetricNames.LABEL_STATUS;
 import static dev.switchboard.core.metrics.GenAiMetricNames.LABEL_TOKEN_TYPE;
 import static dev.switchboard.core.metrics.GenAiMetricNames.POOL_QUEUE_SIZE;
 import static dev.switchboard.core.metrics.GenAiMetricNames.TOKEN_USAGE;
@@ -45,6 +47,9 @@ public final class ExtProcMetrics {
     private final Histogram tokens = Histogram.builder().name(TOKEN_USAGE)
             .help("Tokens per request, as the model server's usage reports them.")
             .labelNames(LABEL_POOL, LABEL_TOKEN_TYPE).classicUpperBounds(TOKEN_BUCKETS).register(registry);
+    private final Counter responses = Counter.builder().name(RESPONSES)
+            .help("Responses of picked (and body-routed) requests, by pool and the model server's HTTP status.")
+            .labelNames(LABEL_POOL, LABEL_STATUS).register(registry);
     private final AtomicInteger streams = new AtomicInteger();
 
     /** Exports each pool's flow control queue and each endpoint's in-flight count, read at every scrape. */
@@ -76,6 +81,11 @@ public final class ExtProcMetrics {
     /** One request's outcome at {@code pool} ("" for none). */
     public void decision(String pool, String outcome) {
         decisions.labelValues(pool, outcome).inc();
+    }
+
+    /** A response came back with {@code status} (the model server's, or Envoy's own 5xx). */
+    public void response(String pool, String status) {
+        responses.labelValues(pool, status.length() == 3 ? status : "other").inc();
     }
 
     /** One pick's duration. */

@@ -16,6 +16,8 @@ import io.envoyproxy.envoy.service.ext_proc.v3.StreamedBodyResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.TrailersResponse;
 import io.envoyproxy.envoy.type.v3.HttpStatus;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -48,18 +50,17 @@ public final class ProcessingResponses {
         return r.build();
     }
 
-    /** The response headers, passed on unchanged. */
-    public static ProcessingResponse responseHeaders() {
-        return RESPONSE_HEADERS;
-    }
-
-    /** The response headers with {@code set} added (the pool profile's response-header plugins). */
-    public static ProcessingResponse responseHeaders(Map<String, String> set) {
-        if (set.isEmpty()) {
+    /**
+     * The response headers with {@code set} added (the pool profile's response-header plugins) and {@code remove}
+     * taken away (a load report the processor asked for, not the client).
+     */
+    public static ProcessingResponse responseHeaders(Map<String, String> set, List<String> remove) {
+        if (set.isEmpty() && remove.isEmpty()) {
             return RESPONSE_HEADERS;
         }
+        HeaderMutation m = mutation(set).toBuilder().addAllRemoveHeaders(remove).build();
         return ProcessingResponse.newBuilder().setResponseHeaders(HeadersResponse.newBuilder()
-                .setResponse(CommonResponse.newBuilder().setHeaderMutation(mutation(set)))).build();
+                .setResponse(CommonResponse.newBuilder().setHeaderMutation(m))).build();
     }
 
     /**
@@ -106,7 +107,7 @@ public final class ProcessingResponses {
      * and sends the request nowhere.
      */
     public static ProcessingResponse immediate(ApiError error, Map<String, String> headers) {
-        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        Map<String, String> all = new LinkedHashMap<>(headers);
         all.put("content-type", "application/json");
         ImmediateResponse.Builder r = ImmediateResponse.newBuilder()
                 .setStatus(HttpStatus.newBuilder().setCodeValue(error.status()))

@@ -65,6 +65,8 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     private ModelNameRestorer restorer;
     private ResponseBodyRelay relay;
     private boolean callClosed;
+    /** The processor, not the client, asked the model server for a load report: it is not passed on. */
+    private boolean askedForLoadReport;
 
     /** @param callPool the ext_proc call's x-switchboard-pool metadata, or null */
     ProcessingStream(ProcessorContext context, ServerCallStreamObserver<ProcessingResponse> out,
@@ -277,6 +279,11 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         String destination = Destinations.header(destinations);
         Map<String, String> set = modelHeaders(parsed.model(), upstreamBody);
         set.put(EppNames.DESTINATION_ENDPOINT, destination);
+        if (!headers.containsKey(HeaderNames.ENDPOINT_LOAD_METRICS_FORMAT)) {
+            // model servers that speak ORCA (vLLM) then report their load on the response, fresher than a scrape
+            set.put(HeaderNames.ENDPOINT_LOAD_METRICS_FORMAT, "TEXT");
+            askedForLoadReport = true;
+        }
         forward(set, LbMetadata.destination(destination), upstreamBody);
         context.metrics().decision(pool.name(), "picked");
     }
@@ -323,8 +330,10 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
                 visit.request().addResponseHeaders(served, set::put);
             }
         }
+        context.metrics().response(pool == null ? "" : pool.name(), h.getOrDefault(":status", ""));
         relay = new ResponseBodyRelay(restorer);
-        send(ProcessingResponses.responseHeaders(set));
+        send(ProcessingResponses.responseHeaders(set, askedForLoadReport && h.containsKey(
+                HeaderNames.ENDPOINT_LOAD_METRICS) ? List.of(HeaderNames.ENDPOINT_LOAD_METRICS) : List.of()));
         if (r.getResponseHeaders().getEndOfStream()) {
             responseComplete();
         }
