@@ -37,7 +37,8 @@ public final class ExternalProcessorService extends ExternalProcessorGrpc.Extern
 
     @Override
     public StreamObserver<ProcessingRequest> process(StreamObserver<ProcessingResponse> responses) {
-        // the server runs calls on the transport's thread (directExecutor): the connection's event loop
+        // the server runs calls on the transport's thread (directExecutor): the connection's event loop, which
+        // Netty records per thread; an in-process transport has none, and the stream gets a loop of its own
         EventExecutor loop = ThreadExecutorMap.currentExecutor();
         StreamExecutor executor = new StreamExecutor(loop != null ? loop : loops.next());
         return new ProcessingStream(context, (ServerCallStreamObserver<ProcessingResponse>) responses, executor,

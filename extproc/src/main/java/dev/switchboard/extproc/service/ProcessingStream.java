@@ -44,6 +44,9 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
      * stream ended). Envoy requires the answers in order (headers, body, trailers) per direction, so request
      * trailers that arrive while the request is still deciding are answered after its body. The stream may end at
      * any point (client gone, Envoy's timeout): then the request leaves the queue and its lease closes.
+     * Size: the class is the state machine and nothing else (the work of each phase is in RequestBodyBuffer,
+     * ParsedBody, PoolSelector, PoolVisit, ResponseBodyRelay and ProcessingResponses); keeping the transitions in
+     * one place is what makes the order rules checkable by reading.
      */
     private static final Logger LOG = LoggerFactory.getLogger(ProcessingStream.class);
 

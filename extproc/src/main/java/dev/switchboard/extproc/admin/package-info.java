@@ -1,0 +1,4 @@
+/**
+ * The admin port: Prometheus metrics and HTTP probes. Values are non-null unless documented otherwise.
+ */
+package dev.switchboard.extproc.admin;
