@@ -57,7 +57,7 @@ final class EchoProcessor extends ExternalProcessorGrpc.ExternalProcessorImplBas
                     }
                     case REQUEST_BODY -> ProcessingResponses.requestBody(r.getRequestBody().getBody(),
                             r.getRequestBody().getEndOfStream(), out::onNext);
-                    case RESPONSE_HEADERS -> out.onNext(ProcessingResponses.responseHeaders());
+                    case RESPONSE_HEADERS -> out.onNext(ProcessingResponses.responseHeaders(Map.of(), List.of()));
                     case RESPONSE_BODY -> ProcessingResponses.responseBody(r.getResponseBody().getBody(),
                             r.getResponseBody().getEndOfStream(), out::onNext);
                     case REQUEST_TRAILERS -> out.onNext(ProcessingResponses.requestTrailers());
