@@ -55,7 +55,7 @@ final class ExtProcCommand implements Callable<Integer> {
     long maxBodyBytes;
     @Option(names = "--destinations", defaultValue = "" + ExtProcSettings.DEFAULT_MAX_DESTINATIONS,
             description = "Endpoints in x-gateway-destination-endpoint: the pick, then fallbacks Envoy retries in"
-                    + " order (default: ${DEFAULT-VALUE}).")
+                    + " order. Default ${DEFAULT-VALUE}: ORIGINAL_DST clusters read one; raise it behind override_host.")
     int destinations;
     @Option(names = "--io-threads", defaultValue = "0", description = "Event loop threads; 0 = two per core (default).")
     int ioThreads;

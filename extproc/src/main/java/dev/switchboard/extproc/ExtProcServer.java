@@ -53,6 +53,8 @@ public final class ExtProcServer implements AutoCloseable {
     private final Server server;
     private final AdminServer admin;
     private volatile boolean ready;
+    /** How long a shutdown lets open streams finish: the Gateway document's drainTimeout, as for `run`. */
+    private volatile java.time.Duration drainTimeout;
 
     private ExtProcServer(ExtProcSettings settings, GatewayConfig config) throws IOException, ConfigException {
         Transport transport = Transport.best();
@@ -97,6 +99,7 @@ public final class ExtProcServer implements AutoCloseable {
     /** Applies a new configuration to the pools and body-based routing; nothing changes when it throws. */
     public void apply(GatewayConfig config) throws ConfigException {
         pools.apply(config.pools());
+        drainTimeout = config.listener().drainTimeout();
         context.baseModels(BaseModels.of(config.loraAdapters()));
     }
 
@@ -123,9 +126,10 @@ public final class ExtProcServer implements AutoCloseable {
     public void close() {
         ready = false;
         health.enterTerminalState();
-        server.shutdown();
+        server.shutdown(); // no new streams; a stream is a whole request and response, so cutting it fails them
         try {
-            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+            if (!server.awaitTermination(drainTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("ext_proc streams still open after the drain timeout of {}; closing them", drainTimeout);
                 server.shutdownNow();
             }
         } catch (InterruptedException e) {

@@ -22,11 +22,11 @@ public record ExtProcSettings(String host, int port, int adminPort, String defau
     /** A prompt of a few hundred thousand tokens fits; Envoy's own default buffer limit is far below anyway. */
     public static final long DEFAULT_MAX_BODY_BYTES = 32L << 20;
     /**
-     * The pick and two fallbacks. Envoy walks the list on retries (the route's retry policy, one retry by default);
-     * two spares cover that and one more, and keep the header short. A longer list mostly adds endpoints the
-     * picker scored low, which a retry should not prefer to asking again.
+     * The pick alone, as the reference EPP sends by default. Envoy's ORIGINAL_DST cluster (Agent Router's, llm-d's
+     * standalone Envoy) parses the header as one {@code ip:port} and answers 503 to a list, so only one endpoint is
+     * a drop-in everywhere; behind the override_host policy (Istio), which walks the list on retries, raise it.
      */
-    public static final int DEFAULT_MAX_DESTINATIONS = 3;
+    public static final int DEFAULT_MAX_DESTINATIONS = 1;
 
     public ExtProcSettings {
         if (maxBodyBytes < 1024) {

@@ -194,7 +194,7 @@ final class FakeEnvoy implements AutoCloseable {
         Forwarded forwarded(boolean untilEndOfStream) throws InterruptedException, IOException {
             ProcessingResponse h = next();
             if (h.hasImmediateResponse()) {
-                return new Forwarded(h, Map.of(), null, false, new byte[0], List.of());
+                return new Forwarded(h, Map.of(), List.of(), null, false, new byte[0], List.of());
             }
             assertThat(h.hasRequestHeaders()).as("request headers answered first: " + h).isTrue();
             var common = h.getRequestHeaders().getResponse();
@@ -218,7 +218,8 @@ final class FakeEnvoy implements AutoCloseable {
                     }
                 }
             }
-            return new Forwarded(null, set, h.hasDynamicMetadata() ? h.getDynamicMetadata() : null,
+            return new Forwarded(null, set, common.getHeaderMutation().getRemoveHeadersList(),
+                    h.hasDynamicMetadata() ? h.getDynamicMetadata() : null,
                     common.getClearRouteCache(), body.toByteArray(), sizes);
         }
 
@@ -243,8 +244,8 @@ final class FakeEnvoy implements AutoCloseable {
      * What Envoy does with the request: an immediate response, or these headers set, this metadata, and this
      * body sent upstream (in chunks of these sizes).
      */
-    record Forwarded(ProcessingResponse immediate, Map<String, String> set, Struct metadata, boolean clearRouteCache,
-            byte[] body, List<Integer> chunkSizes) {
+    record Forwarded(ProcessingResponse immediate, Map<String, String> set, List<String> removed, Struct metadata,
+            boolean clearRouteCache, byte[] body, List<Integer> chunkSizes) {
         String destination() {
             return set.get("x-gateway-destination-endpoint");
         }

@@ -23,7 +23,7 @@ class PickingIT {
 
     @BeforeAll
     static void start() throws Exception {
-        f = ExtProcFixture.start();
+        f = ExtProcFixture.start(s -> s.withMaxDestinations(3)); // the pick and fallbacks, as override_host walks them
     }
 
     @AfterAll
@@ -149,8 +149,9 @@ class PickingIT {
     @Test
     void withSeveralPoolsAndNoneNamedTheStreamGetsBodyBasedRoutingOnly() throws Exception {
         byte[] body = ExtProcFixture.chat("some-model", "bbr");
-        FakeEnvoy.Forwarded fw = post(null, body, Map.of(), null);
+        FakeEnvoy.Forwarded fw = post(null, body, Map.of("x-gateway-destination-endpoint", "169.254.169.254:80"), null);
         assertThat(fw.destination()).isNull();
+        assertThat(fw.removed()).as("a client cannot pick the destination itself").contains("x-gateway-destination-endpoint");
         assertThat(fw.metadata()).isNull();
         assertThat(fw.clearRouteCache()).isTrue();
         assertThat(fw.set()).containsEntry("x-ai-eg-model", "some-model")

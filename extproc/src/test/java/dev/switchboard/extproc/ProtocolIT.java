@@ -58,6 +58,18 @@ class ProtocolIT {
     }
 
     @Test
+    void byDefaultAPickNamesOneEndpointAsOriginalDstClustersReadOne() throws Exception {
+        FakeEnvoy.Stream s = f.envoy.open(null);
+        s.requestHeaders(FakeEnvoy.post("/v1/chat/completions", Map.of()), false, null);
+        s.requestBody(ExtProcFixture.chat(ExtProcFixture.MODEL, "one"), 1024, true);
+        FakeEnvoy.Forwarded fw = s.forwarded();
+        s.halfClose();
+        assertThat(f.simAddresses()).hasSize(2);
+        assertThat(fw.destination()).isIn(f.simAddresses());
+        assertThat(fw.metadataDestination()).isEqualTo(fw.destination());
+    }
+
+    @Test
     void aBodyInOneByteChunksIsReadWhole() throws Exception {
         byte[] body = ExtProcFixture.chat(ExtProcFixture.MODEL, "one byte at a time");
         FakeEnvoy.Forwarded fw = post(body, 1, Map.of());

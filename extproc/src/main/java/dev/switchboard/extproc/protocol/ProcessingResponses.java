@@ -40,8 +40,13 @@ public final class ProcessingResponses {
      * Envoy routes on the new headers), and {@code metadata} (the pick's {@code envoy.lb} struct) if not null.
      */
     public static ProcessingResponse requestHeaders(Map<String, String> set, Struct metadata) {
+        return requestHeaders(set, List.of(), metadata);
+    }
+
+    /** The same, with the request headers {@code remove} taken out. */
+    public static ProcessingResponse requestHeaders(Map<String, String> set, List<String> remove, Struct metadata) {
         CommonResponse.Builder common = CommonResponse.newBuilder().setClearRouteCache(true)
-                .setHeaderMutation(mutation(set));
+                .setHeaderMutation(mutation(set).toBuilder().addAllRemoveHeaders(remove));
         ProcessingResponse.Builder r = ProcessingResponse.newBuilder()
                 .setRequestHeaders(HeadersResponse.newBuilder().setResponse(common));
         if (metadata != null) {

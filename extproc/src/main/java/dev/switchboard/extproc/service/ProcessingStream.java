@@ -48,6 +48,12 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
      * ParsedBody, PoolSelector, PoolVisit, ResponseBodyRelay and ProcessingResponses); keeping the transitions in
      * one place is what makes the order rules checkable by reading.
      */
+    /**
+     * Headers a client must not set, taken out when no pick overwrites them (body-based routing): behind an
+     * ORIGINAL_DST cluster, a client's own destination header would send the request to any address it names.
+     */
+    private static final List<String> NOT_FROM_CLIENTS = List.of(EppNames.DESTINATION_ENDPOINT);
+
     private static final Logger LOG = LoggerFactory.getLogger(ProcessingStream.class);
 
     private enum Phase { HEADERS, BODY, DECIDING, FORWARDED, DONE }
@@ -173,7 +179,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
             set.put(HeaderNames.REQUEST_ID, generatedRequestId);
         }
         if (pool == null) {
-            send(ProcessingResponses.requestHeaders(set, null));
+            send(ProcessingResponses.requestHeaders(set, NOT_FROM_CLIENTS, null));
             context.metrics().decision("", "body_routed");
             return;
         }
@@ -295,7 +301,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     private void routeByBody(ByteString raw, ParsedBody parsed) {
         Map<String, String> set = modelHeaders(parsed.model(), raw);
         set.put(EppNames.BASE_MODEL_NAME, context.baseModels().of(parsed.model()));
-        forward(set, null, raw);
+        forward(set, NOT_FROM_CLIENTS, null, raw);
         context.metrics().decision("", "body_routed");
     }
 
@@ -311,8 +317,12 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     }
 
     private void forward(Map<String, String> set, Struct metadata, ByteString upstreamBody) {
+        forward(set, List.of(), metadata, upstreamBody);
+    }
+
+    private void forward(Map<String, String> set, List<String> remove, Struct metadata, ByteString upstreamBody) {
         body = null; // the buffer is not needed any more: let it go before the response comes
-        send(ProcessingResponses.requestHeaders(set, metadata));
+        send(ProcessingResponses.requestHeaders(set, remove, metadata));
         ProcessingResponses.requestBody(upstreamBody, bodyEndsStream, this::send);
         if (requestTrailersPending) {
             send(ProcessingResponses.requestTrailers());
