@@ -1,14 +1,11 @@
 package dev.switchboard.extproc.service;
 
-import dev.switchboard.core.error.ApiError;
-import dev.switchboard.core.http.HeaderNames;
 import dev.switchboard.picker.flowcontrol.Rejection;
 import dev.switchboard.picker.pool.Endpoint;
 import dev.switchboard.picker.pool.InferencePool;
 import dev.switchboard.picker.pool.Lease;
 import dev.switchboard.picker.pool.PoolRequest;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.switchboard.picker.pool.Refusals;
 
 /**
  * One request's visit to its pool, from the pick to the end of the response: the pool's request object, and the
@@ -16,9 +13,6 @@ import java.util.Map;
  * another one). Confined to the stream's executor.
  */
 final class PoolVisit {
-    /** Seconds a dropped request's client is asked to wait (Retry-After): load changes with every 50 ms scrape. */
-    static final int RETRY_AFTER_SECONDS = 1;
-
     private final InferencePool pool;
     private final PoolRequest request;
     private Lease lease;
@@ -99,17 +93,10 @@ final class PoolVisit {
     }
 
     /**
-     * The client's answer to a refusal: 503 for a pool with no (eligible) endpoints, else 429 with Retry-After;
-     * both name the reason in the dropped-reason header, as the reference EPP does.
+     * The client's answer to a refusal: 503 for a pool with no (eligible) endpoints, else 429; Retry-After and the
+     * reason in the dropped-reason header, as the reference EPP does.
      */
     static RequestRejected rejection(Rejection why, String message) {
-        int status = why.status();
-        ApiError error = status == 429 ? ApiError.rateLimited(message) : ApiError.serverError(status, message);
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(HeaderNames.REQUEST_DROPPED_REASON, why.reason);
-        if (status == 429) {
-            headers.put("retry-after", Integer.toString(RETRY_AFTER_SECONDS));
-        }
-        return new RequestRejected(error, headers);
+        return new RequestRejected(Refusals.error(why, message), Refusals.headers(why));
     }
 }

@@ -11,10 +11,10 @@ import dev.switchboard.picker.pool.Endpoint;
 import dev.switchboard.picker.pool.InferencePool;
 import dev.switchboard.picker.pool.Lease;
 import dev.switchboard.picker.pool.PoolRequest;
+import dev.switchboard.picker.pool.Refusals;
 import dev.switchboard.picker.pool.RequestSpec;
 import dev.switchboard.picker.scheduling.PickRequest;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -40,8 +40,6 @@ final class RequestPools {
      * instead of dropping it.
      */
 
-    /** Seconds a dropped request's client is asked to wait (Retry-After): load changes with every 50 ms scrape. */
-    static final int RETRY_AFTER_SECONDS = 1;
     /** Body bytes given to the picker for prefix affinity (256 blocks of 64 characters is the default reach). */
     static final int PROMPT_PREFIX_BYTES = 64 * 1024;
 
@@ -201,12 +199,11 @@ final class RequestPools {
 
     /** The client's answer, in the OpenAI shape: 503 when the pool has no endpoints at all, else 429. */
     ApiError error() {
-        return rejection.status() == 503 ? ApiError.serverError(503, message) : ApiError.rateLimited(message);
+        return Refusals.error(rejection, message);
     }
 
     /** The answer's headers: {@code Retry-After} and the dropped reason. */
     Map<String, String> headers() {
-        return Map.of(HttpHeaderNames.RETRY_AFTER.toString(), Integer.toString(RETRY_AFTER_SECONDS),
-                HeaderNames.REQUEST_DROPPED_REASON, rejection.reason);
+        return Refusals.headers(rejection);
     }
 }
