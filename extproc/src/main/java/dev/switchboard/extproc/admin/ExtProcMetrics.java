@@ -88,6 +88,48 @@ public final class ExtProcMetrics {
         responses.labelValues(pool, status.length() == 3 ? status : "other").inc();
     }
 
+    /**
+     * Every pick so far, over all pools: how many, their total seconds, and per bucket upper bound (seconds) how
+     * many took at most that long (cumulative). What bench-extproc reports as the picker's own time.
+     */
+    public record PickTimes(long count, double seconds, double[] upperBounds, long[] atMost) {
+        /** The smallest bucket bound that at least {@code q} (0..1) of the picks since {@code before} stayed under. */
+        public double quantileBound(PickTimes before, double q) {
+            long n = count - before.count;
+            for (int i = 0; i < upperBounds.length; i++) {
+                if (atMost[i] - before.atMost[i] >= Math.ceil(q * n)) {
+                    return upperBounds[i];
+                }
+            }
+            return Double.POSITIVE_INFINITY;
+        }
+
+        /** The mean pick time since {@code before}, in seconds. */
+        public double mean(PickTimes before) {
+            long n = count - before.count;
+            return n == 0 ? 0 : (seconds - before.seconds) / n;
+        }
+    }
+
+    public PickTimes pickTimes() {
+        long count = 0;
+        double sum = 0;
+        long[] atMost = new long[PICK_BUCKETS.length + 1];
+        for (var point : pickDuration.collect().getDataPoints()) {
+            count += point.getCount();
+            sum += point.getSum();
+            long running = 0;
+            int i = 0;
+            for (var bucket : point.getClassicBuckets()) {
+                running += bucket.getCount();
+                atMost[i++] += running;
+            }
+        }
+        double[] bounds = java.util.Arrays.copyOf(PICK_BUCKETS, PICK_BUCKETS.length + 1);
+        bounds[PICK_BUCKETS.length] = Double.POSITIVE_INFINITY;
+        return new PickTimes(count, sum, bounds, atMost);
+    }
+
     /** One pick's duration. */
     public void pick(String pool, long nanos) {
         pickDuration.labelValues(pool).observe(nanos / 1e9);

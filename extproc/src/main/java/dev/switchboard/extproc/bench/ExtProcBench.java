@@ -4,6 +4,7 @@ import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.extproc.ExtProcServer;
 import dev.switchboard.extproc.ExtProcSettings;
+import dev.switchboard.extproc.admin.ExtProcMetrics;
 import dev.switchboard.transport.Transport;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -65,11 +66,16 @@ public final class ExtProcBench {
                     results.put("switchboard", new ArrayList<>());
                     measure(w, toEcho, Math.min(2, s.seconds())); // warm-up, not reported
                     measure(w, toOurs, Math.min(2, s.seconds()));
+                    ExtProcMetrics.PickTimes before = ours.metrics().pickTimes();
                     for (int r = 0; r < s.rounds(); r++) {
                         results.get("do-nothing").add(measure(w, toEcho, s.seconds()));
                         results.get("switchboard").add(measure(w, toOurs, s.seconds()));
                     }
                     report(w, results, out);
+                    ExtProcMetrics.PickTimes after = ours.metrics().pickTimes();
+                    out.printf(Locale.ROOT, "  switchboard's picks (admission and scheduling, on the server): mean %.0f µs,"
+                            + " p50 <= %s, p99 <= %s%n", after.mean(before) * 1e6, micros(after.quantileBound(before, 0.5)),
+                            micros(after.quantileBound(before, 0.99)));
                 }
             }
         }
@@ -173,6 +179,10 @@ public final class ExtProcBench {
         double[] ours = medians.get("switchboard");
         out.printf(Locale.ROOT, "  switchboard / do-nothing: throughput %.2fx, p50 %.2fx, p99 %.2fx%n",
                 ours[0] / echo[0], ours[1] / echo[1], ours[2] / echo[2]);
+    }
+
+    private static String micros(double seconds) {
+        return Double.isInfinite(seconds) ? "more than 1 s" : String.format(Locale.ROOT, "%.0f µs", seconds * 1e6);
     }
 
     private static double[] quantile(List<ExtProcLoad.Result> rs, double q) {

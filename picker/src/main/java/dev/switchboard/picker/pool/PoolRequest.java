@@ -157,11 +157,21 @@ public final class PoolRequest {
         }
         List<Endpoint> rest = new ArrayList<>(Math.max(0, result.candidates().size() - first.size()));
         for (EndpointState s : result.candidates()) {
-            if (!result.endpoints().contains(s)) { // the picker's few, not the growing list
+            if (!picked(result.endpoints(), s)) {
                 rest.add(s.endpoint());
             }
         }
         return new Decision(first, rest, null, null);
+    }
+
+    /** Whether the picker chose {@code s}'s endpoint (a state's record equality would compare its metrics too). */
+    private static boolean picked(List<EndpointState> chosen, EndpointState s) {
+        for (EndpointState c : chosen) { // the picker's few (usually one): no set needed
+            if (c.endpoint().equals(s.endpoint())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<EndpointState> within(List<EndpointState> all, RequestSpec spec) {

@@ -12,7 +12,8 @@ import java.util.Map;
 public final class UncachedTokens {
     public static final AttrKey<UncachedTokens> KEY = AttrKey.of("uncached-tokens", UncachedTokens.class);
 
-    private final Map<Endpoint, Long> byEndpoint = new HashMap<>();
+    /** Sized for a large pool at once: a plugin puts an estimate for every candidate, so growing would rehash. */
+    private final Map<Endpoint, Long> byEndpoint = HashMap.newHashMap(128);
 
     /** Records the estimate for {@code endpoint} on {@code request}. */
     public static void put(PickRequest request, Endpoint endpoint, long tokens) {

@@ -2,7 +2,6 @@ package dev.switchboard.picker.plugins.picker;
 
 import dev.switchboard.picker.scheduling.EndpointState;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -17,23 +16,38 @@ public final class MaxScorePicker extends BoundedPicker {
         super(TYPE, name, maxNumOfEndpoints);
     }
 
+    /*
+     * Selection, not a sort: k passes over the candidates (k = maxNumOfEndpoints, 1 by default), each taking the
+     * best not yet taken, a tie broken by reservoir sampling (the j-th equal score replaces the choice with
+     * probability 1/j). That is the reference's order (a shuffle, then a stable sort by score) in distribution,
+     * at O(n k) with no boxing, where the sort cost 4 % of an ext_proc server's CPU with 100 endpoints.
+     * Double.compare orders the scores, as the sort's comparator did (NaN above everything).
+     */
     @Override
     public List<EndpointState> pick(List<EndpointState> endpoints, double[] totals, RandomGenerator random) {
         int n = endpoints.size();
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) { // Fisher-Yates: random order among equal scores
-            int j = random.nextInt(i + 1);
-            Integer t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        java.util.Arrays.sort(order, Comparator.comparingDouble((Integer i) -> totals[i]).reversed());
-        List<EndpointState> out = new ArrayList<>(Math.min(n, maxNumOfEndpoints));
-        for (int k = 0; k < n && k < maxNumOfEndpoints; k++) {
-            out.add(endpoints.get(order[k]));
+        int k = Math.min(n, maxNumOfEndpoints);
+        List<EndpointState> out = new ArrayList<>(k);
+        boolean[] taken = k > 1 ? new boolean[n] : null;
+        for (int round = 0; round < k; round++) {
+            int best = -1;
+            int ties = 0;
+            for (int i = 0; i < n; i++) {
+                if (taken != null && taken[i]) {
+                    continue;
+                }
+                int c = best < 0 ? 1 : Double.compare(totals[i], totals[best]);
+                if (c > 0) {
+                    best = i;
+                    ties = 1;
+                } else if (c == 0 && random.nextInt(++ties) == 0) {
+                    best = i;
+                }
+            }
+            out.add(endpoints.get(best));
+            if (taken != null) {
+                taken[best] = true;
+            }
         }
         return out;
     }
