@@ -22,6 +22,7 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +54,13 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
      * ORIGINAL_DST cluster, a client's own destination header would send the request to any address it names.
      */
     private static final List<String> NOT_FROM_CLIENTS = List.of(EppNames.DESTINATION_ENDPOINT);
+    /**
+     * Bytes of answers waiting for Envoy to read (gRPC flow control) past which no more of Envoy's messages are
+     * read: a peer that does not read cannot make the processor hold more than this beyond what it must (the
+     * request body until it is forwarded), and its response chunks wait in Envoy, which then stops reading the
+     * model server.
+     */
+    static final int MAX_PENDING_BYTES = 1 << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessingStream.class);
 
@@ -74,6 +82,13 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     private ModelNameRestorer restorer;
     private ResponseBodyRelay relay;
     private boolean callClosed;
+    /** Answers gRPC could not take yet ({@code isReady} false), in order, and their size. */
+    private final ArrayDeque<ProcessingResponse> pending = new ArrayDeque<>();
+    private long pendingBytes;
+    /** Envoy's next message was not asked for while too much waited; asked for once the queue drains. */
+    private boolean readPaused;
+    /** The call is to be completed once the waiting answers are out. */
+    private boolean closeWhenDrained;
     /** The processor, not the client, asked the model server for a load report: it is not passed on. */
     private boolean askedForLoadReport;
 
@@ -86,6 +101,9 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         this.callPool = callPool;
         context.metrics().streams(1);
         out.setOnCancelHandler(() -> executor.execute(this::end));
+        out.setOnReadyHandler(() -> executor.execute(this::drain));
+        out.disableAutoRequest(); // one message at a time, so a peer that does not read stops being read
+        out.request(1);
     }
 
     @Override
@@ -107,6 +125,23 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     }
 
     private void handle(ProcessingRequest r) {
+        try {
+            process(r);
+        } finally {
+            readNext();
+        }
+    }
+
+    /** Asks for Envoy's next message, unless too many answers wait for Envoy to read them. */
+    private void readNext() {
+        if (pendingBytes > MAX_PENDING_BYTES) {
+            readPaused = true;
+        } else if (!callClosed && !out.isCancelled()) {
+            out.request(1);
+        }
+    }
+
+    private void process(ProcessingRequest r) {
         if (phase == Phase.DONE) {
             return;
         }
@@ -391,6 +426,10 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     }
 
     private void closeCall() {
+        if (!pending.isEmpty()) {
+            closeWhenDrained = true; // the answers first: a refusal or the last body chunk may still wait
+            return;
+        }
         if (!callClosed && !out.isCancelled()) {
             callClosed = true;
             try {
@@ -414,10 +453,42 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         context.metrics().streams(-1);
     }
 
+    /** Sends {@code r} now if gRPC can take it, else after the answers already waiting, in order. */
     private void send(ProcessingResponse r) {
         if (callClosed || out.isCancelled()) {
             return;
         }
+        if (!pending.isEmpty() || !out.isReady()) {
+            pending.add(r);
+            pendingBytes += r.getSerializedSize();
+            return;
+        }
+        write(r);
+    }
+
+    /** Envoy read some: sends what waited, completes the call if that was asked, resumes reading Envoy. */
+    private void drain() {
+        while (!pending.isEmpty() && out.isReady() && !out.isCancelled()) {
+            ProcessingResponse r = pending.poll();
+            pendingBytes -= r.getSerializedSize();
+            write(r);
+        }
+        if (out.isCancelled()) {
+            pending.clear();
+            pendingBytes = 0;
+            return;
+        }
+        if (pending.isEmpty() && closeWhenDrained) {
+            closeWhenDrained = false;
+            closeCall();
+        }
+        if (readPaused && pendingBytes <= MAX_PENDING_BYTES) {
+            readPaused = false;
+            readNext();
+        }
+    }
+
+    private void write(ProcessingResponse r) {
         try {
             out.onNext(r);
         } catch (RuntimeException e) {
