@@ -23,9 +23,10 @@ final class PrefixIndex {
      * block 0's is seeded with the model name, so a hash stands for the whole prefix up to it and adapters never
      * share entries (hashes()). The index maps a hash to the endpoints it was sent to, and each endpoint keeps an
      * LRU of its hashes; evicting a hash from an endpoint's LRU removes the endpoint from that hash's holders. A lookup
-     * walks the prompt's hashes in order and counts, per endpoint, the consecutive matches from the first block,
-     * stopping when no endpoint holds the next block. After a pick, the chosen endpoint is recorded under every hash
-     * of the prompt. Both maps live in one BlockTable of primitive arrays (endpoints as small int ids) that grows
+     * counts, per endpoint, the consecutive blocks it holds from the first. After a pick, the chosen endpoint is
+     * recorded under every hash of the prompt, the last first, so that its LRU forgets a prompt's tail before its
+     * head, as vLLM does; what an endpoint holds of a chain is then prefix-closed, which lets a lookup read a few
+     * block positions instead of all (BlockTable: how, and what that approximation misses). Both maps live in one BlockTable of primitive arrays (endpoints as small int ids) that grows
      * with what is recorded up to maxBytes: 16 bytes a slot, ~21 per (hash, endpoint) entry when full, where the
      * boxed maps this replaces took 76-161 (docs/picker.md).
      * Memory: each endpoint asks for the capacity given with its records (its KV cache, num_gpu_blocks x block_size
@@ -39,8 +40,9 @@ final class PrefixIndex {
      * MAX_PENDING records at most; beyond, a record is dropped, a lost sample the next request with that prefix
      * makes up for (the reference EPP, too, records after the pick, asynchronously). A removal is never dropped, and
      * is applied after the records queued with it.
-     * Cost: one 64-bit hash per block (FNV-1a over chars, mixed); a lookup reads one probe run per matched block and
-     * allocates one int per endpoint id for the counts; a record touches each block's entry and LRU neighbours.
+     * Cost: one 64-bit hash per block (FNV-1a over chars, mixed); a lookup probes a few block positions for each
+     * endpoint id and allocates one int per id for the counts; a record touches each block's entry and LRU
+     * neighbours, or nothing when the endpoint was sent the same chain recently (BlockTable.putChain).
      */
 
     /** Records waiting for the writer at most; with one per event loop waiting at a time in practice, 64 is slack. */
@@ -181,10 +183,7 @@ final class PrefixIndex {
             demand[id] = w.capacity();
             reshare();
         }
-        int limit = share[id];
-        for (long h : w.hashes()) {
-            table.put(id, h, limit);
-        }
+        table.putChain(id, w.hashes(), share[id]);
     }
 
     private int join(String endpoint) {
