@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +39,31 @@ class PrefixIndexTest {
     /** Whether {@code endpoint} holds the single block {@code hash}. */
     static boolean holds(PrefixIndex index, String endpoint, long hash) {
         return index.matched(index.matches(new long[] {hash}), endpoint) == 1;
+    }
+
+    @Test
+    void aBlocksHashChangesWithAnyOneCharacterAndIsTheSameForAnyCharSequence() {
+        PrefixIndex index = new PrefixIndex(64, 1024, MIB, 42);
+        SplittableRandom random = new SplittableRandom(5);
+        StringBuilder prompt = new StringBuilder();
+        for (int i = 0; i < 64 * 40 + 17; i++) { // a partial last block too
+            prompt.append((char) ('a' + random.nextInt(26)));
+        }
+        long[] hashes = index.hashes("m", prompt.toString());
+        assertThat(hashes).hasSize(41).containsExactly(index.hashes("m", prompt)); // a StringBuilder hashes the same
+        Set<Long> seen = new HashSet<>();
+        for (int at = 64 * 20; at < 64 * 21; at++) { // each character of block 20, changed in its low or high byte
+            for (char change : new char[] {1, 0x100}) {
+                StringBuilder changed = new StringBuilder(prompt);
+                changed.setCharAt(at, (char) (prompt.charAt(at) ^ change));
+                long[] other = index.hashes("m", changed);
+                assertThat(Arrays.copyOf(other, 20)).isEqualTo(Arrays.copyOf(hashes, 20));
+                assertThat(other[20]).isNotEqualTo(hashes[20]);
+                assertThat(other[40]).as("the chain carries it on").isNotEqualTo(hashes[40]);
+                assertThat(seen.add(other[20])).isTrue();
+            }
+        }
+        assertThat(index.hashes("other-model", prompt)[0]).isNotEqualTo(hashes[0]);
     }
 
     @Test
