@@ -34,13 +34,14 @@ final class BlockTable {
      * BlockPool.free_blocks). Since a chained hash stands for its whole prefix, every record that touches block b of
      * a chain touches blocks 0..b-1 after it, so each endpoint's holding of a chain is prefix-closed (holding block b
      * means holding 0..b-1) but for an insert dropped from a full segment.
-     * Lookups (matches): prefix-closed holdings let the lookup read holders at a few block positions instead of
-     * every block: who holds block 0, then who holds the last block (when all holders hold the whole prompt, the
-     * usual case, that ends it), then a bisection over block positions, only for the ids whose run ends between two
-     * probes: about d x log2(blocks / d) probes for d distinct run lengths, never more probes than blocks. Each
-     * probe asks each candidate id in O(1). The approximation: a hole (a dropped insert, or a racing write) between
-     * two probes goes unseen, so a holder's count may run past it; a count c still means the holder was seen holding
-     * block c - 1 and, below the prompt's end, not block c. PrefixIndexTest checks it against the exact count.
+     * Lookups (matches): prefix-closed holdings let the lookup read holders at a few block positions instead of every
+     * block: who holds block 0, then who holds the last block (when all holders hold the whole prompt, the usual case,
+     * that ends it), then a bisection over block positions, only for the ids whose run ends between two probes: about d
+     * x log2(blocks / d) probes for d distinct run lengths, never more probes than blocks, each asking in O(1) only the
+     * ids whose run may end there (every id at block 0, at most log2(blocks) + 2 in all). The approximation: a hole (a
+     * dropped insert, or a racing write) between two probes goes unseen, so a holder's count may run past it; a count c
+     * still means the holder was seen holding block c - 1 and, below the prompt's end, not block c. BlockTableTest
+     * checks it against the exact count.
      * Records (putChain): a put finds its entry in O(1) and moves it to the list's tail, one cache miss or three
      * per block, which a branch-free pass over the coming blocks' home slots overlaps (warm). A chain the endpoint
      * was sent whole within its last limit / 2 placements is not moved at all: its blocks are all still held, among
@@ -58,6 +59,8 @@ final class BlockTable {
      * prompt they all hold whole, 200 probes, 2-8 µs where reading every block's holders took 1 ms; a write touches
      * the entry and its LRU neighbours; growing a segment copies its own entries only, 1/16 of the table, so no
      * single pick pays for rehashing all of it.
+     * Size: near 600 lines, beyond the house's 500, because layout, growth, eviction, records and lookups all work
+     * on the same arrays and invariants; split up, each part would reach into the others' internals.
      */
 
     /** Bits of an entry that hold the endpoint id: 4,095 endpoints per table, far more than one pool has. */
@@ -84,8 +87,8 @@ final class BlockTable {
      * Bytes counted for the per-endpoint arrays (list head, tail and size; placement counts), the recent chains and
      * object headers.
      */
-    static final long FIXED_BYTES = (3L * Integer.BYTES + Long.BYTES) * (MAX_ID + 1) + 2L * Long.BYTES * (1 << MEMO_BITS)
-            + 4096;
+    static final long FIXED_BYTES = (3L * Integer.BYTES + Long.BYTES) * (MAX_ID + 1)
+            + 2L * Long.BYTES * (1 << MEMO_BITS) + 4096;
 
     private static final long ID_MASK = MAX_ID;
     private static final long TAG_MASK = ~ID_MASK;
@@ -204,37 +207,42 @@ final class BlockTable {
         if (hashes.length == 0) {
             return;
         }
-        int members = 0;
+        int[] members = new int[counts.length];
+        int m = 0;
         for (int id = 1; id < counts.length; id++) {
             if (holds(hashes[0], id)) {
                 counts[id] = 1;
-                members++;
+                members[m++] = id;
             }
         }
-        refine(hashes, counts, 0, hashes.length, members, true);
+        refine(hashes, counts, members, 0, m, 0, hashes.length, true);
     }
 
     /**
-     * The {@code members} ids whose count is {@code lo + 1} hold block lo and, as far as is known, not block hi (or hi
-     * is past the prompt); finds where each one's run stops between, bisecting over block positions. The first probe
-     * of a prompt ({@code last}) reads its last block: when every holder holds all of it, that ends the lookup.
+     * The ids {@code members[from, to)} hold block lo and, as far as is known, not block hi (or hi is past the
+     * prompt); finds where each one's run stops in between, bisecting over block positions, each probe asking only
+     * the ids still in that interval (so each id is asked at most log2(blocks) + 2 times). The first probe of a
+     * prompt ({@code last}) reads its last block: when every holder holds all of it, that ends the lookup.
      */
-    private void refine(long[] hashes, int[] counts, int lo, int hi, int members, boolean last) {
-        if (members == 0 || hi - lo < 2) {
+    private void refine(long[] hashes, int[] counts, int[] members, int from, int to, int lo, int hi, boolean last) {
+        if (from == to || hi - lo < 2) {
             return; // the members' count, lo + 1, is final
         }
         int at = last ? hi - 1 : (lo + hi) >>> 1;
         long hash = hashes[at];
-        int moved = 0;
-        for (int id = 1; id < counts.length; id++) {
-            if (counts[id] == lo + 1 && holds(hash, id)) {
+        int split = to; // members[split, to) hold block at
+        for (int i = from; i < split; ) {
+            int id = members[i];
+            if (holds(hash, id)) {
                 counts[id] = at + 1;
-                moved++;
+                members[i] = members[--split];
+                members[split] = id;
+            } else {
+                i++;
             }
         }
-        // counts in [lo, at) end at most at `at`, those in [at, hi) start at at + 1: the two never mix
-        refine(hashes, counts, lo, at, members - moved, false);
-        refine(hashes, counts, at, hi, moved, false);
+        refine(hashes, counts, members, from, split, lo, at, false);
+        refine(hashes, counts, members, split, to, at, hi, false);
     }
 
     /** Whether endpoint {@code id} holds {@code hash}, read without a lock (see Concurrency). */

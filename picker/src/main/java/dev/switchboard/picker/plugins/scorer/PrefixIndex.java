@@ -26,9 +26,10 @@ final class PrefixIndex {
      * counts, per endpoint, the consecutive blocks it holds from the first. After a pick, the chosen endpoint is
      * recorded under every hash of the prompt, the last first, so that its LRU forgets a prompt's tail before its
      * head, as vLLM does; what an endpoint holds of a chain is then prefix-closed, which lets a lookup read a few
-     * block positions instead of all (BlockTable: how, and what that approximation misses). Both maps live in one BlockTable of primitive arrays (endpoints as small int ids) that grows
-     * with what is recorded up to maxBytes: 16 bytes a slot, ~21 per (hash, endpoint) entry when full, where the
-     * boxed maps this replaces took 76-161 (docs/picker.md).
+     * block positions instead of all (BlockTable: how, and what that approximation misses). Both maps live in one
+     * BlockTable of primitive arrays (endpoints as small int ids) that grows with what is recorded up to maxBytes: 16
+     * bytes a slot, ~21 per (hash, endpoint) entry when full, where the boxed maps this replaces took 76-161
+     * (docs/picker.md).
      * Memory: each endpoint asks for the capacity given with its records (its KV cache, num_gpu_blocks x block_size
      * tokens, with autoTune; else lruCapacityPerServer); when those add up to more entries than maxBytes holds, each
      * endpoint's LRU is cut to a max-min fair share (FairShare), so a huge report takes an equal part, not the heap.
