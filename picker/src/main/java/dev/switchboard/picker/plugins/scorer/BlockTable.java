@@ -49,6 +49,10 @@ final class BlockTable {
      * at the least; so a hot prompt, re-sent, costs one memo lookup instead of a relink per block, at the price of
      * an LRU that, for such chains, acts as if it were half as long. The memo is direct-mapped (an overwritten slot
      * only costs a full record); trimming an endpoint (its share cut, or its removal) forgets its recent chains.
+     * Measured on the benchmark VM, 1,024 blocks in a 2.7-million-entry table: the finds alone take ~50 µs, finds
+     * and relinks ~120-170, warmed ~85, so CLOCK-style reference bits (a find and a bit per block, no relink) would
+     * save at most the relinks, and their second chance moves a block behind its parent, which breaks the
+     * prefix-closure the lookup relies on; skipping recent chains saves the finds too.
      * Concurrency: the writer replaces a segment's arrays only whole (published through an AtomicReferenceArray) and
      * changes keys with opaque stores; a reader reads a segment's keys with opaque (untorn) loads and may meanwhile
      * miss an entry being shifted back or see one just evicted: a stale answer to a heuristic, never a holder of a
