@@ -73,9 +73,9 @@ public class PickBenchmark {
         random = new SplittableRandom(42);
         pool = new ArrayList<>(endpoints);
         for (int i = 0; i < endpoints; i++) {
-            pool.add(new EndpointState(new Endpoint("10.0." + (i / 250) + "." + (i % 250), 8000, Map.of(), EngineType.VLLM),
-                    new ModelServerMetrics(random.nextInt(10), random.nextInt(64), random.nextDouble(), 16, CACHE_BLOCKS, 1,
-                            List.of(), List.of()), true, 0, 0));
+            Endpoint endpoint = new Endpoint("10.0." + (i / 250) + "." + (i % 250), 8000, Map.of(), EngineType.VLLM);
+            pool.add(new EndpointState(endpoint, new ModelServerMetrics(random.nextInt(10), random.nextInt(64),
+                    random.nextDouble(), 16, CACHE_BLOCKS, 1, List.of(), List.of()), true, 0, 0));
         }
         int blocks = Math.min(MAX_BLOCKS, (promptChars + BLOCK_CHARS - 1) / BLOCK_CHARS);
         // each endpoint holds prompts x holders / endpoints of them: no more than its cache keeps
