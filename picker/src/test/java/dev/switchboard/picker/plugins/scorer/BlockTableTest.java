@@ -151,6 +151,27 @@ class BlockTableTest {
     }
 
     @Test
+    void aChainHeldAsOneStretchMovesToTheFrontWhole() {
+        BlockTable table = new BlockTable(MIB, 7);
+        long[] a = chain(1, 5);
+        long[] b = chain(2, 5);
+        long[] c = chain(3, 5);
+        table.putChain(1, a, 18);
+        table.putChain(1, b, 18);
+        table.putChain(1, c, 18);
+        table.putChain(1, b, 18); // 10 placements since, over 18 / 2: b moves, from between a and c to the front
+        table.checkInvariants();
+        table.putChain(1, chain(4, 3), 18); // 18 held
+        table.putChain(1, chain(5, 5), 18); // evicts a, the oldest
+        assertThat(exact(table, a, 1)).isZero();
+        assertThat(exact(table, c, 1)).isEqualTo(5);
+        table.putChain(1, chain(6, 5), 18); // then c, which b was moved past
+        assertThat(exact(table, c, 1)).isZero();
+        assertThat(exact(table, b, 1)).isEqualTo(5);
+        table.checkInvariants();
+    }
+
+    @Test
     void aChainNoLongerYoungOrTrimmedIsRecordedInFull() {
         BlockTable table = new BlockTable(MIB, 5);
         long[] hot = chain(1, 4);
