@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +39,31 @@ class PrefixIndexTest {
     /** Whether {@code endpoint} holds the single block {@code hash}. */
     static boolean holds(PrefixIndex index, String endpoint, long hash) {
         return index.matched(index.matches(new long[] {hash}), endpoint) == 1;
+    }
+
+    @Test
+    void aBlocksHashChangesWithAnyOneCharacterAndIsTheSameForAnyCharSequence() {
+        PrefixIndex index = new PrefixIndex(64, 1024, MIB, 42);
+        SplittableRandom random = new SplittableRandom(5);
+        StringBuilder prompt = new StringBuilder();
+        for (int i = 0; i < 64 * 40 + 17; i++) { // a partial last block too
+            prompt.append((char) ('a' + random.nextInt(26)));
+        }
+        long[] hashes = index.hashes("m", prompt.toString());
+        assertThat(hashes).hasSize(41).containsExactly(index.hashes("m", prompt)); // a StringBuilder hashes the same
+        Set<Long> seen = new HashSet<>();
+        for (int at = 64 * 20; at < 64 * 21; at++) { // each character of block 20, changed in its low or high byte
+            for (char change : new char[] {1, 0x100}) {
+                StringBuilder changed = new StringBuilder(prompt);
+                changed.setCharAt(at, (char) (prompt.charAt(at) ^ change));
+                long[] other = index.hashes("m", changed);
+                assertThat(Arrays.copyOf(other, 20)).isEqualTo(Arrays.copyOf(hashes, 20));
+                assertThat(other[20]).isNotEqualTo(hashes[20]);
+                assertThat(other[40]).as("the chain carries it on").isNotEqualTo(hashes[40]);
+                assertThat(seen.add(other[20])).isTrue();
+            }
+        }
+        assertThat(index.hashes("other-model", prompt)[0]).isNotEqualTo(hashes[0]);
     }
 
     @Test
@@ -89,18 +116,56 @@ class PrefixIndexTest {
     void anEndpointForgetsItsLeastRecentlyRecordedBlocksFirst() {
         PrefixIndex index = small();
         long[] h = blocks(1, 5);
+        // recorded last to first: h2 is the least recently used of the three, h0 the most (vLLM frees tails first)
         index.record("a", new long[] {h[0], h[1], h[2]}, 3);
-        index.record("a", new long[] {h[0]}, 3); // used again: now the most recent
-        index.record("a", new long[] {h[3]}, 3); // evicts h1, the least recently used
-        assertThat(holds(index, "a", h[0])).isTrue();
-        assertThat(holds(index, "a", h[1])).isFalse();
-        assertThat(holds(index, "a", h[2])).isTrue();
-        assertThat(holds(index, "a", h[3])).isTrue();
-        // a prompt longer than the capacity keeps its last blocks, as the LRU it replaces did
+        index.record("a", new long[] {h[1]}, 3); // used again: now the most recent
+        index.record("a", new long[] {h[3]}, 3); // evicts h2, the least recently used
+        index.record("a", new long[] {h[4]}, 3); // evicts h0
+        assertThat(holds(index, "a", h[0])).isFalse();
+        assertThat(holds(index, "a", h[1])).isTrue();
+        assertThat(holds(index, "a", h[2])).isFalse();
+        assertThat(holds(index, "a", h[3]) && holds(index, "a", h[4])).isTrue();
+        // a prompt longer than the capacity keeps its first blocks (before: its last, a chain nothing can match)
         index.record("b", h, 2);
         assertThat(index.held("b")).isEqualTo(2);
-        assertThat(holds(index, "b", h[3]) && holds(index, "b", h[4]) && !holds(index, "b", h[2])).isTrue();
+        assertThat(index.matched(index.matches(h), "b")).isEqualTo(2);
+        assertThat(holds(index, "b", h[2]) || holds(index, "b", h[4])).isFalse();
         index.checkInvariants();
+    }
+
+    @Test
+    void aChainIsForgottenFromItsTailAsVllmEvictsSoWhatIsLeftStillMatches() {
+        PrefixIndex index = small();
+        long[] older = blocks(20, 6);
+        long[] newer = blocks(21, 4);
+        index.record("a", older, 8);
+        index.record("a", newer, 8); // 10 blocks, capacity 8: the older prompt's last two go
+        assertThat(index.matched(index.matches(older), "a")).isEqualTo(4);
+        assertThat(index.matched(index.matches(newer), "a")).isEqualTo(4);
+        index.record("a", blocks(22, 3), 8); // three more: the older prompt keeps its first block only
+        assertThat(index.matched(index.matches(older), "a")).isEqualTo(1);
+        assertThat(index.held("a")).isEqualTo(8);
+        index.checkInvariants();
+    }
+
+    @Test
+    void aSharedPrefixOutlivesTheTailsOfThePromptsThatShareIt() {
+        PrefixIndex index = small();
+        long[] system = blocks(23, 3);
+        long[] first = concat(system, blocks(24, 3));
+        long[] second = concat(system, blocks(25, 3));
+        index.record("a", first, 9);
+        index.record("a", second, 9); // 9 blocks held: the system prompt once, both tails
+        index.record("a", blocks(26, 3), 9); // evicts first's tail, the oldest, not the system prompt it shares
+        assertThat(index.matched(index.matches(first), "a")).isEqualTo(3);
+        assertThat(index.matched(index.matches(second), "a")).isEqualTo(6);
+        index.checkInvariants();
+    }
+
+    static long[] concat(long[] a, long[] b) {
+        long[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
@@ -110,12 +175,14 @@ class PrefixIndexTest {
         for (int from = 0; from < h.length; from += 1_000) { // the segments grow several times on the way
             index.record("a", Arrays.copyOfRange(h, from, from + 1_000), 30_000);
         }
-        index.record("a", new long[] {h[0]}, 30_000);
-        index.record("a", blocks(3, 2), 30_000); // two new blocks: h1 and h2 go, h0 was used again
-        assertThat(holds(index, "a", h[0])).isTrue();
-        assertThat(holds(index, "a", h[1]) || holds(index, "a", h[2])).isFalse();
-        assertThat(holds(index, "a", h[3])).isTrue();
-        assertThat(index.matched(index.matches(Arrays.copyOfRange(h, 3, 30_000)), "a")).isEqualTo(29_997);
+        // each chunk was recorded last to first: h0 is the newest of the first chunk, h999 its oldest and the LRU's
+        index.record("a", new long[] {h[999]}, 30_000);
+        index.record("a", blocks(3, 2), 30_000); // two new blocks: h998 and h997 go, h999 was used again
+        assertThat(holds(index, "a", h[999])).isTrue();
+        assertThat(holds(index, "a", h[998]) || holds(index, "a", h[997])).isFalse();
+        assertThat(holds(index, "a", h[996])).isTrue();
+        assertThat(index.matched(index.matches(Arrays.copyOfRange(h, 0, 997)), "a")).isEqualTo(997);
+        assertThat(index.matched(index.matches(Arrays.copyOfRange(h, 1_000, 30_000)), "a")).isEqualTo(29_000);
         assertThat(index.peakBytes()).isLessThanOrEqualTo(MIB);
         index.checkInvariants();
     }
