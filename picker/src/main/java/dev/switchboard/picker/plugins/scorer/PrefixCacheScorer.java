@@ -26,10 +26,10 @@ public final class PrefixCacheScorer implements Scorer, PickObserver, EndpointLi
     /**
      * The index's default memory bound, 64 MiB: about 3.0 million (block, endpoint) entries, so 100 endpoints of
      * 30,000 blocks each (480,000 tokens of cache in 16-token blocks, an H100 serving an 8B model) are remembered
-     * whole; the reference's lruCapacityPerServer default (31,250) times 100 is cut by 2.5 %.
+     * whole; the reference's lruCapacityPerServer default (31,250) times 100 is cut by 2.7 %, to 30,420 each.
      */
     public static final long DEFAULT_MAX_INDEX_BYTES = 64L << 20;
-    /** The smallest bound: 1 MiB, about 43,700 entries (the per-endpoint arrays alone take 84 KB). */
+    /** The smallest bound: 1 MiB, about 39,300 entries (the per-endpoint arrays alone take 180 KB). */
     public static final long MIN_INDEX_BYTES = 1L << 20;
     /** The largest bound: 16 GiB (the table's arrays cannot address more). */
     public static final long MAX_INDEX_BYTES = 16L << 30;
