@@ -51,6 +51,9 @@ final class RequestPools {
     private Map<BackendRef, PoolRequest> byRef;
     /** The request at the pool whose flow control it waits in (or waited in), or null. */
     private PoolRequest queued;
+    /** What every pool of the rule reads alike, built at the first pool ref: the prompt and the headers. */
+    private CharSequence prompt;
+    private Map<String, String> lowerCaseHeaders;
     private String rejectedBy;
     private Rejection rejection;
     private String message;
@@ -79,14 +82,17 @@ final class RequestPools {
     private RequestSpec spec(BackendRef ref) {
         String received = ref.modelNameOverride() != null ? ref.modelNameOverride() : info.model();
         String rewrite = ref.trust().honorModelRewrite() ? headers.get(HeaderNames.MODEL_REWRITE) : null;
-        // the prompt's JSON (messages, prompt or input) from the body, as the reference EPP hashes it; bytes as
-        // Latin-1 chars: hashing needs equality, not decoding, and only the first blocks are hashed anyway
         int from = (int) Math.max(0, info.promptStart());
-        CharSequence prompt = body.toString(from, Math.min(body.readableBytes() - from, PROMPT_PREFIX_BYTES),
-                StandardCharsets.ISO_8859_1);
+        if (prompt == null) {
+            // the prompt's JSON (messages, prompt or input) from the body, as the reference EPP hashes it; bytes as
+            // Latin-1 chars: hashing needs equality, not decoding, and only the first blocks are hashed anyway
+            prompt = body.toString(from, Math.min(body.readableBytes() - from, PROMPT_PREFIX_BYTES),
+                    StandardCharsets.ISO_8859_1);
+            lowerCaseHeaders = lowerCaseHeaders();
+        }
         long promptTokens = Math.max(0, body.readableBytes() - from) / PickRequest.CHARS_PER_TOKEN;
         return new RequestSpec(received, rewrite, headers.get(HeaderNames.INFERENCE_OBJECTIVE),
-                headers.get(HeaderNames.INFERENCE_FAIRNESS_ID), prompt, promptTokens, lowerCaseHeaders(),
+                headers.get(HeaderNames.INFERENCE_FAIRNESS_ID), prompt, promptTokens, lowerCaseHeaders,
                 info.bodyBytes(), null);
     }
 
