@@ -19,10 +19,8 @@ import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,27 +45,21 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
      * any point (client gone, Envoy's timeout): then the request leaves the queue and its lease closes.
      * Size: the class is the state machine and nothing else (the work of each phase is in RequestBodyBuffer,
      * ParsedBody, PoolSelector, PoolVisit, ResponseBodyRelay and ProcessingResponses); keeping the transitions in
-     * one place is what makes the order rules checkable by reading.
+     * one place is what makes the order rules checkable by reading; what goes to Envoy, and when Envoy is read,
+     * is Answers' (gRPC flow control both ways).
      */
+
     /**
      * Headers a client must not set, taken out when no pick overwrites them (body-based routing): behind an
      * ORIGINAL_DST cluster, a client's own destination header would send the request to any address it names.
      */
     private static final List<String> NOT_FROM_CLIENTS = List.of(EppNames.DESTINATION_ENDPOINT);
-    /**
-     * Bytes of answers waiting for Envoy to read (gRPC flow control) past which no more of Envoy's messages are
-     * read: a peer that does not read cannot make the processor hold more than this beyond what it must (the
-     * request body until it is forwarded), and its response chunks wait in Envoy, which then stops reading the
-     * model server.
-     */
-    static final int MAX_PENDING_BYTES = 1 << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessingStream.class);
 
     private enum Phase { HEADERS, BODY, DECIDING, FORWARDED, DONE }
 
     private final ProcessorContext context;
-    private final ServerCallStreamObserver<ProcessingResponse> out;
     private final StreamExecutor executor;
     private final String callPool;
     private Phase phase = Phase.HEADERS;
@@ -81,14 +73,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     private PoolVisit visit;
     private ModelNameRestorer restorer;
     private ResponseBodyRelay relay;
-    private boolean callClosed;
-    /** Answers gRPC could not take yet ({@code isReady} false), in order, and their size. */
-    private final ArrayDeque<ProcessingResponse> pending = new ArrayDeque<>();
-    private long pendingBytes;
-    /** Envoy's next message was not asked for while too much waited; asked for once the queue drains. */
-    private boolean readPaused;
-    /** The call is to be completed once the waiting answers are out. */
-    private boolean closeWhenDrained;
+    private final Answers answers;
     /** The processor, not the client, asked the model server for a load report: it is not passed on. */
     private boolean askedForLoadReport;
 
@@ -96,14 +81,11 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     ProcessingStream(ProcessorContext context, ServerCallStreamObserver<ProcessingResponse> out,
             StreamExecutor executor, String callPool) {
         this.context = context;
-        this.out = out;
         this.executor = executor;
         this.callPool = callPool;
         context.metrics().streams(1);
         out.setOnCancelHandler(() -> executor.execute(this::end));
-        out.setOnReadyHandler(() -> executor.execute(this::drain));
-        out.disableAutoRequest(); // one message at a time, so a peer that does not read stops being read
-        out.request(1);
+        this.answers = new Answers(out, executor);
     }
 
     @Override
@@ -120,7 +102,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     public void onCompleted() {
         executor.execute(() -> {
             end();
-            closeCall(); // Envoy half-closed: the request is over as far as it is concerned
+            answers.complete(); // Envoy half-closed: the request is over as far as it is concerned
         });
     }
 
@@ -128,16 +110,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         try {
             process(r);
         } finally {
-            readNext();
-        }
-    }
-
-    /** Asks for Envoy's next message, unless too many answers wait for Envoy to read them. */
-    private void readNext() {
-        if (pendingBytes > MAX_PENDING_BYTES) {
-            readPaused = true;
-        } else if (!callClosed && !out.isCancelled()) {
-            out.request(1);
+            answers.readNext();
         }
     }
 
@@ -176,11 +149,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
                 return;
             }
             end();
-            if (!callClosed && !out.isCancelled()) {
-                callClosed = true;
-                out.onError(Status.INTERNAL.withDescription("the endpoint picker failed on this request")
-                        .asRuntimeException());
-            }
+            answers.fail("the endpoint picker failed on this request");
         }
     }
 
@@ -422,22 +391,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         context.metrics().decision(pool == null ? "" : pool.name(),
                 reason != null ? reason : e.error().code() != null ? e.error().code() : "status_" + e.error().status());
         end();
-        closeCall();
-    }
-
-    private void closeCall() {
-        if (!pending.isEmpty()) {
-            closeWhenDrained = true; // the answers first: a refusal or the last body chunk may still wait
-            return;
-        }
-        if (!callClosed && !out.isCancelled()) {
-            callClosed = true;
-            try {
-                out.onCompleted();
-            } catch (RuntimeException e) {
-                LOG.debug("ext_proc stream already gone: {}", e.toString());
-            }
-        }
+        answers.complete();
     }
 
     /** The request is over: leaves the queue, closes its lease. Idempotent. */
@@ -453,46 +407,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         context.metrics().streams(-1);
     }
 
-    /** Sends {@code r} now if gRPC can take it, else after the answers already waiting, in order. */
     private void send(ProcessingResponse r) {
-        if (callClosed || out.isCancelled()) {
-            return;
-        }
-        if (!pending.isEmpty() || !out.isReady()) {
-            pending.add(r);
-            pendingBytes += r.getSerializedSize();
-            return;
-        }
-        write(r);
-    }
-
-    /** Envoy read some: sends what waited, completes the call if that was asked, resumes reading Envoy. */
-    private void drain() {
-        while (!pending.isEmpty() && out.isReady() && !out.isCancelled()) {
-            ProcessingResponse r = pending.poll();
-            pendingBytes -= r.getSerializedSize();
-            write(r);
-        }
-        if (out.isCancelled()) {
-            pending.clear();
-            pendingBytes = 0;
-            return;
-        }
-        if (pending.isEmpty() && closeWhenDrained) {
-            closeWhenDrained = false;
-            closeCall();
-        }
-        if (readPaused && pendingBytes <= MAX_PENDING_BYTES) {
-            readPaused = false;
-            readNext();
-        }
-    }
-
-    private void write(ProcessingResponse r) {
-        try {
-            out.onNext(r);
-        } catch (RuntimeException e) {
-            LOG.debug("ext_proc response not sent, the stream is gone: {}", e.toString());
-        }
+        answers.send(r);
     }
 }
