@@ -80,6 +80,8 @@ public final class ConfigLoader {
         ListenerSettings listener = ListenerSettings.defaults();
         Map<String, BackendDoc> services = new LinkedHashMap<>();
         Map<String, List<Upstream>> endpoints = new LinkedHashMap<>();
+        Map<String, SecurityPolicy> policies = new LinkedHashMap<>();
+        Map<String, Fields> policyDocs = new LinkedHashMap<>();
         List<RouteDoc> routes = new ArrayList<>();
         Map<String, Fields> poolDocs = new LinkedHashMap<>();
         List<PoolConfig.Member> members = new ArrayList<>();
@@ -118,6 +120,11 @@ public final class ConfigLoader {
                 case "AIServiceBackend" -> {
                     requireGroup(f, apiVersion, "aigateway.envoyproxy.io/");
                     putUnique(services, name, service(spec), f);
+                }
+                case "BackendSecurityPolicy" -> {
+                    requireGroup(f, apiVersion, "aigateway.envoyproxy.io/");
+                    putUnique(policies, name, SecurityPolicyReader.read(name, spec, baseDir), f);
+                    policyDocs.put(name, f);
                 }
                 case "Backend" -> {
                     requireGroup(f, apiVersion, "gateway.envoyproxy.io/");
@@ -164,11 +171,12 @@ public final class ConfigLoader {
                     loraAdapters.add(loraAdapters(f.object("data")));
                 }
                 default -> throw f.error("kind", "unsupported kind '" + kind + "'; expected Gateway, AIGatewayRoute,"
-                        + " AIServiceBackend, Backend, InferencePool, Endpoints, InferenceObjective,"
+                        + " AIServiceBackend, BackendSecurityPolicy, Backend, InferencePool, Endpoints, InferenceObjective,"
                         + " InferenceModelRewrite, " + PICKER_KIND + " or " + CONFIG_MAP_KIND);
             }
         }
         Map<String, Backend> backends = resolveBackends(services, endpoints);
+        attachPolicies(backends, policies, policyDocs);
         Map<String, PoolConfig> pools = new LinkedHashMap<>();
         for (ObjectiveDoc o : objectives) {
             if (!poolDocs.containsKey(o.objective().pool())) {
@@ -305,21 +313,48 @@ public final class ConfigLoader {
         return d;
     }
 
-    private record BackendDoc(String schema, String backendName, Fields at, HeaderMutation headerMutation) {}
+    private record BackendDoc(Backend.Schema schema, String backendName, Fields at, HeaderMutation headerMutation) {}
 
     private static BackendDoc service(Fields spec) throws ConfigException {
         spec.only("schema", "backendRef", "headerMutation", "bodyMutation");
-        Fields schema = spec.object("schema").only("name", "version", "prefix");
-        String schemaName = schema.string("name");
-        if (!schemaName.equals("OpenAI")) {
-            throw schema.error("name", "schema '" + schemaName + "' is not supported yet; expected OpenAI");
+        if (spec.has("bodyMutation")) {
+            throw spec.error("bodyMutation", "is not supported yet; the gateway translates bodies between schemas itself"
+                    + " (set schema.name), and a route's modelNameOverride rewrites the model");
         }
         Fields ref = spec.object("backendRef").only("name", "kind", "group", "namespace");
         String kind = ref.optionalString("kind", "Backend");
         if (!kind.equals("Backend")) {
             throw ref.error("kind", "expected Backend (gateway.envoyproxy.io), got '" + kind + "'");
         }
-        return new BackendDoc(schemaName, ref.string("name"), ref, headerMutation(spec.optionalObject("headerMutation")));
+        return new BackendDoc(schema(spec.object("schema")), ref.string("name"), ref,
+                headerMutation(spec.optionalObject("headerMutation")));
+    }
+
+    /** {@code schema: {name, prefix?, version?}}, with Envoy AI Gateway's names. */
+    private static Backend.Schema schema(Fields f) throws ConfigException {
+        f.only("name", "version", "prefix");
+        String name = f.string("name");
+        ApiSchema schema = ApiSchema.named(name);
+        if (schema == null) {
+            throw f.error("name", "unknown schema '" + name + "'; expected one of " + ApiSchema.names()
+                    + (name.equals("Cohere") ? " (Cohere is not supported yet)" : ""));
+        }
+        String prefix = f.optionalString("prefix", null);
+        if (prefix != null && !prefix.isEmpty() && !prefix.startsWith("/")) {
+            throw f.error("prefix", "expected a path starting with '/', got '" + prefix + "'");
+        }
+        if (prefix != null && schema.defaultPrefix() == null) {
+            throw f.error("prefix", "schema " + name + " has no path prefix; its paths are fixed by the provider");
+        }
+        String version = f.optionalString("version", null);
+        if (version != null && schema == ApiSchema.OPENAI && prefix == null) {
+            prefix = "/" + version; // Envoy AI Gateway's older spelling: version: v1 meant the /v1 prefix
+            version = null;
+        }
+        if (schema == ApiSchema.AZURE_OPENAI && version == null) {
+            throw f.error("version", "required for AzureOpenAI: the api-version, e.g. 2025-04-01-preview");
+        }
+        return new Backend.Schema(schema, prefix, version);
     }
 
     private static List<Upstream> upstreams(Fields spec) throws ConfigException {
@@ -377,9 +412,30 @@ public final class ConfigLoader {
                 throw d.at().error("name", "no Backend named '" + d.backendName() + "' in this file"
                         + (endpoints.isEmpty() ? "" : "; Backends: " + String.join(", ", endpoints.keySet())));
             }
-            out.put(e.getKey(), new Backend(e.getKey(), d.schema(), ups, d.headerMutation()));
+            out.put(e.getKey(), new Backend(e.getKey(), d.schema(), ups, d.headerMutation(), null));
         }
         return out;
+    }
+
+    /** Each policy to the backends it targets; one policy per backend, as Envoy AI Gateway requires. */
+    private static void attachPolicies(Map<String, Backend> backends, Map<String, SecurityPolicy> policies,
+            Map<String, Fields> docs) throws ConfigException {
+        for (SecurityPolicy p : policies.values()) {
+            for (String target : p.targets()) {
+                Backend b = backends.get(target);
+                if (b == null) {
+                    throw docs.get(p.name()).error("spec.targetRefs", "no AIServiceBackend named '" + target
+                            + "' in this file" + (backends.isEmpty() ? "" : "; AIServiceBackends: "
+                            + String.join(", ", backends.keySet())));
+                }
+                if (b.security() != null) {
+                    throw docs.get(p.name()).error("spec.targetRefs", "AIServiceBackend '" + target
+                            + "' is already targeted by BackendSecurityPolicy '" + b.security().name()
+                            + "'; a backend takes one policy");
+                }
+                backends.put(target, b.withSecurity(p));
+            }
+        }
     }
 
     private record RouteDoc(String name, Fields doc, Fields spec) {}
@@ -517,6 +573,10 @@ public final class ConfigLoader {
             throws ConfigException {
         b.only("name", "namespace", "group", "kind", "weight", "priority", "modelNameOverride", "headerMutation",
                 "bodyMutation", "forwardClientCredentials", "honorModelRewriteHeader");
+        if (b.has("bodyMutation")) {
+            throw b.error("bodyMutation", "is not supported yet; the gateway translates bodies between schemas itself,"
+                    + " and modelNameOverride rewrites the model");
+        }
         String name = b.string("name");
         String kind = b.optionalString("kind", "AIServiceBackend");
         BackendRef.ClientTrust trust = new BackendRef.ClientTrust(b.bool("forwardClientCredentials", false),

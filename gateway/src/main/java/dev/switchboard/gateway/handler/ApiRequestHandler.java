@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.handler;
 
+import dev.switchboard.core.config.ApiSchema;
 import dev.switchboard.core.config.ListenerSettings;
 import dev.switchboard.core.config.RouteRule;
 import dev.switchboard.core.error.ApiError;
@@ -52,6 +53,10 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
 
     private HttpRequest request;
     private Api api;
+    /** The API with the model its path names (Gemini's); null for an unknown path. */
+    private Api.Target target;
+    /** The shape of this request's errors: its API's, or for an unknown path the one its prefix suggests. */
+    private ApiSchema.Family shape = ApiSchema.Family.OPENAI;
     private String requestId;
     private long startNanos;
     private RequestScanner scanner;
@@ -107,9 +112,12 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         }
         String path = req.uri();
         int q = path.indexOf('?');
-        api = Api.of(q < 0 ? path : path.substring(0, q));
+        String bare = q < 0 ? path : path.substring(0, q);
+        target = Api.of(bare);
+        api = target == null ? null : target.api();
+        shape = api == null ? Api.familyOf(bare) : api.family();
         if (api == null) {
-            pending = RequestErrors.unknownPath(q < 0 ? path : path.substring(0, q));
+            pending = RequestErrors.unknownPath(bare);
         } else if (!api.method.equals(req.method())) {
             pending = RequestErrors.methodNotAllowed(req.method(), api);
         }
@@ -163,7 +171,7 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         HttpRequest req = request;
         request = null;
         if (pending != null) {
-            ErrorResponses.send(ctx, pending, requestId, keepAlive);
+            ErrorResponses.send(ctx, shape, pending, requestId, keepAlive);
             return;
         }
         RuntimeConfig config = gateway.config();
@@ -175,17 +183,18 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         ApiError invalid = validate();
         if (invalid != null) {
             dropBody();
-            ErrorResponses.send(ctx, invalid, requestId, keepAlive);
+            ErrorResponses.send(ctx, shape, invalid, requestId, keepAlive);
             return;
         }
-        String model = scanner.model();
+        String model = target.pathModel() != null ? target.pathModel() : scanner.model();
         RouteRule rule = config.router().route(name -> HeaderNames.MODEL.equals(name) ? model : req.headers().get(name));
         if (rule == null) {
             dropBody();
-            ErrorResponses.send(ctx, RequestErrors.noRoute(model), requestId, keepAlive);
+            ErrorResponses.send(ctx, shape, RequestErrors.noRoute(model), requestId, keepAlive);
             return;
         }
-        RequestInfo info = new RequestInfo(requestId, api.path, model, scanner.stream(), scanner.modelStart(),
+        boolean stream = api == Api.GEMINI_STREAM_GENERATE || api.family() != ApiSchema.Family.GEMINI && scanner.stream();
+        RequestInfo info = new RequestInfo(requestId, api.path, model, stream, scanner.modelStart(),
                 scanner.modelEnd(), scanner.promptStart(), keepAlive, startNanos, System.nanoTime(), body.size());
         scanner = null; // not kept for the length of a stream
         RequestBody owned = body;
@@ -194,7 +203,7 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         // epoll_ctl calls per request): what a client pipelines behind the request waits in the PipeliningHandler,
         // which bounds it, and a client that hangs up ends the exchange
         gateway.inFlight().incrementAndGet();
-        exchange = new ProxyExchange(ctx, gateway, config, req, owned, info, rule, () -> {
+        exchange = new ProxyExchange(ctx, gateway, config, req, owned, info, target, rule, () -> {
             gateway.inFlight().decrementAndGet();
             exchange = null;
         });
@@ -207,11 +216,15 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         } catch (IOException e) {
             return RequestErrors.notJson(e.getMessage());
         }
-        String problem = scanner.modelProblem();
-        if (problem != null) {
-            return RequestErrors.badModel(problem);
+        String model = target.pathModel();
+        if (model == null) {
+            String problem = scanner.modelProblem();
+            if (problem != null) {
+                return RequestErrors.badModel(problem);
+            }
+            model = scanner.model();
         }
-        String notHeader = HeaderValues.describeInvalidValue(scanner.model());
+        String notHeader = HeaderValues.describeInvalidValue(model);
         if (notHeader != null) { // it is sent upstream as x-ai-eg-model
             return RequestErrors.modelNotAHeaderValue(notHeader);
         }
@@ -237,7 +250,7 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         discarding = true;
         request = null;
         lingering = true;
-        ErrorResponses.sendThenLinger(ctx, error, requestId, headers);
+        ErrorResponses.sendThenLinger(ctx, shape, error, requestId, headers);
         ctx.executor().schedule(() -> {
             ctx.close();
         }, LINGER_MILLIS, TimeUnit.MILLISECONDS);

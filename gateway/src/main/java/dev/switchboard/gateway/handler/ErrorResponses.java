@@ -1,6 +1,9 @@
 package dev.switchboard.gateway.handler;
 
+import dev.switchboard.core.config.ApiSchema;
 import dev.switchboard.core.error.ApiError;
+import dev.switchboard.providers.ClientErrors;
+import dev.switchboard.providers.chat.ChatError;
 import dev.switchboard.core.http.HeaderNames;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -15,19 +18,20 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.Map;
 
-/** Responses the gateway writes itself, in the OpenAI error shape. */
+/** Responses the gateway writes itself; errors in the error shape of the client's API. */
 final class ErrorResponses {
     private ErrorResponses() {}
 
-    static void send(ChannelHandlerContext ctx, ApiError error, String requestId, boolean keepAlive) {
-        send(ctx, HttpResponseStatus.valueOf(error.status()), error.toJson(), HttpHeaderValues.APPLICATION_JSON,
+    static void send(ChannelHandlerContext ctx, ApiSchema.Family shape, ApiError error, String requestId,
+            boolean keepAlive) {
+        send(ctx, HttpResponseStatus.valueOf(error.status()), body(shape, error), HttpHeaderValues.APPLICATION_JSON,
                 requestId, keepAlive);
     }
 
     /** Sends {@code error} with {@code headers} added (e.g. {@code Retry-After}). */
-    static void send(ChannelHandlerContext ctx, ApiError error, String requestId, boolean keepAlive,
-            Map<String, String> headers) {
-        FullHttpResponse res = response(HttpResponseStatus.valueOf(error.status()), error.toJson(),
+    static void send(ChannelHandlerContext ctx, ApiSchema.Family shape, ApiError error, String requestId,
+            boolean keepAlive, Map<String, String> headers) {
+        FullHttpResponse res = response(HttpResponseStatus.valueOf(error.status()), body(shape, error),
                 HttpHeaderValues.APPLICATION_JSON, requestId, keepAlive);
         headers.forEach(res.headers()::set);
         var f = ctx.writeAndFlush(res);
@@ -49,12 +53,22 @@ final class ErrorResponses {
      * the client still sends. On HTTP/1.1 it is written from the keep-alive handler's position, so that handler
      * does not close the connection the moment the response is out.
      */
-    static void sendThenLinger(ChannelHandlerContext ctx, ApiError error, String requestId, Map<String, String> headers) {
+    static void sendThenLinger(ChannelHandlerContext ctx, ApiSchema.Family shape, ApiError error, String requestId,
+            Map<String, String> headers) {
         ChannelHandlerContext below = ctx.pipeline().context(HttpServerKeepAliveHandler.class);
-        FullHttpResponse res = response(HttpResponseStatus.valueOf(error.status()), error.toJson(),
+        FullHttpResponse res = response(HttpResponseStatus.valueOf(error.status()), body(shape, error),
                 HttpHeaderValues.APPLICATION_JSON, requestId, false);
         headers.forEach(res.headers()::set);
         (below != null ? below : ctx).writeAndFlush(res);
+    }
+
+    /** OpenAI's shape is core's own (with its machine-readable code); the others come from their codecs. */
+    static byte[] body(ApiSchema.Family shape, ApiError error) {
+        if (shape == ApiSchema.Family.OPENAI) {
+            return error.toJson();
+        }
+        return ClientErrors.encode(shape, new ChatError(error.status(), ChatError.kindOf(error.status()),
+                error.message(), error.param()));
     }
 
     private static FullHttpResponse response(HttpResponseStatus status, byte[] body, CharSequence contentType,

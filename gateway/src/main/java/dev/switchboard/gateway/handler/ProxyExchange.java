@@ -10,7 +10,22 @@ import dev.switchboard.gateway.server.GatewayContext;
 import dev.switchboard.gateway.server.RuntimeConfig;
 import dev.switchboard.gateway.upstream.UpstreamConnection;
 import dev.switchboard.gateway.upstream.UpstreamListener;
+import dev.switchboard.providers.ResponseContext;
+import dev.switchboard.providers.ResponseTranslation;
+import dev.switchboard.providers.TranslationException;
+import dev.switchboard.providers.Translator;
+import dev.switchboard.providers.UpstreamCall;
+import dev.switchboard.providers.chat.Usage;
+import dev.switchboard.providers.wire.ByteSink;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.ByteBuffer;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -70,6 +85,14 @@ final class ProxyExchange implements UpstreamListener {
     private final RequestBody body;
     private final RequestInfo info;
     private final RouteRule rule;
+    /** The API the client called, and the model its path names (Gemini's). */
+    private final Api.Target target;
+    /** This attempt's call: path, headers, body, and how its response is translated. */
+    private UpstreamCall call;
+    /** The committed response's translation into the client's format, or null when it passes as it is. */
+    private ResponseTranslation translation;
+    /** A translated whole response's head, sent with the body once the body is known. */
+    private HttpResponse heldHead;
     /** The request at its rule's InferencePools: queue waits, picks, target models, leases. */
     private final RequestPools pools;
     /** The attempts; built once the request is admitted (null while it waits in a pool's queue). */
@@ -105,7 +128,8 @@ final class ProxyExchange implements UpstreamListener {
      * @param config the configuration that routed the request to {@code rule}: its pools serve the request
      */
     ProxyExchange(ChannelHandlerContext ctx, GatewayContext gateway, RuntimeConfig config, HttpRequest request,
-            RequestBody body, RequestInfo info, RouteRule rule, Runnable onDone) {
+            RequestBody body, RequestInfo info, Api.Target target, RouteRule rule, Runnable onDone) {
+        this.target = target;
         this.ctx = ctx;
         this.gateway = gateway;
         this.request = request;
@@ -174,7 +198,7 @@ final class ProxyExchange implements UpstreamListener {
         status = rejection.status();
         error = rejection.message();
         gateway.metrics().dropped(pools.rejectedBy(), pools.rejection().reason);
-        ErrorResponses.send(ctx, rejection, info.requestId(), info.keepAlive(), pools.headers());
+        ErrorResponses.send(ctx, target.api().family(), rejection, info.requestId(), info.keepAlive(), pools.headers());
         end(false);
     }
 
@@ -211,10 +235,23 @@ final class ProxyExchange implements UpstreamListener {
             gateway.pool().release(f.getNow(), true);
             return;
         }
+        String override = pools.upstreamModel(attempt);
+        try {
+            call = Translator.call(target.api().client, attempt.ref().backend(), () -> ByteBufUtil.getBytes(body.content()),
+                    target.pathModel(), override != null ? override : info.model(), info.stream(), query());
+        } catch (TranslationException e) { // this request cannot be said in this backend's API: the client's to fix
+            gateway.pool().release(f.getNow(), true);
+            status = 400;
+            error = e.getMessage();
+            ErrorResponses.send(ctx, target.api().family(), ApiError.badRequest(e.getMessage(), e.param()),
+                    info.requestId(), info.keepAlive());
+            end(false);
+            return;
+        }
         FullHttpRequest upstreamRequest;
         try {
             upstreamRequest = UpstreamRequests.build(request, body.content(), info.modelStart(), info.modelEnd(),
-                    attempt, info.model(), pools.upstreamModel(attempt), info.requestId());
+                    attempt, info.model(), override, info.requestId(), call);
         } catch (RuntimeException e) { // a header value that slipped past validation: answer, never hang
             gateway.pool().release(f.getNow(), true);
             fail(500, "The gateway could not build the request to backend '" + attempt.ref().backend().name()
@@ -244,6 +281,14 @@ final class ProxyExchange implements UpstreamListener {
         if (message instanceof HttpResponse head) {
             if (!head(head)) {
                 ReferenceCountUtil.release(message);
+            } else if (translation != null) {
+                if (heldHead == null) { // a translated stream: its head goes now
+                    ctx.write(clientHead(head));
+                    unflushed = true;
+                }
+                if (head instanceof HttpContent whole) {
+                    translate(whole);
+                }
             } else if (head instanceof HttpContent whole) {
                 relay(whole); // a head with its body (an HTTP/2 upstream's headers with end of stream)
             } else {
@@ -259,6 +304,10 @@ final class ProxyExchange implements UpstreamListener {
 
     /** Passes a part of the committed response on to the client (flushed at the end of the read, or now if last). */
     private void relay(HttpContent content) {
+        if (translation != null) {
+            translate(content);
+            return;
+        }
         if (firstByteNanos < 0 && content.content().isReadable()) {
             firstByteNanos = System.nanoTime();
             if (poolLease != null) {
@@ -275,6 +324,69 @@ final class ProxyExchange implements UpstreamListener {
         } else {
             unflushed = true;
         }
+    }
+
+    /** The client's head for a translated response: the upstream's status and headers, without its body. */
+    private static HttpResponse clientHead(HttpResponse head) {
+        return new DefaultHttpResponse(HttpVersion.HTTP_1_1, head.status(), head.headers());
+    }
+
+    /**
+     * A part of a response in another format than the client's: translated as it arrives (a stream) or, for a
+     * whole body, kept by the translation until the last part and sent with its length.
+     */
+    private void translate(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        try {
+            if (content.content().isReadable()) {
+                if (poolLease != null && firstByteNanos < 0) {
+                    poolLease.firstToken();
+                }
+                for (ByteBuffer b : content.content().nioBuffers()) {
+                    translation.feed(b);
+                }
+            }
+            if (last) {
+                translation.end();
+            }
+        } catch (RuntimeException e) {
+            abort("the response of backend '" + attempt.ref().backend().name() + "' could not be translated: "
+                    + describe(e));
+            return;
+        } finally {
+            content.release();
+        }
+        ByteSink out = translation.out();
+        if (!out.isEmpty() && firstByteNanos < 0) {
+            firstByteNanos = System.nanoTime();
+        }
+        if (heldHead != null) {
+            if (last) {
+                HttpUtil.setContentLength(heldHead, out.size());
+                ctx.write(heldHead);
+                ctx.write(new DefaultLastHttpContent(Unpooled.wrappedBuffer(out.toByteArray())));
+                heldHead = null;
+                ctx.flush();
+                finish(upstreamKeepAlive);
+            }
+            return;
+        }
+        if (!out.isEmpty()) {
+            ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(out.toByteArray())));
+            out.reset();
+            unflushed = true;
+        }
+        if (last) {
+            ctx.write(LastHttpContent.EMPTY_LAST_CONTENT);
+            ctx.flush();
+            finish(upstreamKeepAlive);
+        }
+    }
+
+    /** The client's query string (without '?'), or null. */
+    private String query() {
+        int q = request.uri().indexOf('?');
+        return q < 0 ? null : request.uri().substring(q + 1);
     }
 
     @Override
@@ -318,11 +430,23 @@ final class ProxyExchange implements UpstreamListener {
         }
         committed = true;
         body.release(); // no attempt follows a committed response
-        usageTail = status == 200 ? new UsageTail(HttpUtil.getContentLength(head, -1L)) : null;
+        translation = call.responses().open(status, new ResponseContext(info.model(), info.requestId(),
+                System.currentTimeMillis() / 1000, false));
+        usageTail = status == 200 && translation == null ? new UsageTail(HttpUtil.getContentLength(head, -1L)) : null;
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
         // the upstream's head goes on to the client as it is, its hop-by-hop headers replaced by the client's own
         HttpHeaders out = head.headers();
         out.remove(HttpHeaderNames.CONNECTION).remove("keep-alive").remove("proxy-connection");
+        if (translation != null) { // the body changes: its length and encoding are the gateway's now
+            out.remove(HttpHeaderNames.CONTENT_LENGTH).remove(HttpHeaderNames.TRANSFER_ENCODING)
+                    .remove(HttpHeaderNames.CONTENT_ENCODING);
+            out.set(HttpHeaderNames.CONTENT_TYPE, translation.contentType());
+            if (translation.streamed()) {
+                out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            } else {
+                heldHead = clientHead(head);
+            }
+        }
         if (poolLease != null && !request.headers().contains(HeaderNames.ENDPOINT_LOAD_METRICS_FORMAT)) {
             out.remove(HeaderNames.ENDPOINT_LOAD_METRICS); // the gateway asked for it, not the client
         }
@@ -421,7 +545,8 @@ final class ProxyExchange implements UpstreamListener {
     private void fail(int code, String message) {
         status = code;
         error = message;
-        ErrorResponses.send(ctx, ApiError.serverError(code, message), info.requestId(), info.keepAlive());
+        ErrorResponses.send(ctx, target.api().family(), ApiError.serverError(code, message), info.requestId(),
+                info.keepAlive());
         end(false);
     }
 
@@ -461,7 +586,8 @@ final class ProxyExchange implements UpstreamListener {
         body.release();
         long now = System.nanoTime();
         long firstByte = firstByteNanos < 0 ? -1 : firstByteNanos - info.startNanos();
-        UsageTail.Usage usage = complete && usageTail != null ? usageTail.usage() : null;
+        UsageTail.Usage usage = !complete ? null : translation != null ? usage(translation.usage())
+                : usageTail != null ? usageTail.usage() : null;
         gateway.metrics().request(info, attempt, status, now - info.startNanos(), firstByte, usage);
         gateway.accessLog().log(info, attempt, status, attemptsMade(), now - info.startNanos(), firstByte, usage, complete,
                 error);
@@ -488,6 +614,10 @@ final class ProxyExchange implements UpstreamListener {
             poolLease.close(); // its capacity may go to a queued request
             poolLease = null;
         }
+    }
+
+    private static UsageTail.Usage usage(Usage u) {
+        return u.known() ? new UsageTail.Usage(u.inputTokens(), u.outputTokens(), u.cachedInputTokens()) : null;
     }
 
     private static String describe(Throwable t) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.switchboard.core.config.HeaderMutation;
 import dev.switchboard.core.http.HeaderNames;
 import dev.switchboard.gateway.routing.Attempt;
+import dev.switchboard.providers.UpstreamCall;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -35,24 +36,16 @@ final class UpstreamRequests {
 
     /**
      * The upstream request. Takes ownership of nothing: {@code body} is borrowed and the request holds retained
-     * slices of it, released when the request is written. Throws IllegalArgumentException, having retained
-     * nothing, when a header value is one Netty refuses.
+     * slices of it (or the call's translated body), released when the request is written. Throws
+     * IllegalArgumentException, having retained nothing, when a header value is one Netty refuses.
      *
-     * @param model       the model the client asked for
-     * @param modelStart  byte range of the body's model value, for a model name override
+     * @param model      the model the client asked for
+     * @param modelStart byte range of the body's model value, for a model name override
+     * @param override   the model to send instead of the client's (spliced into a passed-on body), or null
+     * @param call       where the attempt goes and what it sends ({@link dev.switchboard.providers.Translator})
      */
     static FullHttpRequest build(HttpRequest client, ByteBuf body, long modelStart, long modelEnd, Attempt a,
-            String model, String requestId) {
-        return build(client, body, modelStart, modelEnd, a, model, a.ref().modelNameOverride(), requestId);
-    }
-
-    /**
-     * The same, with the model sent upstream decided by the caller (an InferencePool's rewrite target).
-     *
-     * @param override the model to send instead of the client's (spliced into the body), or null for the body as is
-     */
-    static FullHttpRequest build(HttpRequest client, ByteBuf body, long modelStart, long modelEnd, Attempt a,
-            String model, String override, String requestId) {
+            String model, String override, String requestId, UpstreamCall call) {
         // headers first: setting one may throw (a value Netty refuses), and nothing is retained yet then
         HttpHeaders h = new DefaultHttpHeaders();
         boolean credentials = a.ref().trust().forwardCredentials();
@@ -62,6 +55,12 @@ final class UpstreamRequests {
                 h.add(name, e.getValue());
             }
         }
+        if (call.body() != null) {
+            h.remove(HttpHeaderNames.ACCEPT_ENCODING); // the gateway reads (translates) the response
+        }
+        for (Map.Entry<String, String> e : call.headers().entrySet()) {
+            h.set(e.getKey(), e.getValue());
+        }
         apply(a.ref().headerMutation(), h);
         h.set(HttpHeaderNames.HOST, a.upstream().authority());
         h.set(HeaderNames.MODEL, override != null ? override : model);
@@ -70,11 +69,11 @@ final class UpstreamRequests {
             // model servers that speak ORCA (vLLM) then report their load on the response, fresher than a scrape
             h.set(HeaderNames.ENDPOINT_LOAD_METRICS_FORMAT, "TEXT");
         }
-        ByteBuf content = override == null || modelStart < 0
-                ? body.retainedDuplicate()
+        ByteBuf content = call.body() != null ? Unpooled.wrappedBuffer(call.body())
+                : override == null || modelStart < 0 || !call.modelInBody() ? body.retainedDuplicate()
                 : replaceModel(body, (int) modelStart, (int) modelEnd, override);
         h.set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
-        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, client.method(), client.uri(), content, h,
+        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, client.method(), call.path(), content, h,
                 EmptyHttpHeaders.INSTANCE);
     }
 

@@ -1,4 +1,4 @@
-package dev.switchboard.providers;
+package dev.switchboard.core.config;
 
 import java.util.Locale;
 
@@ -7,7 +7,7 @@ import java.util.Locale;
  * user's resources load. Each belongs to a {@link Family} (the wire format of its bodies); the schema adds where the
  * request goes (path, query) and how its body differs from the family's (no model in a Vertex or Bedrock body).
  */
-public enum BackendSchema {
+public enum ApiSchema {
     OPENAI("OpenAI", Family.OPENAI, "openai", "/v1"),
     AZURE_OPENAI("AzureOpenAI", Family.OPENAI, "azure.openai", null),
     AWS_OPENAI("AWSOpenAI", Family.OPENAI, "aws.bedrock", "/openai/v1"),
@@ -26,7 +26,7 @@ public enum BackendSchema {
     private final String providerName;
     private final String defaultPrefix;
 
-    BackendSchema(String configName, Family family, String providerName, String defaultPrefix) {
+    ApiSchema(String configName, Family family, String providerName, String defaultPrefix) {
         this.configName = configName;
         this.family = family;
         this.providerName = providerName;
@@ -53,8 +53,8 @@ public enum BackendSchema {
     }
 
     /** The schema named {@code name} in config (exact, as Envoy AI Gateway spells it), or null. */
-    public static BackendSchema named(String name) {
-        for (BackendSchema s : values()) {
+    public static ApiSchema named(String name) {
+        for (ApiSchema s : values()) {
             if (s.configName.equals(name)) {
                 return s;
             }
@@ -65,7 +65,7 @@ public enum BackendSchema {
     /** The names accepted in config, for an error message. */
     public static String names() {
         StringBuilder b = new StringBuilder();
-        for (BackendSchema s : values()) {
+        for (ApiSchema s : values()) {
             b.append(b.isEmpty() ? "" : ", ").append(s.configName);
         }
         return b.toString();

@@ -1,0 +1,187 @@
+package dev.switchboard.providers;
+
+import dev.switchboard.providers.chat.ChatError;
+import dev.switchboard.providers.chat.ChatEvents;
+import dev.switchboard.providers.chat.FinishReason;
+import dev.switchboard.providers.chat.Usage;
+import dev.switchboard.providers.wire.ByteSink;
+import java.nio.ByteBuffer;
+
+/**
+ * Responses of a backend in another family than the client's: a 2xx body is decoded into events and encoded in the
+ * client's format as it arrives; any other status is read whole and answered as the client's error shape.
+ */
+final class ChatResponses implements UpstreamCall.ResponsePlan {
+    /** An error body larger than this is cut before it is decoded (errors are short; this is a bound, not a need). */
+    static final int MAX_ERROR_BYTES = 64 * 1024;
+
+    private final WireCodec backend;
+    private final WireCodec client;
+    private final boolean stream;
+    private final boolean includeUsage;
+
+    /** {@code includeUsage}: whether the client asked for usage in its stream (OpenAI's include_usage). */
+    ChatResponses(WireCodec backend, WireCodec client, boolean stream, boolean includeUsage) {
+        this.backend = backend;
+        this.client = client;
+        this.stream = stream;
+        this.includeUsage = includeUsage;
+    }
+
+    @Override
+    public ResponseTranslation open(int status, ResponseContext context) {
+        return status / 100 == 2 ? new Events(new ResponseContext(context.model(), context.requestId(),
+                context.created(), includeUsage)) : new Errors(status);
+    }
+
+    /** Backend events → client format, with the usage noted on the way. */
+    private final class Events implements ResponseTranslation {
+        private final ByteSink out = new ByteSink(1024);
+        private final ChatEvents encoder;
+        private final ResponseDecoder decoder;
+        private Usage usage = Usage.UNKNOWN;
+
+        Events(ResponseContext context) {
+            this.encoder = client.responseEncoder(stream, context, out);
+            this.decoder = backend.responseDecoder(stream, new UsageTap());
+        }
+
+        @Override
+        public boolean streamed() {
+            return stream;
+        }
+
+        @Override
+        public String contentType() {
+            return client.contentType(stream);
+        }
+
+        @Override
+        public void feed(ByteBuffer chunk) {
+            decoder.feed(chunk);
+        }
+
+        @Override
+        public void end() {
+            decoder.end();
+        }
+
+        @Override
+        public ByteSink out() {
+            return out;
+        }
+
+        @Override
+        public Usage usage() {
+            return usage;
+        }
+
+        /** Passes the events on to the client's encoder, noting the usage. */
+        private final class UsageTap implements ChatEvents {
+            @Override
+            public void start(String id, String model) {
+                encoder.start(id, model);
+            }
+
+            @Override
+            public void text(CharSequence delta) {
+                encoder.text(delta);
+            }
+
+            @Override
+            public void thinking(CharSequence delta) {
+                encoder.thinking(delta);
+            }
+
+            @Override
+            public void thinkingSignature(String signature) {
+                encoder.thinkingSignature(signature);
+            }
+
+            @Override
+            public void redactedThinking(String data) {
+                encoder.redactedThinking(data);
+            }
+
+            @Override
+            public void toolCall(int index, String id, String name) {
+                encoder.toolCall(index, id, name);
+            }
+
+            @Override
+            public void toolArguments(int index, CharSequence delta) {
+                encoder.toolArguments(index, delta);
+            }
+
+            @Override
+            public void usage(Usage u) {
+                usage = usage.merge(u);
+                encoder.usage(u);
+            }
+
+            @Override
+            public void finish(FinishReason reason, String stopSequence) {
+                encoder.finish(reason, stopSequence);
+            }
+
+            @Override
+            public void end() {
+                encoder.end();
+            }
+
+            @Override
+            public void error(ChatError error) {
+                encoder.error(error);
+            }
+        }
+    }
+
+    /** A backend's error body → the client's error shape, same status. */
+    private final class Errors implements ResponseTranslation {
+        private final int status;
+        private final ByteSink body = new ByteSink(512);
+        private final ByteSink out = new ByteSink(256);
+
+        Errors(int status) {
+            this.status = status;
+        }
+
+        @Override
+        public boolean streamed() {
+            return false;
+        }
+
+        @Override
+        public String contentType() {
+            return client.contentType(false);
+        }
+
+        @Override
+        public void feed(ByteBuffer chunk) {
+            int room = MAX_ERROR_BYTES - body.size();
+            if (room > 0) {
+                ByteBuffer b = chunk.duplicate();
+                if (b.remaining() > room) {
+                    b.limit(b.position() + room);
+                }
+                body.write(b);
+            }
+        }
+
+        @Override
+        public void end() {
+            ChatError e = backend.decodeError(status, body.toByteArray());
+            out.write(client.encodeError(e));
+        }
+
+        @Override
+        public ByteSink out() {
+            return out;
+        }
+
+        @Override
+        public Usage usage() {
+            return Usage.UNKNOWN;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.switchboard.providers;
+
+import dev.switchboard.providers.chat.Usage;
+import dev.switchboard.providers.wire.ByteSink;
+import java.nio.ByteBuffer;
+
+/**
+ * One backend response on its way to the client in the client's format. The caller feeds the upstream body as it
+ * arrives and, after each feed, sends (and then resets) what {@link #out()} holds. A streamed translation writes as
+ * it reads; a whole-body one (a non-streamed answer, an error) writes everything at {@link #end()}.
+ */
+public interface ResponseTranslation {
+
+    /** Whether output follows input chunk by chunk (so the client's head goes out now, without a length). */
+    boolean streamed();
+
+    /** The client response's content type. */
+    String contentType();
+
+    void feed(ByteBuffer chunk);
+
+    /** The upstream body ended. */
+    void end();
+
+    /** The translated bytes not yet taken; the caller resets it after sending them. */
+    ByteSink out();
+
+    /** The token usage seen, or {@link Usage#UNKNOWN}. */
+    Usage usage();
+}

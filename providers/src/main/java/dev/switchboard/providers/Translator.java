@@ -1,0 +1,164 @@
+package dev.switchboard.providers;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.config.ApiSchema;
+import dev.switchboard.core.config.Backend;
+import dev.switchboard.core.config.SecurityPolicy;
+import dev.switchboard.providers.chat.ChatRequest;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Plans one attempt's call: the client's API and the backend's schema decide the path, the headers the schema needs,
+ * and whether the body is translated (client format → {@link ChatRequest} → backend format) or sent as it is.
+ */
+public final class Translator {
+    /*
+     * Same family, same API (OpenAI chat to vLLM or Azure, Anthropic to Anthropic, Gemini to Vertex): the client's
+     * bytes go as they are, with only the model spliced in and the path changed; the response passes through. Only
+     * Claude on Vertex and Bedrock needs a small body change (no model, an anthropic_version) and, on Bedrock,
+     * its stream re-framed. Everything else is translated through the chat model, both ways.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The Messages API version sent to Anthropic when the client named none. */
+    static final String ANTHROPIC_VERSION = "2023-06-01";
+
+    private Translator() {}
+
+    /**
+     * The call for one attempt.
+     *
+     * @param api           the API the client called
+     * @param backend       the attempt's backend
+     * @param body          the client's body (read only when it must be translated)
+     * @param pathModel     the model named in the client's path (Gemini), or null
+     * @param upstreamModel the model to ask the backend for (after rewrites)
+     * @param stream        whether the client asked for a stream
+     * @param clientQuery   the client's query string without {@code ?}, or null
+     * @throws TranslationException when the request cannot be expressed in the backend's format (a 400 to the
+     *                              client, naming the field)
+     */
+    public static UpstreamCall call(ClientApi api, Backend backend, Supplier<byte[]> body, String pathModel,
+            String upstreamModel, boolean stream, String clientQuery) throws TranslationException {
+        Backend.Schema schema = backend.schema();
+        ApiSchema.Family family = schema.name().family();
+        if (api.family() == family) {
+            return sameFamily(api, backend, body, upstreamModel, stream, clientQuery);
+        }
+        if (!api.isChat()) {
+            throw new TranslationException(describe(api) + " cannot be sent to backend '" + backend.name()
+                    + "', whose schema is " + schema.name().configName() + "; route it to a backend of the "
+                    + api.family() + " family", null);
+        }
+        WireCodec client = Codecs.client(api.family());
+        WireCodec target = Codecs.backend(schema);
+        ChatRequest request = client.decodeRequest(body.get(), pathModel).withModel(upstreamModel);
+        if (api == ClientApi.GEMINI_STREAM_GENERATE || api == ClientApi.GEMINI_GENERATE) {
+            request = streamed(request, stream);
+        }
+        byte[] out = target.encodeRequest(request);
+        return new UpstreamCall(path(ClientApi.chatOf(family, stream), backend, upstreamModel, stream, null),
+                headers(family, null), out, false, new ChatResponses(target, client, stream, request.includeUsage()));
+    }
+
+    private static UpstreamCall sameFamily(ClientApi api, Backend backend, Supplier<byte[]> body, String model,
+            boolean stream, String clientQuery) throws TranslationException {
+        ApiSchema s = backend.schema().name();
+        String path = path(api, backend, model, stream, clientQuery);
+        return switch (s) {
+            case GCP_ANTHROPIC, AWS_ANTHROPIC -> {
+                byte[] changed = claudeOnCloud(body.get(), backend.schema());
+                yield new UpstreamCall(path, Map.of("content-type", "application/json"), changed, false,
+                        s == ApiSchema.AWS_ANTHROPIC && stream ? Codecs.bedrockClaudeStream() : UpstreamCall.ResponsePlan.AS_IS);
+            }
+            case ANTHROPIC -> new UpstreamCall(path, Map.of(), null, true, UpstreamCall.ResponsePlan.AS_IS);
+            case GEMINI_API, GCP_VERTEX_AI -> new UpstreamCall(path, Map.of(), null, false, UpstreamCall.ResponsePlan.AS_IS);
+            default -> new UpstreamCall(path, Map.of(), null, true, UpstreamCall.ResponsePlan.AS_IS);
+        };
+    }
+
+    /** A Gemini client's stream choice is its method, not a body field. */
+    private static ChatRequest streamed(ChatRequest r, boolean stream) {
+        return new ChatRequest(r.model(), r.system(), r.messages(), r.tools(), r.toolChoice(), r.parallelToolCalls(),
+                r.maxTokens(), r.temperature(), r.topP(), r.topK(), r.stop(), r.responseFormat(), r.thinking(), stream,
+                r.includeUsage(), r.user(), r.extensions());
+    }
+
+    /** An Anthropic body for Claude on Vertex or Bedrock: the model is in the path, the version in the body. */
+    private static byte[] claudeOnCloud(byte[] body, Backend.Schema schema) throws TranslationException {
+        ObjectNode tree;
+        try {
+            tree = (ObjectNode) JSON.readTree(body);
+        } catch (IOException | ClassCastException e) {
+            throw new TranslationException("the request body is not a JSON object", null);
+        }
+        tree.remove("model");
+        boolean bedrock = schema.name() == ApiSchema.AWS_ANTHROPIC;
+        if (bedrock) {
+            tree.remove("stream"); // the path says it: invoke or invoke-with-response-stream
+        }
+        tree.put("anthropic_version", schema.version() != null ? schema.version()
+                : bedrock ? "bedrock-2023-05-31" : "vertex-2023-10-16");
+        try {
+            return JSON.writeValueAsBytes(tree);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The headers a family's requests need beside the body. */
+    private static Map<String, String> headers(ApiSchema.Family family, String anthropicVersion) {
+        return switch (family) {
+            case ANTHROPIC -> Map.of("content-type", "application/json", "anthropic-version",
+                    anthropicVersion != null ? anthropicVersion : ANTHROPIC_VERSION);
+            default -> Map.of("content-type", "application/json");
+        };
+    }
+
+    /** The upstream path and query of {@code api} on {@code backend}. */
+    static String path(ClientApi api, Backend backend, String model, boolean stream, String clientQuery)
+            throws TranslationException {
+        Backend.Schema schema = backend.schema();
+        String prefix = schema.prefix() != null ? schema.prefix() : schema.name().defaultPrefix();
+        String m = URLEncoder.encode(model, StandardCharsets.UTF_8).replace("+", "%20");
+        String query = clientQuery == null || clientQuery.isEmpty() ? "" : "?" + clientQuery;
+        return switch (schema.name()) {
+            case OPENAI, AWS_OPENAI, ANTHROPIC -> prefix + api.suffix() + query;
+            case AZURE_OPENAI -> (api == ClientApi.OPENAI_RESPONSES ? "/openai" : "/openai/deployments/" + m)
+                    + api.suffix() + "?api-version=" + URLEncoder.encode(schema.version(), StandardCharsets.UTF_8);
+            case GEMINI_API -> "/" + (schema.version() != null ? schema.version() : "v1beta") + "/models/" + model
+                    + ":" + api.suffix() + (api == ClientApi.GEMINI_STREAM_GENERATE ? "?alt=sse" : "");
+            case GCP_VERTEX_AI -> vertexPrefix(backend) + "/publishers/google/models/" + model + ":" + api.suffix()
+                    + (api == ClientApi.GEMINI_STREAM_GENERATE ? "?alt=sse" : "");
+            case GCP_ANTHROPIC -> vertexPrefix(backend) + "/publishers/anthropic/models/" + model
+                    + (api == ClientApi.ANTHROPIC_COUNT_TOKENS ? ":countTokens" : stream ? ":streamRawPredict" : ":rawPredict");
+            case AWS_ANTHROPIC -> "/model/" + m + (api == ClientApi.ANTHROPIC_COUNT_TOKENS ? "/count-tokens"
+                    : stream ? "/invoke-with-response-stream" : "/invoke");
+            case AWS_BEDROCK -> "/model/" + m + (stream ? "/converse-stream" : "/converse");
+        };
+    }
+
+    /** {@code /v1/projects/{project}/locations/{region}}, from the backend's GCP credentials. */
+    private static String vertexPrefix(Backend backend) throws TranslationException {
+        SecurityPolicy p = backend.security();
+        if (p == null || p.gcp() == null) {
+            throw new TranslationException("backend '" + backend.name() + "' speaks " + backend.schema().name()
+                    .configName() + " but has no BackendSecurityPolicy of type GCPCredentials naming its project and"
+                    + " region", null);
+        }
+        return "/v1/projects/" + p.gcp().projectName() + "/locations/" + p.gcp().region();
+    }
+
+    private static String describe(ClientApi api) {
+        return switch (api) {
+            case OPENAI_COMPLETIONS -> "A completions request (/v1/completions)";
+            case OPENAI_EMBEDDINGS -> "An embeddings request (/v1/embeddings)";
+            case OPENAI_RESPONSES -> "A Responses API request (/v1/responses)";
+            default -> "A " + api + " request";
+        };
+    }
+}
