@@ -12,9 +12,6 @@ import java.nio.ByteBuffer;
  * client's format as it arrives; any other status is read whole and answered as the client's error shape.
  */
 final class ChatResponses implements UpstreamCall.ResponsePlan {
-    /** An error body larger than this is cut before it is decoded (errors are short; this is a bound, not a need). */
-    static final int MAX_ERROR_BYTES = 64 * 1024;
-
     private final WireCodec backend;
     private final WireCodec client;
     private final boolean stream;
@@ -31,7 +28,7 @@ final class ChatResponses implements UpstreamCall.ResponsePlan {
     @Override
     public ResponseTranslation open(int status, ResponseContext context) {
         return status / 100 == 2 ? new Events(new ResponseContext(context.model(), context.requestId(),
-                context.created(), includeUsage)) : new Errors(status);
+                context.created(), includeUsage)) : new ErrorTranslation(status, backend, client);
     }
 
     /** Backend events → client format, with the usage noted on the way. */
@@ -133,55 +130,6 @@ final class ChatResponses implements UpstreamCall.ResponsePlan {
             public void error(ChatError error) {
                 encoder.error(error);
             }
-        }
-    }
-
-    /** A backend's error body → the client's error shape, same status. */
-    private final class Errors implements ResponseTranslation {
-        private final int status;
-        private final ByteSink body = new ByteSink(512);
-        private final ByteSink out = new ByteSink(256);
-
-        Errors(int status) {
-            this.status = status;
-        }
-
-        @Override
-        public boolean streamed() {
-            return false;
-        }
-
-        @Override
-        public String contentType() {
-            return client.contentType(false);
-        }
-
-        @Override
-        public void feed(ByteBuffer chunk) {
-            int room = MAX_ERROR_BYTES - body.size();
-            if (room > 0) {
-                ByteBuffer b = chunk.duplicate();
-                if (b.remaining() > room) {
-                    b.limit(b.position() + room);
-                }
-                body.write(b);
-            }
-        }
-
-        @Override
-        public void end() {
-            ChatError e = backend.decodeError(status, body.toByteArray());
-            out.write(client.encodeError(e));
-        }
-
-        @Override
-        public ByteSink out() {
-            return out;
-        }
-
-        @Override
-        public Usage usage() {
-            return Usage.UNKNOWN;
         }
     }
 }

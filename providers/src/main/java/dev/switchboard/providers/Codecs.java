@@ -2,21 +2,39 @@ package dev.switchboard.providers;
 
 import dev.switchboard.core.config.ApiSchema;
 import dev.switchboard.core.config.Backend;
+import dev.switchboard.providers.anthropic.AnthropicCodec;
+import dev.switchboard.providers.bedrock.BedrockConverseCodec;
+import dev.switchboard.providers.gemini.GeminiCodec;
 
-/** The codec of each wire family, as the client's format and as a backend's. */
+/** The codec of each wire family, as the client's format and as a backend's. Codecs are stateless: one each. */
 final class Codecs {
+    private static final AnthropicCodec ANTHROPIC = new AnthropicCodec(AnthropicCodec.Flavor.NATIVE, null);
+    private static final GeminiCodec GEMINI = new GeminiCodec();
+    private static final BedrockConverseCodec BEDROCK = new BedrockConverseCodec();
+
     private Codecs() {}
 
     static WireCodec client(ApiSchema.Family family) throws TranslationException {
-        throw new TranslationException("no codec for " + family + " yet", null);
+        return switch (family) {
+            case OPENAI -> openai();
+            case ANTHROPIC -> ANTHROPIC;
+            case GEMINI -> GEMINI;
+            case BEDROCK -> throw new TranslationException("no client speaks Bedrock's Converse API", null);
+        };
     }
 
     static WireCodec backend(Backend.Schema schema) throws TranslationException {
-        throw new TranslationException("no codec for " + schema.name() + " yet", null);
+        return switch (schema.name()) {
+            case OPENAI, AZURE_OPENAI, AWS_OPENAI -> openai();
+            case ANTHROPIC -> ANTHROPIC;
+            case GCP_ANTHROPIC -> new AnthropicCodec(AnthropicCodec.Flavor.VERTEX, schema.version());
+            case AWS_ANTHROPIC -> new ClaudeOnBedrock(schema.version());
+            case GEMINI_API, GCP_VERTEX_AI -> GEMINI;
+            case AWS_BEDROCK -> BEDROCK;
+        };
     }
 
-    /** Claude on Bedrock's stream (event-stream frames wrapping Anthropic events) as Anthropic SSE. */
-    static UpstreamCall.ResponsePlan bedrockClaudeStream() {
-        return UpstreamCall.ResponsePlan.AS_IS;
+    private static WireCodec openai() throws TranslationException {
+        throw new TranslationException("the OpenAI chat codec is not built yet", null);
     }
 }

@@ -70,15 +70,21 @@ public final class Translator {
         ApiSchema s = backend.schema().name();
         String path = path(api, backend, model, stream, clientQuery);
         return switch (s) {
-            case GCP_ANTHROPIC, AWS_ANTHROPIC -> {
-                byte[] changed = claudeOnCloud(body.get(), backend.schema());
-                yield new UpstreamCall(path, Map.of("content-type", "application/json"), changed, false,
-                        s == ApiSchema.AWS_ANTHROPIC && stream ? Codecs.bedrockClaudeStream() : UpstreamCall.ResponsePlan.AS_IS);
-            }
+            case GCP_ANTHROPIC -> new UpstreamCall(path, Map.of("content-type", "application/json"),
+                    claudeOnCloud(body.get(), backend.schema()), false, errorsOnly(Codecs.backend(backend.schema()), api));
+            case AWS_ANTHROPIC -> new UpstreamCall(path, Map.of("content-type", "application/json"),
+                    claudeOnCloud(body.get(), backend.schema()), false,
+                    ClaudeOnBedrock.forAnthropicClients(backend.schema().version(), stream));
             case ANTHROPIC -> new UpstreamCall(path, Map.of(), null, true, UpstreamCall.ResponsePlan.AS_IS);
             case GEMINI_API, GCP_VERTEX_AI -> new UpstreamCall(path, Map.of(), null, false, UpstreamCall.ResponsePlan.AS_IS);
             default -> new UpstreamCall(path, Map.of(), null, true, UpstreamCall.ResponsePlan.AS_IS);
         };
+    }
+
+    /** Responses pass as they are, but errors come in the cloud's shape (Vertex, Bedrock), not the client's. */
+    private static UpstreamCall.ResponsePlan errorsOnly(WireCodec backend, ClientApi api) throws TranslationException {
+        WireCodec client = Codecs.client(api.family());
+        return (status, context) -> status / 100 == 2 ? null : new ErrorTranslation(status, backend, client);
     }
 
     /** A Gemini client's stream choice is its method, not a body field. */

@@ -9,14 +9,16 @@ import java.util.Objects;
  * @param host hostname or IP
  * @param port TCP port
  * @param tls  how to speak TLS to it, or null for cleartext
- * @param authority {@code host:port} ({@code [v6]:port}), for the Host header and logs; derived (pass null), so it
+ * @param authority {@code host:port} ({@code [v6]:port}; the host alone on the scheme's default port), for the Host
+ *                  header and logs; derived (pass null), so it
  *                  is built once, not per request
  */
 public record Upstream(String host, int port, Tls tls, String authority) {
 
     public Upstream {
-        if (authority == null) {
-            authority = host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+        if (authority == null) { // the scheme's default port is left out, as browsers and SDKs send it (and sign it)
+            String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+            authority = port == (tls != null ? 443 : 80) ? h : h + ":" + port;
         }
     }
 

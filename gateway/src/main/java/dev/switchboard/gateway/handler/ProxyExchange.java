@@ -16,6 +16,9 @@ import dev.switchboard.providers.TranslationException;
 import dev.switchboard.providers.Translator;
 import dev.switchboard.providers.UpstreamCall;
 import dev.switchboard.providers.chat.Usage;
+import dev.switchboard.providers.credentials.BackendCredentials;
+import dev.switchboard.providers.credentials.Credential;
+import dev.switchboard.providers.credentials.CredentialsNotReadyException;
 import dev.switchboard.providers.wire.ByteSink;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -89,6 +92,8 @@ final class ProxyExchange implements UpstreamListener {
     private final Api.Target target;
     /** This attempt's call: path, headers, body, and how its response is translated. */
     private UpstreamCall call;
+    /** The credentials of the configuration the request arrived under. */
+    private final BackendCredentials credentials;
     /** The committed response's translation into the client's format, or null when it passes as it is. */
     private ResponseTranslation translation;
     /** A translated whole response's head, sent with the body once the body is known. */
@@ -138,6 +143,7 @@ final class ProxyExchange implements UpstreamListener {
         this.rule = rule;
         this.onDone = onDone;
         this.pools = new RequestPools(config.pools(), request.headers(), info, body.content());
+        this.credentials = config.credentials();
     }
 
     void start() {
@@ -257,6 +263,18 @@ final class ProxyExchange implements UpstreamListener {
             fail(500, "The gateway could not build the request to backend '" + attempt.ref().backend().name()
                     + "': " + e.getMessage());
             return;
+        }
+        String backendName = attempt.ref().backend().name();
+        Credential credential = credentials.of(backendName);
+        if (credential != null) {
+            try {
+                UpstreamRequests.authenticate(upstreamRequest, credential, credentials.signsBody(backendName));
+            } catch (CredentialsNotReadyException e) {
+                upstreamRequest.release();
+                gateway.pool().release(f.getNow(), true);
+                attemptFailed("has no credentials yet: " + e.getMessage());
+                return;
+            }
         }
         connection = f.getNow();
         connection.attach(this);

@@ -16,7 +16,13 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import dev.switchboard.providers.credentials.Credential;
+import dev.switchboard.providers.credentials.CredentialsNotReadyException;
+import dev.switchboard.providers.credentials.SignableRequest;
+import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,6 +82,30 @@ final class UpstreamRequests {
         return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, client.method(), call.path(), content, h,
                 EmptyHttpHeaders.INSTANCE);
     }
+
+    /**
+     * Adds the backend's credential to {@code r} (a key header, a signature over the final request, a token). The
+     * request is complete by now, so a signature covers exactly what is sent.
+     *
+     * @param withBody whether the credential signs the body (SigV4): only then are its bytes copied out
+     */
+    static void authenticate(FullHttpRequest r, Credential credential, boolean withBody)
+            throws CredentialsNotReadyException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : r.headers()) {
+            headers.merge(e.getKey().toLowerCase(Locale.ROOT), e.getValue(), (a, b) -> a + "," + b);
+        }
+        SignableRequest s = new SignableRequest(r.method().name(), r.headers().get(HttpHeaderNames.HOST), r.uri(),
+                headers, withBody ? ByteBufUtil.getBytes(r.content()) : NO_BYTES);
+        credential.apply(s);
+        for (Map.Entry<String, String> e : s.headers().entrySet()) {
+            if (!e.getValue().equals(headers.get(e.getKey()))) {
+                r.headers().set(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private static final byte[] NO_BYTES = new byte[0];
 
     private static void apply(HeaderMutation m, HttpHeaders h) {
         for (String name : m.remove()) {

@@ -35,6 +35,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +60,15 @@ public final class GatewayServer implements AutoCloseable {
     private Channel api;
     private Channel admin;
     private volatile boolean draining;
+    /**
+     * Fetches and refreshes the backends' tokens (OAuth, STS): blocking HTTP, so never on an event loop. One daemon
+     * thread: tokens live for an hour and take a few hundred milliseconds to get.
+     */
+    private final ScheduledExecutorService tokens = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "switchboard-credentials");
+        t.setDaemon(true);
+        return t;
+    });
 
     private GatewayServer(GatewayConfig config, int ioThreads, Transport transport) throws ConfigException {
         this.transport = transport.withOwnResolver(); // its DNS cache expires on this gateway's loops: goes with them
@@ -69,8 +80,9 @@ public final class GatewayServer implements AutoCloseable {
         this.pools = new InferencePools(poolEnvironment(group, this.transport));
         RuntimeConfig runtime;
         try {
-            runtime = RuntimeConfig.build(config, pools);
+            runtime = RuntimeConfig.build(config, pools, tokens);
         } catch (ConfigException | RuntimeException e) {
+            tokens.shutdownNow();
             pools.close();
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             this.transport.resolver().close();
@@ -228,9 +240,11 @@ public final class GatewayServer implements AutoCloseable {
         if (!next.listener().equals(listener)) {
             LOG.warn("listener settings changed in {}; they take effect at the next restart", next.source());
         }
-        RuntimeConfig built = RuntimeConfig.build(next, pools);
+        RuntimeConfig built = RuntimeConfig.build(next, pools, tokens);
         context.metrics().configuredModels(built.router().models()); // before the swap: its first requests are labelled right
+        RuntimeConfig old = context.config();
         context.swap(built);
+        old.credentials().close(); // requests still on it keep their current keys and tokens
         LOG.info("configuration reloaded from {}: {} rules, {} backends", next.source(), next.rules().size(),
                 next.backends().size());
     }
@@ -260,6 +274,8 @@ public final class GatewayServer implements AutoCloseable {
             admin.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         pools.close();
+        context.config().credentials().close();
+        tokens.shutdownNow();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         transport.resolver().close();
         context.accessLog().close(); // last: the loops have logged their last requests

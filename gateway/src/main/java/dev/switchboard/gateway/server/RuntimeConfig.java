@@ -5,7 +5,10 @@ import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.gateway.routing.Router;
 import dev.switchboard.picker.pool.InferencePool;
 import dev.switchboard.picker.pool.InferencePools;
+import dev.switchboard.providers.credentials.BackendCredentials;
+import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * One loaded configuration and what is built from it: the router, and the InferencePools it routes to. Requests
@@ -17,11 +20,14 @@ public final class RuntimeConfig {
     private final GatewayConfig config;
     private final Router router;
     private final Map<String, InferencePool> pools;
+    private final BackendCredentials credentials;
 
-    private RuntimeConfig(GatewayConfig config, Router router, Map<String, InferencePool> pools) {
+    private RuntimeConfig(GatewayConfig config, Router router, Map<String, InferencePool> pools,
+            BackendCredentials credentials) {
         this.config = config;
         this.router = router;
         this.pools = pools;
+        this.credentials = credentials;
     }
 
     /**
@@ -30,10 +36,22 @@ public final class RuntimeConfig {
      *
      * @throws ConfigException when a pool's picker configuration is invalid; nothing has changed then
      */
-    static RuntimeConfig build(GatewayConfig config, InferencePools pools) throws ConfigException {
+    static RuntimeConfig build(GatewayConfig config, InferencePools pools, ScheduledExecutorService tokens)
+            throws ConfigException {
         Router router = new Router(config);
-        pools.apply(config.pools());
-        return new RuntimeConfig(config, router, pools.all());
+        BackendCredentials credentials = BackendCredentials.start(config.backends(), Clock.systemUTC(), tokens);
+        try {
+            pools.apply(config.pools());
+        } catch (ConfigException | RuntimeException e) {
+            credentials.close();
+            throw e;
+        }
+        return new RuntimeConfig(config, router, pools.all(), credentials);
+    }
+
+    /** The backends' credentials (closed by the gateway when this configuration is replaced). */
+    public BackendCredentials credentials() {
+        return credentials;
     }
 
     public GatewayConfig config() {
