@@ -81,8 +81,8 @@ final class OpenAiChunkDecoder implements ResponseDecoder, SseReader.Listener {
             return;
         }
         try {
-            if (!started) {
-                startFrom(data, offset, length);
+            if (!started && !startFrom(data, offset, length)) {
+                return;
             }
             try (JsonParser p = json.createParser(data, offset, length)) {
                 chunk(p);
@@ -93,25 +93,40 @@ final class OpenAiChunkDecoder implements ResponseDecoder, SseReader.Listener {
         }
     }
 
-    private void startFrom(byte[] data, int offset, int length) throws IOException {
+    /**
+     * Starts the response from the first chunk that belongs to it: Azure OpenAI first sends one with an empty id, no
+     * choices and only its prompt filter results, which is skipped (false).
+     */
+    private boolean startFrom(byte[] data, int offset, int length) throws IOException {
         String id = null;
         String model = null;
+        boolean content = false;
         try (JsonParser p = json.createParser(data, offset, length)) {
             expect(p.nextToken(), JsonToken.START_OBJECT);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String f = p.currentName();
                 JsonToken v = p.nextToken();
-                if (f.equals("id") && v == JsonToken.VALUE_STRING) {
+                if (f.equals("id") && v == JsonToken.VALUE_STRING && p.getTextLength() > 0) {
                     id = p.getText();
-                } else if (f.equals("model") && v == JsonToken.VALUE_STRING) {
+                } else if (f.equals("model") && v == JsonToken.VALUE_STRING && p.getTextLength() > 0) {
                     model = p.getText();
+                } else if (f.equals("choices") && v == JsonToken.START_ARRAY) {
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        content = true;
+                        p.skipChildren();
+                    }
                 } else {
+                    content |= (f.equals("usage") || f.equals("error")) && v == JsonToken.START_OBJECT;
                     p.skipChildren();
                 }
             }
         }
+        if (id == null && !content) {
+            return false;
+        }
         started = true;
         out.start(id, model);
+        return true;
     }
 
     private void chunk(JsonParser p) throws IOException {
