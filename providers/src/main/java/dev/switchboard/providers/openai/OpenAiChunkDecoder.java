@@ -30,6 +30,9 @@ final class OpenAiChunkDecoder implements ResponseDecoder, SseReader.Listener {
      * Cost: per event one parser; no String except a tool call's id and name, once per call.
      */
 
+    /** The most tool calls one answer may make: a bound on the per-call state a backend can make us keep. */
+    private static final int MAX_TOOL_CALLS = 1024;
+
     private final JsonFactory json;
     private final ChatEvents out;
     private final SseReader sse = new SseReader(this);
@@ -240,6 +243,9 @@ final class OpenAiChunkDecoder implements ResponseDecoder, SseReader.Listener {
             } else {
                 p.skipChildren();
             }
+        }
+        if (index < 0 || index >= MAX_TOOL_CALLS) {
+            throw new IOException("tool call index " + index + " is out of range");
         }
         if (index >= callStarted.length) {
             callStarted = Arrays.copyOf(callStarted, Math.max(index + 1, callStarted.length * 2));

@@ -39,7 +39,11 @@ class OpenAiChunkDecoderTest {
 
             data: {"id":"chatcmpl-9","object":"chat.completion.chunk","created":1,"model":"gpt-4.1","choices":[{"index":0,"delta":{"tool_calls":[{"index": 0, "id": null, "function": {"arguments": "\\":\\"", "name": null}, "type": null}]},"finish_reason":null}]}
 
-            data: {"id":"chatcmpl-9","object":"chat.completion.chunk","created":1,"model":"gpt-4.1","choices":[{"index":0,"delta":{"tool_calls":[{"index": 0, "id": null, "function": {"arguments": "Paris, France", "name": null}, "type": null}]},"finish_reason":null}]}
+            data: {"id":"chatcmpl-9","object":"chat.completion.chunk","created":1,"model":"gpt-4.1","choices":[{"index":0,"delta":{"tool_calls":[{"index": 0, "id": null, "function": {"arguments": "Paris", "name": null}, "type": null}]},"finish_reason":null}]}
+
+            data: {"id":"chatcmpl-9","object":"chat.completion.chunk","created":1,"model":"gpt-4.1","choices":[{"index":0,"delta":{"tool_calls":[{"index": 0, "id": null, "function": {"arguments": ",", "name": null}, "type": null}]},"finish_reason":null}]}
+
+            data: {"id":"chatcmpl-9","object":"chat.completion.chunk","created":1,"model":"gpt-4.1","choices":[{"index":0,"delta":{"tool_calls":[{"index": 0, "id": null, "function": {"arguments": " France", "name": null}, "type": null}]},"finish_reason":null}]}
 
             data: {"id":"chatcmpl-9","object":"chat.completion.chunk","created":1,"model":"gpt-4.1","choices":[{"index":0,"delta":{"tool_calls":[{"index": 0, "id": null, "function": {"arguments": "\\"}", "name": null}, "type": null}]},"finish_reason":null}]}
 
@@ -74,7 +78,9 @@ class OpenAiChunkDecoderTest {
                 "args:0:{\"",
                 "args:0:location",
                 "args:0:\":\"",
-                "args:0:Paris, France",
+                "args:0:Paris",
+                "args:0:,",
+                "args:0: France",
                 "args:0:\"}",
                 "finish:TOOL_USE:null",
                 "end");
@@ -169,6 +175,13 @@ class OpenAiChunkDecoderTest {
         List<String> lines = decode(s, 100).lines();
         assertThat(lines).hasSize(3);
         assertThat(lines.get(2)).startsWith("error:502:SERVER:the backend sent a malformed stream chunk");
+    }
+
+    @Test
+    void aToolCallIndexOutOfRangeIsAnError() {
+        String s = chunk("{\"tool_calls\":[{\"index\":-1,\"id\":\"c\",\"function\":{\"name\":\"f\"}}]}", null);
+        assertThat(decode(s, 100).lines()).containsExactly("start:chatcmpl-v:m",
+                "error:502:SERVER:the backend sent a malformed stream chunk: tool call index -1 is out of range");
     }
 
     /** A chunk of the stream as vLLM writes it, with {@code delta} and {@code finish_reason}. */
