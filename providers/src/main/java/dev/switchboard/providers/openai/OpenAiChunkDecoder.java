@@ -57,7 +57,8 @@ final class OpenAiChunkDecoder implements ResponseDecoder, SseReader.Listener {
         try {
             sse.feed(chunk);
         } catch (IllegalStateException e) {
-            fail(new ChatError(502, ChatError.Kind.SERVER, "the backend's stream is malformed: " + e.getMessage(), null));
+            fail(new ChatError(502, ChatError.Kind.SERVER, "the backend's stream is malformed: " + e.getMessage(),
+                    null));
         }
     }
 
@@ -268,7 +269,7 @@ final class OpenAiChunkDecoder implements ResponseDecoder, SseReader.Listener {
         argsLength = n;
     }
 
-    /** {@code {prompt_tokens, completion_tokens, prompt_tokens_details{cached_tokens}, completion_tokens_details{…}}}. */
+    /** Reads {@code usage}: the prompt and completion counts and their cached and reasoning details. */
     static Usage usage(JsonParser p) throws IOException {
         long input = -1;
         long output = -1;

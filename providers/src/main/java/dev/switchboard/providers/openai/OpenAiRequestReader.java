@@ -1,5 +1,12 @@
 package dev.switchboard.providers.openai;
 
+import static dev.switchboard.providers.openai.JsonFields.array;
+import static dev.switchboard.providers.openai.JsonFields.bool;
+import static dev.switchboard.providers.openai.JsonFields.integer;
+import static dev.switchboard.providers.openai.JsonFields.number;
+import static dev.switchboard.providers.openai.JsonFields.required;
+import static dev.switchboard.providers.openai.JsonFields.text;
+
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +18,7 @@ import dev.switchboard.providers.chat.Part;
 import dev.switchboard.providers.chat.ResponseFormat;
 import dev.switchboard.providers.chat.Tool;
 import dev.switchboard.providers.chat.ToolChoice;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -60,7 +68,7 @@ final class OpenAiRequestReader {
             root = json.readTree(body);
         } catch (JacksonException e) {
             throw new TranslationException("the request body is not valid JSON: " + e.getOriginalMessage(), null);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new TranslationException("the request body could not be read: " + e.getMessage(), null);
         }
         if (root == null || !root.isObject()) {
@@ -68,7 +76,7 @@ final class OpenAiRequestReader {
         }
         refuseUnsupported(root);
         List<Part> system = new ArrayList<>();
-        List<Message> messages = readMessages(array(root, "messages"), system);
+        List<Message> messages = OpenAiMessagesReader.read(array(root, "messages"), system);
         ObjectNode extensions = json.createObjectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
@@ -76,13 +84,15 @@ final class OpenAiRequestReader {
                 extensions.set(f.getKey(), f.getValue());
             }
         }
-        Integer maxTokens = integer(root, "max_completion_tokens");
+        Integer maxCompletionTokens = integer(root, "max_completion_tokens");
+        Integer maxTokens = maxCompletionTokens != null ? maxCompletionTokens : integer(root, "max_tokens");
         String effort = text(root, "reasoning_effort");
         String user = text(root, "user");
         return new ChatRequest(text(root, "model"), system, messages, readTools(root), readToolChoice(root),
-                bool(root, "parallel_tool_calls"), maxTokens != null ? maxTokens : integer(root, "max_tokens"),
-                number(root, "temperature"), number(root, "top_p"), null, readStop(root), readResponseFormat(root),
-                effort == null ? null : new ChatRequest.Thinking(null, effort), Boolean.TRUE.equals(bool(root, "stream")),
+                bool(root, "parallel_tool_calls"), maxTokens, number(root, "temperature"), number(root, "top_p"), null,
+                readStop(root), readResponseFormat(root),
+                effort == null ? null : new ChatRequest.Thinking(null, effort),
+                Boolean.TRUE.equals(bool(root, "stream")),
                 Boolean.TRUE.equals(bool(root.path("stream_options"), "include_usage")),
                 user != null ? user : text(root, "safety_identifier"), extensions.isEmpty() ? null : extensions);
     }
@@ -123,139 +133,8 @@ final class OpenAiRequestReader {
     }
 
     private static TranslationException refused(String field, String advice) {
-        return new TranslationException("field '" + field + "' cannot be translated for this backend: " + advice, field);
-    }
-
-    private static List<Message> readMessages(JsonNode array, List<Part> system) throws TranslationException {
-        List<Message> out = new ArrayList<>();
-        List<Part> toolTurn = null; // the parts of the last message while it is a turn of tool results
-        for (int i = 0; i < array.size(); i++) {
-            JsonNode m = array.get(i);
-            String path = "messages[" + i + "]";
-            String role = m.path("role").asText("");
-            switch (role) {
-                case "system", "developer" -> system.addAll(textParts(m.get("content"), path + ".content"));
-                case "user" -> {
-                    List<Part> parts = userParts(m.get("content"), path + ".content");
-                    if (toolTurn != null) {
-                        toolTurn.addAll(parts);
-                        out.set(out.size() - 1, new Message(Message.Role.USER, toolTurn));
-                    } else {
-                        out.add(new Message(Message.Role.USER, parts));
-                    }
-                    toolTurn = null;
-                }
-                case "assistant" -> {
-                    out.add(new Message(Message.Role.ASSISTANT, assistantParts(m, path)));
-                    toolTurn = null;
-                }
-                case "tool" -> {
-                    String id = m.path("tool_call_id").asText(null);
-                    if (id == null) {
-                        throw new TranslationException("a tool message needs its tool_call_id", path + ".tool_call_id");
-                    }
-                    Part result = new Part.ToolResult(id, null, textParts(m.get("content"), path + ".content"), false);
-                    if (toolTurn == null) {
-                        toolTurn = new ArrayList<>();
-                        toolTurn.add(result);
-                        out.add(new Message(Message.Role.USER, toolTurn));
-                    } else {
-                        toolTurn.add(result);
-                        out.set(out.size() - 1, new Message(Message.Role.USER, toolTurn));
-                    }
-                }
-                case "function" -> throw new TranslationException(
-                        "the deprecated function role is not translated; use tool messages", path + ".role");
-                default -> throw new TranslationException("unknown message role '" + role + "'", path + ".role");
-            }
-        }
-        return out;
-    }
-
-    private static List<Part> assistantParts(JsonNode m, String path) throws TranslationException {
-        List<Part> parts = new ArrayList<>();
-        String reasoning = m.path("reasoning_content").asText(null);
-        if (reasoning != null && !reasoning.isEmpty()) {
-            parts.add(new Part.Thinking(reasoning, null));
-        }
-        if (m.hasNonNull("audio")) {
-            throw new TranslationException("assistant audio cannot be translated", path + ".audio");
-        }
-        if (m.hasNonNull("function_call")) {
-            throw new TranslationException("the deprecated function_call is not translated; use tool_calls",
-                    path + ".function_call");
-        }
-        JsonNode content = m.get("content");
-        if (content != null && !content.isNull()) {
-            parts.addAll(textParts(content, path + ".content"));
-        }
-        JsonNode calls = m.get("tool_calls");
-        if (calls != null && calls.isArray()) {
-            for (int i = 0; i < calls.size(); i++) {
-                JsonNode c = calls.get(i);
-                String cp = path + ".tool_calls[" + i + "]";
-                if (!"function".equals(c.path("type").asText("function"))) {
-                    throw new TranslationException("only function tool calls can be translated", cp + ".type");
-                }
-                JsonNode f = c.path("function");
-                parts.add(new Part.ToolCall(required(c, "id", cp), required(f, "name", cp + ".function"),
-                        f.path("arguments").asText("{}")));
-            }
-        }
-        return parts;
-    }
-
-    /** Content that may only hold text: a string, or an array of text (and refusal) parts. */
-    private static List<Part> textParts(JsonNode content, String path) throws TranslationException {
-        if (content == null || content.isNull()) {
-            return List.of();
-        }
-        if (content.isTextual()) {
-            return List.of(new Part.Text(content.asText()));
-        }
-        if (!content.isArray()) {
-            throw new TranslationException("content must be a string or an array of parts", path);
-        }
-        List<Part> parts = new ArrayList<>();
-        for (int i = 0; i < content.size(); i++) {
-            JsonNode p = content.get(i);
-            String type = p.path("type").asText("");
-            switch (type) {
-                case "text" -> parts.add(new Part.Text(p.path("text").asText("")));
-                case "refusal" -> parts.add(new Part.Text(p.path("refusal").asText("")));
-                default -> throw new TranslationException("a '" + type + "' part is not allowed here, only text",
-                        path + "[" + i + "].type");
-            }
-        }
-        return parts;
-    }
-
-    private static List<Part> userParts(JsonNode content, String path) throws TranslationException {
-        if (content == null || content.isNull() || content.isTextual()) {
-            return textParts(content, path);
-        }
-        if (!content.isArray()) {
-            throw new TranslationException("content must be a string or an array of parts", path);
-        }
-        List<Part> parts = new ArrayList<>();
-        for (int i = 0; i < content.size(); i++) {
-            JsonNode p = content.get(i);
-            String type = p.path("type").asText("");
-            switch (type) {
-                case "text" -> parts.add(new Part.Text(p.path("text").asText("")));
-                case "image_url" -> {
-                    String url = p.path("image_url").path("url").asText(null);
-                    if (url == null) {
-                        throw new TranslationException("an image_url part needs image_url.url",
-                                path + "[" + i + "].image_url.url");
-                    }
-                    parts.add(Part.Image.fromUrl(url));
-                }
-                default -> throw new TranslationException("a '" + type + "' content part cannot be translated for "
-                        + "this backend (text and image_url can)", path + "[" + i + "].type");
-            }
-        }
-        return parts;
+        return new TranslationException("field '" + field + "' cannot be translated for this backend: " + advice,
+                field);
     }
 
     private static List<Tool> readTools(JsonNode root) throws TranslationException {
@@ -334,65 +213,5 @@ final class OpenAiRequestReader {
             default -> throw new TranslationException("response_format type must be text, json_object or "
                     + "json_schema", "response_format.type");
         };
-    }
-
-    private static JsonNode array(JsonNode root, String field) throws TranslationException {
-        JsonNode a = root.get(field);
-        if (a == null || !a.isArray()) {
-            throw new TranslationException(field + " must be an array", field);
-        }
-        return a;
-    }
-
-    private static String required(JsonNode node, String field, String path) throws TranslationException {
-        JsonNode v = node.get(field);
-        if (v == null || !v.isTextual()) {
-            throw new TranslationException(field + " is required", path + "." + field);
-        }
-        return v.asText();
-    }
-
-    private static String text(JsonNode node, String field) throws TranslationException {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw new TranslationException(field + " must be a string", field);
-        }
-        return v.asText();
-    }
-
-    private static Integer integer(JsonNode node, String field) throws TranslationException {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-            throw new TranslationException(field + " must be an integer", field);
-        }
-        return v.asInt();
-    }
-
-    private static Double number(JsonNode node, String field) throws TranslationException {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isNumber()) {
-            throw new TranslationException(field + " must be a number", field);
-        }
-        return v.asDouble();
-    }
-
-    private static Boolean bool(JsonNode node, String field) throws TranslationException {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isBoolean()) {
-            throw new TranslationException(field + " must be true or false", field);
-        }
-        return v.asBoolean();
     }
 }

@@ -16,6 +16,7 @@ import dev.switchboard.providers.chat.FinishReason;
 import dev.switchboard.providers.chat.RecordedEvents;
 import dev.switchboard.providers.chat.Usage;
 import dev.switchboard.providers.wire.ByteSink;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -188,7 +189,7 @@ class OpenAiResponseEncoderTest {
         ResponseDecoder d = codec.responseDecoder(false, again);
         byte[] bytes = out.toByteArray();
         for (byte b : bytes) {
-            d.feed(java.nio.ByteBuffer.wrap(new byte[] {b}));
+            d.feed(ByteBuffer.wrap(new byte[] {b}));
         }
         d.end();
         assertThat(again.lines()).containsExactly(
