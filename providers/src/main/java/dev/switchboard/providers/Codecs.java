@@ -5,9 +5,11 @@ import dev.switchboard.core.config.Backend;
 import dev.switchboard.providers.anthropic.AnthropicCodec;
 import dev.switchboard.providers.bedrock.BedrockConverseCodec;
 import dev.switchboard.providers.gemini.GeminiCodec;
+import dev.switchboard.providers.openai.OpenAiChatCodec;
 
 /** The codec of each wire family, as the client's format and as a backend's. Codecs are stateless: one each. */
 final class Codecs {
+    private static final OpenAiChatCodec OPENAI = new OpenAiChatCodec();
     private static final AnthropicCodec ANTHROPIC = new AnthropicCodec(AnthropicCodec.Flavor.NATIVE, null);
     private static final GeminiCodec GEMINI = new GeminiCodec();
     private static final BedrockConverseCodec BEDROCK = new BedrockConverseCodec();
@@ -34,7 +36,7 @@ final class Codecs {
         };
     }
 
-    private static WireCodec openai() throws TranslationException {
-        throw new TranslationException("the OpenAI chat codec is not built yet", null);
+    private static WireCodec openai() {
+        return OPENAI;
     }
 }

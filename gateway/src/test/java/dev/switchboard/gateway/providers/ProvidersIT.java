@@ -1,0 +1,315 @@
+package dev.switchboard.gateway.providers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.core.http.StreamResponse;
+import com.anthropic.errors.NotFoundException;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.anthropic.models.messages.StopReason;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.switchboard.core.config.ConfigLoader;
+import dev.switchboard.gateway.TestConfigs;
+import dev.switchboard.gateway.server.GatewayServer;
+import dev.switchboard.providers.eventstream.EventStreamEncoder;
+import dev.switchboard.providers.wire.ByteSink;
+import dev.switchboard.sim.SimConfig;
+import dev.switchboard.sim.engine.EngineConfig;
+import dev.switchboard.sim.server.SimServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One API, every provider, over real sockets: the official Anthropic and OpenAI SDKs and a Gemini-shaped HTTP client
+ * in front; the simulator (OpenAI schema) and scripted upstreams replaying Anthropic's and Bedrock's documented wire
+ * formats behind. The upstream sees the exact request (path, headers, credentials, body); the SDK gets the answer.
+ */
+class ProvidersIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String SIM = SimConfig.DEFAULT_MODEL;
+    static final String ANTHROPIC_KEY = "sk-ant-test-0123456789";
+    @TempDir
+    static Path dir;
+    static SimServer sims;
+    static ScriptedUpstream claude;
+    static ScriptedUpstream bedrock;
+    static GatewayServer gateway;
+    static AnthropicClient anthropic;
+    static OpenAIClient openai;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        sims = SimServer.start(SimConfig.defaults().withEndpoints(0, 1).withEngine(EngineConfig.defaults().withTimeScale(0)));
+        claude = new ScriptedUpstream();
+        bedrock = new ScriptedUpstream();
+        Path key = Files.writeString(dir.resolve("anthropic.key"), ANTHROPIC_KEY + "\n");
+        Path aws = Files.writeString(dir.resolve("aws-credentials"), """
+                [default]
+                aws_access_key_id = AKIDEXAMPLE
+                aws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
+                """);
+        String yaml = TestConfigs.of(TestConfigs.gateway(""), TestConfigs.route("""
+                  - name: sim
+                    matches: [{headers: [{name: x-ai-eg-model, value: %1$s}]}]
+                    backendRefs: [{name: sim}]
+                  - name: gemini-named
+                    matches: [{headers: [{name: x-ai-eg-model, value: meta-llama/Llama-3.1-8B-Instruct}]}]
+                    backendRefs: [{name: sim, modelNameOverride: %1$s}]
+                  - name: claude
+                    matches: [{headers: [{name: x-ai-eg-model, value: claude-sonnet-4-5}]}]
+                    backendRefs: [{name: claude}]
+                  - name: bedrock
+                    matches: [{headers: [{name: x-ai-eg-model, value: anthropic.claude-3-haiku}]}]
+                    backendRefs: [{name: bedrock, priority: 0}, {name: sim, priority: 1, modelNameOverride: %1$s}]
+                """.formatted(SIM)), TestConfigs.backend("sim", sims.addresses().get(0).getPort()),
+                schemaBackend("claude", "Anthropic", claude.port()), schemaBackend("bedrock", "AWSBedrock", bedrock.port()),
+                """
+                apiVersion: aigateway.envoyproxy.io/v1beta1
+                kind: BackendSecurityPolicy
+                metadata: {name: claude-key}
+                spec:
+                  targetRefs: [{name: claude}]
+                  type: AnthropicAPIKey
+                  anthropicAPIKey: {file: %s}
+                """.formatted(key), """
+                apiVersion: aigateway.envoyproxy.io/v1beta1
+                kind: BackendSecurityPolicy
+                metadata: {name: bedrock-sigv4}
+                spec:
+                  targetRefs: [{name: bedrock}]
+                  type: AWSCredentials
+                  awsCredentials: {region: us-east-1, credentialsFile: {file: %s}}
+                """.formatted(aws));
+        gateway = GatewayServer.start(ConfigLoader.parse(yaml, "providers.yaml", dir), 1);
+        String base = "http://127.0.0.1:" + gateway.port();
+        anthropic = AnthropicOkHttpClient.builder().baseUrl(base).apiKey("client-key").maxRetries(0)
+                .timeout(Duration.ofSeconds(20)).build();
+        openai = OpenAIOkHttpClient.builder().baseUrl(base + "/v1").apiKey("client-key").maxRetries(0)
+                .timeout(Duration.ofSeconds(20)).build();
+    }
+
+    static String schemaBackend(String name, String schema, int port) {
+        return """
+                apiVersion: aigateway.envoyproxy.io/v1beta1
+                kind: AIServiceBackend
+                metadata: {name: %1$s}
+                spec: {schema: {name: %2$s}, backendRef: {name: %1$s}}
+                ---
+                apiVersion: gateway.envoyproxy.io/v1alpha1
+                kind: Backend
+                metadata: {name: %1$s}
+                spec: {endpoints: [{ip: {address: 127.0.0.1, port: %3$d}}]}
+                """.formatted(name, schema, port);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        claude.close();
+        bedrock.close();
+        sims.close();
+    }
+
+    @Test
+    void anAnthropicSdkIsAnsweredByAnOpenAiSchemaPool() {
+        Message m = anthropic.messages().create(MessageCreateParams.builder().model(SIM).maxTokens(12)
+                .system("Be brief.").addUserMessage("Say something.").build());
+        assertThat(m.content()).isNotEmpty();
+        assertThat(m.content().get(0).text().orElseThrow().text()).isNotBlank();
+        assertThat(m.model().asString()).isEqualTo(SIM);
+        assertThat(m.usage().outputTokens()).isPositive();
+        assertThat(m.usage().inputTokens()).isPositive();
+        assertThat(m.stopReason()).hasValue(StopReason.MAX_TOKENS);
+    }
+
+    @Test
+    void anAnthropicSdkStreamFromAnOpenAiSchemaPoolIsAnthropicsEventSequence() {
+        List<String> types = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        try (StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(MessageCreateParams.builder()
+                .model(SIM).maxTokens(8).addUserMessage("Stream, please.").build())) {
+            s.stream().forEach(e -> {
+                types.add(e.isMessageStart() ? "message_start" : e.isContentBlockStart() ? "content_block_start"
+                        : e.isContentBlockDelta() ? "content_block_delta" : e.isContentBlockStop() ? "content_block_stop"
+                        : e.isMessageDelta() ? "message_delta" : e.isMessageStop() ? "message_stop" : "other");
+                e.contentBlockDelta().flatMap(d -> d.delta().text()).ifPresent(t -> text.append(t.text()));
+            });
+        }
+        assertThat(types.get(0)).isEqualTo("message_start");
+        assertThat(types).containsSubsequence("content_block_start", "content_block_delta", "content_block_stop",
+                "message_delta", "message_stop");
+        assertThat(types.get(types.size() - 1)).isEqualTo("message_stop");
+        assertThat(text).isNotEmpty();
+    }
+
+    @Test
+    void anAnthropicSdkGetsItsOwnErrorShapeForAnUnknownModel() {
+        assertThatThrownBy(() -> anthropic.messages().create(MessageCreateParams.builder().model("no-such-model")
+                .maxTokens(5).addUserMessage("hi").build()))
+                .isInstanceOf(NotFoundException.class).hasMessageContaining("no-such-model");
+    }
+
+    @Test
+    void anOpenAiSdkReachesClaudeWithTheKeyFromItsFileAndTheRequestInAnthropicsShape() throws Exception {
+        claude.reply(ScriptedUpstream.Reply.json(200, """
+                {"id":"msg_01XFDUDYJgAACzvnptvVoYEL","type":"message","role":"assistant","model":"claude-sonnet-4-5",
+                 "content":[{"type":"text","text":"Hello!"}],"stop_reason":"end_turn","stop_sequence":null,
+                 "usage":{"input_tokens":12,"output_tokens":6}}"""));
+        ChatCompletion c = openai.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("claude-sonnet-4-5").addSystemMessage("You are terse.").addUserMessage("Hello, Claude")
+                .maxCompletionTokens(1024).build());
+        ScriptedUpstream.Seen seen = claude.next();
+        assertThat(seen.method()).isEqualTo("POST");
+        assertThat(seen.pathAndQuery()).isEqualTo("/v1/messages");
+        assertThat(seen.headers()).containsEntry("x-api-key", ANTHROPIC_KEY).containsEntry("anthropic-version", "2023-06-01")
+                .doesNotContainKey("authorization");
+        JsonNode body = JSON.readTree(seen.body());
+        assertThat(body.path("model").asText()).isEqualTo("claude-sonnet-4-5");
+        assertThat(body.path("system").asText()).as(body.toString()).isEqualTo("You are terse.");
+        assertThat(body.path("max_tokens").asInt()).isEqualTo(1024);
+        assertThat(body.path("messages").get(0).path("role").asText()).isEqualTo("user");
+        assertThat(c.choices().get(0).message().content()).hasValue("Hello!");
+        assertThat(c.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+        assertThat(c.usage().orElseThrow().promptTokens()).isEqualTo(12);
+        assertThat(c.usage().orElseThrow().completionTokens()).isEqualTo(6);
+    }
+
+    @Test
+    void anAnthropicStreamCutMidWayIsNotPassedOffAsComplete() throws Exception {
+        claude.reply(ScriptedUpstream.Reply.sse(List.of(
+                "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"claude-sonnet-4-5\",\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":25,\"output_tokens\":1}}}\n\n",
+                "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+                "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello\"}}\n\n",
+                "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\" there\"}}\n\n"))
+                .cutAfter(3));
+        StringBuilder text = new StringBuilder();
+        assertThatThrownBy(() -> {
+            try (var s = openai.chat().completions().createStreaming(ChatCompletionCreateParams.builder()
+                    .model("claude-sonnet-4-5").addUserMessage("hi").maxCompletionTokens(100).build())) {
+                s.stream().forEach(ch -> ch.choices().forEach(x -> x.delta().content().ifPresent(text::append)));
+            }
+        }).isInstanceOf(Exception.class);
+        assertThat(text.toString()).isEqualTo("Hello");
+        assertThat(claude.next().bodyText()).contains("\"stream\":true");
+    }
+
+    @Test
+    void anOpenAiStreamFromBedrockConverseIsSignedWithSigV4AndTranslatedChunkByChunk() throws Exception {
+        ByteSink frames = new ByteSink();
+        EventStreamEncoder enc = new EventStreamEncoder();
+        for (String[] e : new String[][] {
+                {"messageStart", "{\"role\":\"assistant\"}"},
+                {"contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"Hi\"}}"},
+                {"contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\" from Bedrock\"}}"},
+                {"contentBlockStop", "{\"contentBlockIndex\":0}"},
+                {"messageStop", "{\"stopReason\":\"end_turn\"}"},
+                {"metadata", "{\"usage\":{\"inputTokens\":9,\"outputTokens\":4,\"totalTokens\":13},\"metrics\":{\"latencyMs\":120}}"}}) {
+            byte[] json = e[1].getBytes(StandardCharsets.UTF_8);
+            enc.event(frames, e[0], json, 0, json.length);
+        }
+        byte[] all = frames.toByteArray();
+        List<byte[]> pieces = new ArrayList<>();
+        for (int i = 0; i < all.length; i += 37) { // frames split across chunks anywhere
+            pieces.add(java.util.Arrays.copyOfRange(all, i, Math.min(all.length, i + 37)));
+        }
+        bedrock.reply(ScriptedUpstream.Reply.stream("application/vnd.amazon.eventstream", pieces));
+        StringBuilder text = new StringBuilder();
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+        try (var s = openai.chat().completions().createStreaming(ChatCompletionCreateParams.builder()
+                .model("anthropic.claude-3-haiku").addUserMessage("hi").maxCompletionTokens(50).build())) {
+            s.stream().forEach(ch -> {
+                chunks.add(ch);
+                ch.choices().forEach(x -> x.delta().content().ifPresent(text::append));
+            });
+        }
+        ScriptedUpstream.Seen seen = bedrock.next();
+        assertThat(seen.pathAndQuery()).isEqualTo("/model/anthropic.claude-3-haiku/converse-stream");
+        assertThat(seen.headers().get("authorization"))
+                .startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/").contains("/us-east-1/bedrock/aws4_request");
+        assertThat(seen.headers()).containsKey("x-amz-date").containsKey("x-amz-content-sha256");
+        JsonNode body = JSON.readTree(seen.body());
+        assertThat(body.has("model")).isFalse();
+        assertThat(body.path("inferenceConfig").path("maxTokens").asInt()).isEqualTo(50);
+        assertThat(body.path("messages").get(0).path("content").get(0).path("text").asText()).isEqualTo("hi");
+        assertThat(text.toString()).isEqualTo("Hi from Bedrock");
+        assertThat(chunks.stream().flatMap(c -> c.choices().stream()).filter(c -> c.finishReason().isPresent()))
+                .isNotEmpty();
+    }
+
+    @Test
+    void aRequestThatFailsOnBedrockIsTranslatedAfreshForTheOpenAiFallback() throws Exception {
+        bedrock.reply(ScriptedUpstream.Reply.json(503, "{\"message\":\"Bedrock is unavailable\"}"));
+        Message m = anthropic.messages().create(MessageCreateParams.builder().model("anthropic.claude-3-haiku")
+                .maxTokens(6).addUserMessage("Fall back, please.").build());
+        assertThat(bedrock.next().pathAndQuery()).isEqualTo("/model/anthropic.claude-3-haiku/converse");
+        assertThat(m.content().get(0).text().orElseThrow().text()).isNotBlank();
+        assertThat(m.usage().outputTokens()).isPositive();
+    }
+
+    @Test
+    void aGeminiClientWithASlashedModelIdIsAnsweredInGeminisShape() throws Exception {
+        String body = """
+                {"contents":[{"role":"user","parts":[{"text":"Write a haiku."}]}],
+                 "generationConfig":{"maxOutputTokens":7}}""";
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
+                        + "/v1beta/models/meta-llama/Llama-3.1-8B-Instruct:generateContent"))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode json = JSON.readTree(r.body());
+        assertThat(json.path("candidates").get(0).path("content").path("parts").get(0).path("text").asText()).isNotBlank();
+        assertThat(json.path("candidates").get(0).path("finishReason").asText()).isEqualTo("MAX_TOKENS");
+        assertThat(json.path("usageMetadata").path("candidatesTokenCount").asInt()).isPositive();
+
+        HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
+                        + "/v1beta/models/nope:generateContent"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(unknown.body()).path("error").path("status").asText()).isEqualTo("NOT_FOUND");
+    }
+
+    @Test
+    void aGeminiStreamFromAnOpenAiSchemaPoolIsGeminiSse() throws Exception {
+        String body = "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Stream.\"}]}],"
+                + "\"generationConfig\":{\"maxOutputTokens\":5}}";
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
+                        + "/v1beta/models/" + SIM + ":streamGenerateContent?alt=sse"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : r.body().split("\r?\n")) {
+            if (line.startsWith("data: ")) {
+                events.add(JSON.readTree(line.substring(6)));
+            }
+        }
+        assertThat(events).hasSizeGreaterThan(1);
+        assertThat(events.get(events.size() - 1).path("candidates").get(0).path("finishReason").asText())
+                .isEqualTo("MAX_TOKENS");
+    }
+}
