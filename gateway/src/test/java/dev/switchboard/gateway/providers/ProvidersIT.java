@@ -200,6 +200,27 @@ class ProvidersIT {
     }
 
     @Test
+    void theProviderKeyReachesOnlyItsBackendNeverTheClientOrTheAdminPort() throws Exception {
+        claude.reply(ScriptedUpstream.Reply.json(401, "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\","
+                + "\"message\":\"invalid x-api-key\"}}"));
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
+                        + "/v1/chat/completions")).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":5,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(claude.next().headers()).containsEntry("x-api-key", ANTHROPIC_KEY);
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(r.body()).path("error").path("type").asText())
+                .as("Anthropic's error in the OpenAI client's shape").isEqualTo("authentication_error");
+        assertThat(r.body() + r.headers().map()).doesNotContain(ANTHROPIC_KEY);
+        for (String page : new String[] {"/metrics", "/config"}) {
+            HttpResponse<String> admin = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + gateway.adminPort() + page)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(admin.body()).doesNotContain(ANTHROPIC_KEY).doesNotContain("wJalrXUtnFEMI");
+        }
+    }
+
+    @Test
     void anAnthropicStreamCutMidWayIsNotPassedOffAsComplete() throws Exception {
         claude.reply(ScriptedUpstream.Reply.sse(List.of(
                 "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"claude-sonnet-4-5\",\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":25,\"output_tokens\":1}}}\n\n",
