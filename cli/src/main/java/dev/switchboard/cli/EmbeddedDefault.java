@@ -44,27 +44,38 @@ final class EmbeddedDefault {
                     matches: [{headers: [{name: x-ai-eg-model, value: %s}]}]
                     backendRefs: [{name: simulated-pool, kind: InferencePool}]
                 """.formatted(host, port, adminHost, adminPort, SimConfig.DEFAULT_MODEL));
-        String openAiKey = env.get("OPENAI_API_KEY");
-        if (openAiKey != null && !openAiKey.isBlank()) {
+        StringBuilder backends = new StringBuilder();
+        for (Provider p : PROVIDERS) {
+            if (!p.present(env)) {
+                continue;
+            }
+            String host = p.host(env);
             y.append("""
-                      - name: openai
-                        matches: [{headers: [{type: RegularExpression, name: x-ai-eg-model, value: "(gpt-|o[0-9]|chatgpt-|text-embedding-).*"}]}]
-                        backendRefs: [{name: openai}]
+                      - name: %1$s
+                        matches: [{headers: [{type: RegularExpression, name: x-ai-eg-model, value: "%2$s"}]}]
+                        backendRefs: [{name: %1$s}]
+                    """.formatted(p.name, p.models));
+            backends.append("""
                     ---
                     apiVersion: aigateway.envoyproxy.io/v1beta1
                     kind: AIServiceBackend
-                    metadata: {name: openai}
-                    spec:
-                      schema: {name: OpenAI}
-                      backendRef: {name: openai}
-                      headerMutation: {set: [{name: authorization, value: "Bearer %s"}]}
+                    metadata: {name: %1$s}
+                    spec: {schema: %2$s, backendRef: {name: %1$s}}
                     ---
                     apiVersion: gateway.envoyproxy.io/v1alpha1
                     kind: Backend
-                    metadata: {name: openai}
-                    spec: {endpoints: [{fqdn: {hostname: api.openai.com, port: 443}}], tls: {}}
-                    """.formatted(openAiKey.replace("\"", "")));
+                    metadata: {name: %1$s}
+                    spec: {endpoints: [{fqdn: {hostname: %3$s, port: 443}}], tls: {}}
+                    ---
+                    apiVersion: aigateway.envoyproxy.io/v1beta1
+                    kind: BackendSecurityPolicy
+                    metadata: {name: %1$s}
+                    spec:
+                      targetRefs: [{name: %1$s}]
+                      %4$s
+                    """.formatted(p.name, p.schema(env), host, p.policy(env)));
         }
+        y.append(backends);
         y.append("""
                 ---
                 apiVersion: inference.networking.k8s.io/v1
@@ -88,7 +99,63 @@ final class EmbeddedDefault {
 
     /** The providers the embedded configuration includes, for the start banner. */
     static List<String> providers(Map<String, String> env) {
-        String key = env.get("OPENAI_API_KEY");
-        return key != null && !key.isBlank() ? List.of("openai (OPENAI_API_KEY)") : List.of();
+        return PROVIDERS.stream().filter(p -> p.present(env)).map(p -> p.name + " (" + p.variable + ")").toList();
     }
+
+    /**
+     * A real provider, added when its standard variable is set. Its key is never written into the configuration:
+     * a BackendSecurityPolicy names the variable, and the credentials read it.
+     *
+     * @param models   the model names routed to it (a regular expression)
+     * @param variable the variable whose presence adds it
+     */
+    private record Provider(String name, String variable, String models) {
+        boolean present(Map<String, String> env) {
+            String v = env.get(variable);
+            return v != null && !v.isBlank() && (!name.equals("bedrock") || region(env) != null)
+                    && (!name.equals("azure-openai") || env.get("AZURE_OPENAI_ENDPOINT") != null);
+        }
+
+        String host(Map<String, String> env) {
+            return switch (name) {
+                case "openai" -> "api.openai.com";
+                case "anthropic" -> "api.anthropic.com";
+                case "gemini" -> "generativelanguage.googleapis.com";
+                case "bedrock" -> "bedrock-runtime." + region(env) + ".amazonaws.com";
+                default -> java.net.URI.create(env.get("AZURE_OPENAI_ENDPOINT")).getHost();
+            };
+        }
+
+        String schema(Map<String, String> env) {
+            return switch (name) {
+                case "openai" -> "{name: OpenAI}";
+                case "anthropic" -> "{name: Anthropic}";
+                case "gemini" -> "{name: GeminiAPI}";
+                case "bedrock" -> "{name: AWSBedrock}";
+                default -> "{name: AzureOpenAI, version: \"" + env.getOrDefault("OPENAI_API_VERSION", "2024-10-21") + "\"}";
+            };
+        }
+
+        String policy(Map<String, String> env) {
+            return switch (name) {
+                case "openai", "gemini" -> "type: APIKey\n  apiKey: {env: " + variable + "}";
+                case "anthropic" -> "type: AnthropicAPIKey\n  anthropicAPIKey: {env: " + variable + "}";
+                case "bedrock" -> "type: AWSCredentials\n  awsCredentials: {region: " + region(env) + "}";
+                default -> "type: AzureAPIKey\n  azureAPIKey: {env: " + variable + "}";
+            };
+        }
+
+        private static String region(Map<String, String> env) {
+            String r = env.get("AWS_REGION");
+            return r != null && !r.isBlank() ? r : env.get("AWS_DEFAULT_REGION");
+        }
+    }
+
+    /** In rule order: the first whose models match serves the request. Azure's deployments have any name: last. */
+    private static final List<Provider> PROVIDERS = List.of(
+            new Provider("openai", "OPENAI_API_KEY", "(gpt-|o[0-9]|chatgpt-|text-embedding-).*"),
+            new Provider("anthropic", "ANTHROPIC_API_KEY", "claude-.*"),
+            new Provider("gemini", "GEMINI_API_KEY", "gemini-.*"),
+            new Provider("bedrock", "AWS_ACCESS_KEY_ID", "((us|eu|apac)[.])?(anthropic|amazon|meta|mistral|cohere|ai21|deepseek)[.].*"),
+            new Provider("azure-openai", "AZURE_OPENAI_API_KEY", ".*"));
 }

@@ -65,11 +65,20 @@ class EmbeddedDefaultTest {
             assertThat(openai.matches().get(0).get(0).matches(SimConfig.DEFAULT_MODEL)).isFalse();
             var backend = openai.backendRefs().get(0);
             assertThat(backend.backend().upstreams().get(0)).isEqualTo(new Upstream("api.openai.com", 443, Upstream.Tls.SYSTEM));
-            assertThat(backend.headerMutation().set()).anySatisfy(h -> {
-                assertThat(h.getKey()).isEqualTo("authorization");
-                assertThat(h.getValue()).isEqualTo("Bearer sk-test-123");
-            });
+            assertThat(backend.backend().security().apiKey().env()).isEqualTo("OPENAI_API_KEY");
+            assertThat(EmbeddedDefault.yaml(sims, Map.of("OPENAI_API_KEY", "sk-test-123"), "127.0.0.1", 0, "127.0.0.1", 0))
+                    .as("the key is read by the credentials, never written into the configuration")
+                    .doesNotContain("sk-test-123");
             assertThat(EmbeddedDefault.providers(Map.of("OPENAI_API_KEY", "sk-x"))).containsExactly("openai (OPENAI_API_KEY)");
+            Map<String, String> all = Map.of("OPENAI_API_KEY", "a", "ANTHROPIC_API_KEY", "b", "GEMINI_API_KEY", "c",
+                    "AWS_ACCESS_KEY_ID", "d", "AWS_REGION", "us-west-2");
+            GatewayConfig every = ConfigLoader.parse(EmbeddedDefault.yaml(sims, all, "127.0.0.1", 0, "127.0.0.1", 0),
+                    "embedded");
+            assertThat(every.backends()).extracting(b -> b.schema().name().configName())
+                    .containsExactly("OpenAI", "Anthropic", "GeminiAPI", "AWSBedrock");
+            assertThat(every.rules().get(4).matches().get(0).get(0).matches("anthropic.claude-3-haiku-20240307-v1:0"))
+                    .isTrue();
+            assertThat(EmbeddedDefault.providers(all)).hasSize(4);
             assertThat(EmbeddedDefault.providers(Map.of())).isEmpty();
         }
     }

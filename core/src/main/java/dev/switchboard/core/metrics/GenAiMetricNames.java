@@ -34,6 +34,8 @@ public final class GenAiMetricNames {
     public static final String LABEL_REQUEST_MODEL = "gen_ai_request_model";
     public static final String LABEL_TOKEN_TYPE = "gen_ai_token_type";
     public static final String LABEL_BACKEND = "switchboard_backend";
+    /** OpenTelemetry's {@code gen_ai.provider.name}: which provider's API the backend speaks (Envoy AI Gateway's values). */
+    public static final String LABEL_PROVIDER = "gen_ai_provider_name";
     public static final String LABEL_STATUS = "http_response_status_code";
     public static final String LABEL_POOL = "inference_pool";
     /** Why a request was dropped: the dropped-reason header's value. */

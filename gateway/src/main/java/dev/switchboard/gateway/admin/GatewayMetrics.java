@@ -42,16 +42,16 @@ public final class GatewayMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Histogram duration = histogram(REQUEST_DURATION,
             "Time from the request's arrival to the end of its response.", LATENCY_BUCKETS,
-            LABEL_OPERATION, LABEL_REQUEST_MODEL, LABEL_BACKEND, LABEL_STATUS);
+            LABEL_OPERATION, LABEL_REQUEST_MODEL, LABEL_BACKEND, LABEL_PROVIDER, LABEL_STATUS);
     private final Histogram firstToken = histogram(TIME_TO_FIRST_TOKEN,
             "Time from the request's arrival to the first byte of a streamed response body.", LATENCY_BUCKETS,
-            LABEL_OPERATION, LABEL_REQUEST_MODEL, LABEL_BACKEND);
+            LABEL_OPERATION, LABEL_REQUEST_MODEL, LABEL_BACKEND, LABEL_PROVIDER);
     private final Histogram tokens = histogram(TOKEN_USAGE,
             "Tokens per request, as the upstream's usage reports them.", TOKEN_BUCKETS,
-            LABEL_OPERATION, LABEL_REQUEST_MODEL, LABEL_BACKEND, LABEL_TOKEN_TYPE);
+            LABEL_OPERATION, LABEL_REQUEST_MODEL, LABEL_BACKEND, LABEL_PROVIDER, LABEL_TOKEN_TYPE);
     private final Histogram timePerOutputToken = histogram(TIME_PER_OUTPUT_TOKEN,
             "Time per output token after the first, of streamed responses.", TPOT_BUCKETS,
-            LABEL_OPERATION, LABEL_REQUEST_MODEL, LABEL_BACKEND);
+            LABEL_OPERATION, LABEL_REQUEST_MODEL, LABEL_BACKEND, LABEL_PROVIDER);
     private final Histogram overhead = histogram(GATEWAY_OVERHEAD,
             "Time the gateway adds before a request reaches its upstream (pooled connection, first attempt).",
             OVERHEAD_BUCKETS);
@@ -76,7 +76,8 @@ public final class GatewayMetrics {
     public void request(RequestInfo info, Attempt attempt, int status, long durationNanos, long firstByteNanos,
             UsageTail.Usage usage) {
         Series s = series(operation(info.api()), models.label(info.model()),
-                attempt == null ? "" : attempt.ref().backend().name(), status);
+                attempt == null ? "" : attempt.ref().backend().name(),
+                attempt == null ? "" : attempt.ref().backend().schema().name().providerName(), status);
         s.duration.observe(durationNanos / 1e9);
         boolean streamed = info.stream() && firstByteNanos >= 0 && status == 200;
         if (streamed) {
@@ -183,8 +184,8 @@ public final class GatewayMetrics {
                 .classicOnly().withoutExemplars().register(registry);
     }
 
-    private Series series(String operation, String model, String backend, int status) {
-        SeriesKey key = new SeriesKey(operation, model, backend, status);
+    private Series series(String operation, String model, String backend, String provider, int status) {
+        SeriesKey key = new SeriesKey(operation, model, backend, provider, status);
         Series s = series.get(key);
         return s != null ? s : series.computeIfAbsent(key, Series::new);
     }
@@ -195,6 +196,8 @@ public final class GatewayMetrics {
             case "/v1/completions" -> "text_completion";
             case "/v1/embeddings" -> "embeddings";
             case "/v1/responses" -> "responses";
+            case "/v1/messages" -> "chat";
+            case "/v1beta/models/{model}:generateContent", "/v1beta/models/{model}:streamGenerateContent" -> "generate_content";
             default -> api;
         };
     }
@@ -203,7 +206,8 @@ public final class GatewayMetrics {
      * The labels one finished request is recorded under. equals and hashCode are written out: a record's generated ones go through method handles
      * (ObjectMethods), which profiled at 1.2 % of the event loop in this one lookup per request.
      */
-    private record SeriesKey(String operation, String model, String backend, int status) {
+    private record SeriesKey(String operation, String model, String backend, String provider, int status) {
+        // the provider follows from the backend (one schema each), so it takes no part in equality
         @Override
         public boolean equals(Object o) {
             return o instanceof SeriesKey k && status == k.status && operation.equals(k.operation)
@@ -233,14 +237,14 @@ public final class GatewayMetrics {
 
         Series(SeriesKey key) {
             this.key = key;
-            this.duration = GatewayMetrics.this.duration.labelValues(key.operation, key.model, key.backend,
+            this.duration = GatewayMetrics.this.duration.labelValues(key.operation, key.model, key.backend, key.provider,
                     Integer.toString(key.status));
         }
 
         DistributionDataPoint firstToken() {
             DistributionDataPoint d = firstToken;
             if (d == null) {
-                firstToken = d = GatewayMetrics.this.firstToken.labelValues(key.operation, key.model, key.backend);
+                firstToken = d = GatewayMetrics.this.firstToken.labelValues(key.operation, key.model, key.backend, key.provider);
             }
             return d;
         }
@@ -248,7 +252,7 @@ public final class GatewayMetrics {
         DistributionDataPoint inputTokens() {
             DistributionDataPoint d = inputTokens;
             if (d == null) {
-                inputTokens = d = tokens.labelValues(key.operation, key.model, key.backend, "input");
+                inputTokens = d = tokens.labelValues(key.operation, key.model, key.backend, key.provider, "input");
             }
             return d;
         }
@@ -256,7 +260,7 @@ public final class GatewayMetrics {
         DistributionDataPoint outputTokens() {
             DistributionDataPoint d = outputTokens;
             if (d == null) {
-                outputTokens = d = tokens.labelValues(key.operation, key.model, key.backend, "output");
+                outputTokens = d = tokens.labelValues(key.operation, key.model, key.backend, key.provider, "output");
             }
             return d;
         }
@@ -265,7 +269,7 @@ public final class GatewayMetrics {
             DistributionDataPoint d = timePerOutputToken;
             if (d == null) {
                 timePerOutputToken = d = GatewayMetrics.this.timePerOutputToken.labelValues(key.operation, key.model,
-                        key.backend);
+                        key.backend, key.provider);
             }
             return d;
         }

@@ -71,9 +71,9 @@ class GatewayMetricsTest {
                 AccessLogTest.ATTEMPT, 502, 2_000_000, -1, null);
         String page = new String(metrics.scrape(), StandardCharsets.UTF_8);
         assertThat(page).contains(
-                "gen_ai_server_request_duration_seconds_count{gen_ai_operation_name=\"embeddings\",gen_ai_request_model=\"e\","
+                "gen_ai_server_request_duration_seconds_count{gen_ai_operation_name=\"embeddings\",gen_ai_provider_name=\"openai\",gen_ai_request_model=\"e\","
                         + "http_response_status_code=\"200\",switchboard_backend=\"backend-a\"} 1",
-                "gen_ai_server_request_duration_seconds_count{gen_ai_operation_name=\"chat\",gen_ai_request_model=\"m\","
+                "gen_ai_server_request_duration_seconds_count{gen_ai_operation_name=\"chat\",gen_ai_provider_name=\"openai\",gen_ai_request_model=\"m\","
                         + "http_response_status_code=\"502\",switchboard_backend=\"backend-a\"} 1")
                 .doesNotContain("gen_ai_server_time_to_first_token_seconds_count", "gen_ai_client_token_usage_count",
                         "gen_ai_server_time_per_output_token_seconds_count");
@@ -81,11 +81,11 @@ class GatewayMetricsTest {
         request(metrics, "m");
         request(metrics, "m");
         assertThat(new String(metrics.scrape(), StandardCharsets.UTF_8)).contains(
-                "gen_ai_server_time_to_first_token_seconds_count{gen_ai_operation_name=\"chat\",gen_ai_request_model=\"m\","
+                "gen_ai_server_time_to_first_token_seconds_count{gen_ai_operation_name=\"chat\",gen_ai_provider_name=\"openai\",gen_ai_request_model=\"m\","
                         + "switchboard_backend=\"backend-a\"} 2",
-                "gen_ai_client_token_usage_count{gen_ai_operation_name=\"chat\",gen_ai_request_model=\"m\","
+                "gen_ai_client_token_usage_count{gen_ai_operation_name=\"chat\",gen_ai_provider_name=\"openai\",gen_ai_request_model=\"m\","
                         + "gen_ai_token_type=\"output\",switchboard_backend=\"backend-a\"} 2",
-                "gen_ai_server_time_per_output_token_seconds_count{gen_ai_operation_name=\"chat\",gen_ai_request_model=\"m\","
+                "gen_ai_server_time_per_output_token_seconds_count{gen_ai_operation_name=\"chat\",gen_ai_provider_name=\"openai\",gen_ai_request_model=\"m\","
                         + "switchboard_backend=\"backend-a\"} 2");
     }
 

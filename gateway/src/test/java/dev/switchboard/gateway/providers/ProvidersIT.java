@@ -217,6 +217,9 @@ class ProvidersIT {
             HttpResponse<String> admin = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + gateway.adminPort() + page)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(admin.body()).doesNotContain(ANTHROPIC_KEY).doesNotContain("wJalrXUtnFEMI");
+            if (page.equals("/metrics")) {
+                assertThat(admin.body()).contains("gen_ai_provider_name=\"anthropic\"");
+            }
         }
     }
 
