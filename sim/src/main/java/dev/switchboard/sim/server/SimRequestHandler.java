@@ -16,19 +16,29 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import dev.switchboard.sim.SimApi;
 
 /**
- * The simulator's routes. Last in the pipeline, after the codec and the aggregator; answers every request itself.
+ * The simulator's routes. Last in the pipeline, after the codec and the aggregator; answers every request itself:
+ * the OpenAI ones here, the other provider personalities' through {@link ProviderRequests}, each generation
+ * through {@link #launch}.
  * One request at a time per connection: reading pauses while a generation is in flight.
  */
 final class SimRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    /** The OpenAI personality's paths, answered 404 when {@code --api} leaves it out. */
+    private static final Set<String> OPENAI_PATHS = Set.of("/v1/models", "/v1/chat/completions", "/v1/completions",
+            "/v1/embeddings");
     private final SimEndpoint endpoint;
+    private final ProviderRequests providers;
     /** The generation in flight on this connection, cancelled if the client goes away. */
     private Engine.Handle inFlight;
 
     SimRequestHandler(SimEndpoint endpoint) {
         this.endpoint = endpoint;
+        this.providers = new ProviderRequests(endpoint, this::launch);
     }
 
     @Override
@@ -45,6 +55,22 @@ final class SimRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         String path = pathOf(req.uri());
         HttpMethod method = req.method();
+        ProviderRoute route;
+        try {
+            route = ProviderRoute.match(path);
+        } catch (IllegalArgumentException e) { // a malformed %-escape in a model id
+            Responses.error(ctx, endpoint, ApiError.badRequest("Malformed path " + path + ".", null), keepAlive);
+            return;
+        }
+        if (route != null) {
+            providers.handle(ctx, req, route, keepAlive);
+            return;
+        }
+        if (!endpoint.apis.contains(SimApi.OPENAI) && OPENAI_PATHS.contains(path)) {
+            Responses.error(ctx, endpoint, ApiError.notFound("Unknown path " + path + " (this simulator serves "
+                    + endpoint.apis.toString().toLowerCase(Locale.ROOT) + "; see --api).", "unknown_url"), keepAlive);
+            return;
+        }
         switch (path) {
             case "/health" -> text(ctx, HttpResponseStatus.OK, "", keepAlive);
             case "/metrics" -> only(ctx, method, HttpMethod.GET, keepAlive, () -> Responses.send(ctx, endpoint,
