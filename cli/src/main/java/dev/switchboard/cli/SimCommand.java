@@ -17,10 +17,11 @@ import picocli.CommandLine.Option;
         description = {"Runs vLLM-compatible model-server simulators: continuous batching, chunked prefill, a paged KV",
             "cache with prefix caching, LoRA slots, vLLM metrics, failure injection and a scripted test-upstream mode.",
             "Latency comes from a step model of a GPU engine (see docs/simulator.md).",
-            "Provider personalities (--api): the same engine behind OpenAI's, Anthropic's (/v1/messages, Claude on Vertex",
-            "and on Bedrock), Gemini's (generateContent, Vertex) and Bedrock Converse's wire formats. With tools offered,",
-            "a last user turn saying \"call <tool>\" (or a tool choice that requires one) is answered with a tool call;",
-            "a tool result is answered with text."})
+            "Provider personalities (--api): the same engine behind OpenAI's, Anthropic's",
+            "(/v1/messages; Claude on Vertex and on Bedrock), Gemini's (generateContent, Vertex)",
+            "and Bedrock Converse's wire formats. With tools offered, a last user turn saying",
+            "\"call <tool>\" (or a tool choice that requires one) gets a tool call; a tool",
+            "result gets text."})
 final class SimCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
