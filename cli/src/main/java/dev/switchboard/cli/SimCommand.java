@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.sim.SimApi;
 import dev.switchboard.sim.SimConfig;
 import dev.switchboard.sim.engine.EngineConfig;
 import dev.switchboard.sim.engine.LatencyProfile;
@@ -15,7 +16,12 @@ import picocli.CommandLine.Option;
 @Command(name = "sim", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs vLLM-compatible model-server simulators: continuous batching, chunked prefill, a paged KV",
             "cache with prefix caching, LoRA slots, vLLM metrics, failure injection and a scripted test-upstream mode.",
-            "Latency comes from a step model of a GPU engine (see docs/simulator.md)."})
+            "Latency comes from a step model of a GPU engine (see docs/simulator.md).",
+            "Provider personalities (--api): the same engine behind OpenAI's, Anthropic's",
+            "(/v1/messages; Claude on Vertex and on Bedrock), Gemini's (generateContent, Vertex)",
+            "and Bedrock Converse's wire formats. With tools offered, a last user turn saying",
+            "\"call <tool>\" (or a tool choice that requires one) gets a tool call; a tool",
+            "result gets text."})
 final class SimCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
@@ -25,6 +31,9 @@ final class SimCommand implements Callable<Integer> {
     int endpoints;
     @Option(names = "--model", defaultValue = SimConfig.DEFAULT_MODEL, description = "Served model name (default: ${DEFAULT-VALUE}).")
     String model;
+    @Option(names = "--api", split = ",", defaultValue = "all",
+            description = "Provider personalities served: openai, anthropic, gemini, bedrock or all, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<String> apis;
     @Option(names = "--lora-modules", split = ",", description = "LoRA adapters loaded at start, comma-separated.")
     List<String> loras = List.of();
 
@@ -113,6 +122,6 @@ final class SimCommand implements Callable<Integer> {
         EngineConfig engine = new EngineConfig(maxNumSeqs, maxBatchedTokens, maxWaiting, maxLoras, maxModelLen, p, timeScale, seed);
         SimConfig d = SimConfig.defaults();
         return new SimConfig(host, port, endpoints, model, loras, engine, failureRate, failureTypes, slowMillis, meanOutput,
-                d.embeddingDims(), maxBody);
+                d.embeddingDims(), maxBody, SimApi.parse(apis));
     }
 }

@@ -117,13 +117,13 @@ final class RequestParser {
     }
 
     /** Where the model would stop on its own: uniform in [mean/2, 3 mean/2], from the request's seed. */
-    private int naturalLength(long seed) {
+    int naturalLength(long seed) {
         long h = seed * 0x9E3779B97F4A7C15L;
         h ^= h >>> 29;
         return Math.max(1, meanOutputTokens / 2 + (int) Math.floorMod(h, (long) meanOutputTokens + 1));
     }
 
-    /** The chat template: each message as "<|role|>\ncontent\n", then "<|assistant|>\n". */
+    /** The chat template ({@link ChatTemplate}) applied to {@code messages}. */
     private static String chatPrompt(JsonNode root) throws Rejected {
         JsonNode messages = root.get("messages");
         if (messages == null || messages.isNull()) {
@@ -143,11 +143,11 @@ final class RequestParser {
             if (role == null || !role.isTextual() || !ROLES.contains(role.asText())) {
                 throw new Rejected(ApiError.badRequest(where + ".role must be one of " + ROLES + ".", where + ".role"));
             }
-            prompt.append("<|").append(role.asText()).append("|>\n");
+            ChatTemplate.open(prompt, role.asText());
             appendContent(prompt, m.get("content"), where + ".content");
-            prompt.append('\n');
+            ChatTemplate.close(prompt);
         }
-        return prompt.append("<|assistant|>\n").toString();
+        return ChatTemplate.end(prompt);
     }
 
     private static void appendContent(StringBuilder prompt, JsonNode content, String where) throws Rejected {

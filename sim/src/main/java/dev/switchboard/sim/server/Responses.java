@@ -1,6 +1,7 @@
 package dev.switchboard.sim.server;
 
 import dev.switchboard.core.error.ApiError;
+import dev.switchboard.core.http.HeaderNames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -10,6 +11,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -35,6 +37,15 @@ final class Responses {
         var future = ctx.writeAndFlush(res);
         if (!keepAlive) {
             future.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Names the endpoint on a generation's response and adds the ORCA load report when the request asked for one. */
+    static void decorate(ChannelHandlerContext ctx, SimEndpoint endpoint, HttpResponse res, String orcaFormat) {
+        endpoint.identify(res.headers(), ctx.channel());
+        String report = endpoint.orcaReport(orcaFormat);
+        if (report != null) {
+            res.headers().set(HeaderNames.ENDPOINT_LOAD_METRICS, report);
         }
     }
 

@@ -7,6 +7,8 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.InetSocketAddress;
 import java.util.Locale;
+import java.util.Set;
+import dev.switchboard.sim.SimApi;
 
 /** One simulated model server: its engine, its identity, and what its handlers share. */
 final class SimEndpoint {
@@ -16,15 +18,18 @@ final class SimEndpoint {
     final RequestParser parser;
     final FailureInjector failures;
     final int embeddingDims;
+    /** The personalities served ({@code --api}). */
+    final Set<SimApi> apis;
     final long startedEpochSeconds = System.currentTimeMillis() / 1000;
 
     SimEndpoint(String name, String model, Engine engine, FailureInjector failures, int meanOutputTokens,
-            int embeddingDims) {
+            int embeddingDims, Set<SimApi> apis) {
         this.name = name;
         this.model = model;
         this.engine = engine;
         this.failures = failures;
         this.embeddingDims = embeddingDims;
+        this.apis = Set.copyOf(apis);
         this.parser = new RequestParser(model, engine.adapters(), engine.config().maxModelLen(), meanOutputTokens);
     }
 

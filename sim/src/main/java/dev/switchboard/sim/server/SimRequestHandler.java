@@ -16,19 +16,29 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import dev.switchboard.sim.SimApi;
 
 /**
- * The simulator's routes. Last in the pipeline, after the codec and the aggregator; answers every request itself.
+ * The simulator's routes. Last in the pipeline, after the codec and the aggregator; answers every request itself:
+ * the OpenAI ones here, the other provider personalities' through {@link ProviderRequests}, each generation
+ * through {@link #launch}.
  * One request at a time per connection: reading pauses while a generation is in flight.
  */
 final class SimRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    /** The OpenAI personality's paths, answered 404 when {@code --api} leaves it out. */
+    private static final Set<String> OPENAI_PATHS = Set.of("/v1/models", "/v1/chat/completions", "/v1/completions",
+            "/v1/embeddings");
     private final SimEndpoint endpoint;
+    private final ProviderRequests providers;
     /** The generation in flight on this connection, cancelled if the client goes away. */
     private Engine.Handle inFlight;
 
     SimRequestHandler(SimEndpoint endpoint) {
         this.endpoint = endpoint;
+        this.providers = new ProviderRequests(endpoint, this::launch);
     }
 
     @Override
@@ -45,6 +55,22 @@ final class SimRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         String path = pathOf(req.uri());
         HttpMethod method = req.method();
+        ProviderRoute route;
+        try {
+            route = ProviderRoute.match(path);
+        } catch (IllegalArgumentException e) { // a malformed %-escape in a model id
+            Responses.error(ctx, endpoint, ApiError.badRequest("Malformed path " + path + ".", null), keepAlive);
+            return;
+        }
+        if (route != null) {
+            providers.handle(ctx, req, route, keepAlive);
+            return;
+        }
+        if (!endpoint.apis.contains(SimApi.OPENAI) && OPENAI_PATHS.contains(path)) {
+            Responses.error(ctx, endpoint, ApiError.notFound("Unknown path " + path + " (this simulator serves "
+                    + endpoint.apis.toString().toLowerCase(Locale.ROOT) + "; see --api).", "unknown_url"), keepAlive);
+            return;
+        }
         switch (path) {
             case "/health" -> text(ctx, HttpResponseStatus.OK, "", keepAlive);
             case "/metrics" -> only(ctx, method, HttpMethod.GET, keepAlive, () -> Responses.send(ctx, endpoint,
@@ -77,10 +103,8 @@ final class SimRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private void generate(ChannelHandlerContext ctx, FullHttpRequest req, Api api, boolean keepAlive) {
         ParsedRequest p;
-        FailureInjector.Type failure;
         try {
             p = endpoint.parser.parse(api, RequestParser.readObject(ByteBufUtil.getBytes(req.content())));
-            failure = endpoint.failures.pick(req.headers().get(HeaderNames.SIM_FAIL));
         } catch (RequestParser.Rejected e) {
             Responses.error(ctx, endpoint, e.error, keepAlive);
             return;
@@ -88,19 +112,41 @@ final class SimRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             Responses.error(ctx, endpoint, ApiError.badRequest(e.getMessage(), null), keepAlive);
             return;
         }
+        String seedName = p.adapter() != null ? p.adapter() : p.model();
+        GenerationRequest g = new GenerationRequest(p.promptIds().length,
+                BlockHasher.hash(p.promptIds(), endpoint.engine.config().profile().blockSize(), seedName),
+                p.outputTokens(), p.maxTokens(), p.adapter());
+        var writer = new OpenAiResponseWriter(ctx, endpoint, p, req.headers().get(HeaderNames.ENDPOINT_LOAD_METRICS_FORMAT),
+                keepAlive);
+        launch(ctx, req, new Generation(g, p.stream(), p.outputTokens(), writer), ErrorReply.openAi(endpoint), keepAlive);
+    }
+
+    /**
+     * What every generating route shares once its request is read: failure injection ({@code x-sim-fail} or
+     * {@code --failure-rate}; errors in the route's own shape), then the engine submission (at once, or late for an
+     * injected slow first token), with reading paused while the generation runs.
+     */
+    void launch(ChannelHandlerContext ctx, FullHttpRequest req, Generation gen, ErrorReply errors, boolean keepAlive) {
+        FailureInjector.Type failure;
+        try {
+            failure = endpoint.failures.pick(req.headers().get(HeaderNames.SIM_FAIL));
+        } catch (IllegalArgumentException e) {
+            errors.send(ctx, 400, e.getMessage(), keepAlive);
+            return;
+        }
         if (failure != null) {
             switch (failure) {
                 case RATE_LIMIT -> {
-                    Responses.error(ctx, endpoint, ApiError.rateLimited("Injected failure: the server is overloaded."), keepAlive);
+                    errors.send(ctx, 429, "Injected failure: the server is overloaded.", keepAlive);
                     return;
                 }
                 case SERVER_ERROR, UNAVAILABLE -> {
-                    Responses.error(ctx, endpoint, ApiError.serverError(failure == FailureInjector.Type.SERVER_ERROR ? 500 : 503,
-                            "Injected failure: " + failure.token + "."), keepAlive);
+                    errors.send(ctx, failure == FailureInjector.Type.SERVER_ERROR ? 500 : 503,
+                            "Injected failure: " + failure.token + ".", keepAlive);
                     return;
                 }
                 case RESET -> {
-                    if (!p.stream()) {
+                    if (!gen.stream()) {
                         Responses.reset(ctx);
                         return;
                     }
@@ -108,22 +154,17 @@ final class SimRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
                 case SLOW -> { }
             }
         }
-        int resetAfter = failure == FailureInjector.Type.RESET ? Math.min(2, Math.max(0, p.outputTokens() - 2)) : -1;
-        String seedName = p.adapter() != null ? p.adapter() : p.model();
-        GenerationRequest g = new GenerationRequest(p.promptIds().length,
-                BlockHasher.hash(p.promptIds(), endpoint.engine.config().profile().blockSize(), seedName),
-                p.outputTokens(), p.maxTokens(), p.adapter());
+        int resetAfter = failure == FailureInjector.Type.RESET ? Math.min(2, Math.max(0, gen.outputTokens() - 2)) : -1;
         ctx.channel().config().setAutoRead(false);
-        GenerationResponder responder = new GenerationResponder(ctx, endpoint, p,
-                req.headers().get(HeaderNames.ENDPOINT_LOAD_METRICS_FORMAT), keepAlive, resetAfter, () -> done(ctx));
+        GenerationResponder responder = new GenerationResponder(ctx, gen.writer(), resetAfter, () -> done(ctx));
         Runnable submit = () -> {
             if (!ctx.channel().isActive()) {
                 return;
             }
-            inFlight = endpoint.engine.submit(g, responder);
+            inFlight = endpoint.engine.submit(gen.request(), responder);
             if (inFlight == null) {
                 done(ctx);
-                Responses.error(ctx, endpoint, ApiError.rateLimited("The waiting requests queue is full."), keepAlive);
+                errors.send(ctx, 429, "The waiting requests queue is full.", keepAlive);
             }
         };
         if (failure == FailureInjector.Type.SLOW) {

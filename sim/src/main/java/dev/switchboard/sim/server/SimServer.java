@@ -39,7 +39,7 @@ public final class SimServer implements AutoCloseable {
                 engine.adapters().addAll(config.adapters());
                 FailureInjector failures = new FailureInjector(config.failureRate(), types, config.slowFirstTokenMillis());
                 SimEndpoint endpoint = new SimEndpoint("sim-" + i, config.model(), engine, failures,
-                        config.meanOutputTokens(), config.embeddingDims());
+                        config.meanOutputTokens(), config.embeddingDims(), config.apis());
                 server.endpoints.add(endpoint);
                 Channel ch = new ServerBootstrap()
                         .group(server.group)

@@ -19,11 +19,14 @@ final class TokenText {
     /** Each word as a JSON string literal, with and without its leading space: token chunks copy these bytes. */
     private static final byte[][] QUOTED_FIRST = new byte[WORDS.length][];
     private static final byte[][] QUOTED_NEXT = new byte[WORDS.length][];
+    /** Each word with its leading space: a token's text costs no allocation. */
+    private static final String[] SPACED = new String[WORDS.length];
 
     static {
         for (int i = 0; i < WORDS.length; i++) {
             QUOTED_FIRST[i] = ("\"" + WORDS[i] + "\"").getBytes(StandardCharsets.US_ASCII);
             QUOTED_NEXT[i] = ("\" " + WORDS[i] + "\"").getBytes(StandardCharsets.US_ASCII);
+            SPACED[i] = " " + WORDS[i];
         }
     }
 
@@ -31,8 +34,8 @@ final class TokenText {
 
     /** The text of token {@code index}: a word with a leading space, except the very first. */
     static String of(long seed, int index) {
-        String word = WORDS[word(seed, index)];
-        return index == 0 ? word : " " + word;
+        int w = word(seed, index);
+        return index == 0 ? WORDS[w] : SPACED[w];
     }
 
     /** {@link #of} as a quoted JSON string, UTF-8; shared, do not modify. */
