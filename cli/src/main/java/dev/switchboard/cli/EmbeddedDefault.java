@@ -14,6 +14,9 @@ import java.util.Map;
 final class EmbeddedDefault {
     /** Simulated model servers in the embedded pool. */
     static final int SIM_ENDPOINTS = 2;
+    /** The model names of the simulated Claude (Anthropic's API) and Gemini (the Gemini API). */
+    static final String SIM_CLAUDE = "sim-claude";
+    static final String SIM_GEMINI = "sim-gemini";
 
     private EmbeddedDefault() {}
 
@@ -43,13 +46,36 @@ final class EmbeddedDefault {
                   - name: simulated
                     matches: [{headers: [{name: x-ai-eg-model, value: %s}]}]
                     backendRefs: [{name: simulated-pool, kind: InferencePool}]
-                """.formatted(host, port, adminHost, adminPort, SimConfig.DEFAULT_MODEL));
+                  - name: simulated-claude
+                    matches: [{headers: [{name: x-ai-eg-model, value: %6$s}]}]
+                    backendRefs: [{name: simulated-claude, modelNameOverride: %5$s}]
+                  - name: simulated-gemini
+                    matches: [{headers: [{name: x-ai-eg-model, value: %7$s}]}]
+                    backendRefs: [{name: simulated-gemini, modelNameOverride: %5$s}]
+                """.formatted(host, port, adminHost, adminPort, SimConfig.DEFAULT_MODEL, SIM_CLAUDE, SIM_GEMINI));
+        // the simulator's Anthropic and Gemini personalities: the same engine behind each provider's wire format, so
+        // an OpenAI, Anthropic or Gemini client reaches each through the gateway's translation, offline
+        int simPort = sims.addresses().get(0).getPort();
         StringBuilder backends = new StringBuilder();
+        for (String[] b : new String[][] {{"simulated-claude", "Anthropic"}, {"simulated-gemini", "GeminiAPI"}}) {
+            backends.append("""
+                    ---
+                    apiVersion: aigateway.envoyproxy.io/v1beta1
+                    kind: AIServiceBackend
+                    metadata: {name: %1$s}
+                    spec: {schema: {name: %2$s}, backendRef: {name: %1$s}}
+                    ---
+                    apiVersion: gateway.envoyproxy.io/v1alpha1
+                    kind: Backend
+                    metadata: {name: %1$s}
+                    spec: {endpoints: [{ip: {address: 127.0.0.1, port: %3$d}}]}
+                    """.formatted(b[0], b[1], simPort));
+        }
         for (Provider p : PROVIDERS) {
             if (!p.present(env)) {
                 continue;
             }
-            String host = p.host(env);
+            String providerHost = p.host(env);
             y.append("""
                       - name: %1$s
                         matches: [{headers: [{type: RegularExpression, name: x-ai-eg-model, value: "%2$s"}]}]
@@ -73,7 +99,7 @@ final class EmbeddedDefault {
                     spec:
                       targetRefs: [{name: %1$s}]
                       %4$s
-                    """.formatted(p.name, p.schema(env), host, p.policy(env)));
+                    """.formatted(p.name, p.schema(env), providerHost, p.policy(env)));
         }
         y.append(backends);
         y.append("""

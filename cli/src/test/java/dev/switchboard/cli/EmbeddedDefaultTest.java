@@ -33,6 +33,18 @@ class EmbeddedDefaultTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             assertThat(r.body()).contains("\"model\":\"" + SimConfig.DEFAULT_MODEL + "\"");
+
+            // offline, no key: an Anthropic Messages request answered by the simulated Gemini, through translation
+            HttpResponse<String> m = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + gw.port() + "/v1/messages"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + EmbeddedDefault.SIM_GEMINI
+                            + "\",\"max_tokens\":4,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                    .header("content-type", "application/json").header("anthropic-version", "2023-06-01")
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(m.statusCode()).as(m.body()).isEqualTo(200);
+            assertThat(m.body()).contains("\"type\":\"message\"", "\"stop_reason\":\"max_tokens\"",
+                    "\"model\":\"" + EmbeddedDefault.SIM_GEMINI + "\"");
+            assertThat(m.headers().firstValue("x-switchboard-backend")).hasValue("simulated-gemini");
         }
     }
 
@@ -54,13 +66,15 @@ class EmbeddedDefaultTest {
     void servesTheSimulatedPoolAndAddsOpenAiOnlyWhenItsKeyIsSet() throws Exception {
         try (SimServer sims = EmbeddedDefault.startSims()) {
             GatewayConfig bare = ConfigLoader.parse(EmbeddedDefault.yaml(sims, Map.of(), "127.0.0.1", 0, "127.0.0.1", 0), "embedded");
-            assertThat(bare.rules()).hasSize(1);
+            assertThat(bare.rules()).hasSize(3);
+            assertThat(bare.backends()).extracting(b -> b.schema().name().configName())
+                    .containsExactly("Anthropic", "GeminiAPI");
             assertThat(bare.rules().get(0).backendRefs().get(0).pool().endpoints()).hasSize(EmbeddedDefault.SIM_ENDPOINTS);
             assertThat(bare.rules().get(0).matches().get(0).get(0).value()).isEqualTo(SimConfig.DEFAULT_MODEL);
 
             GatewayConfig withKey = ConfigLoader.parse(EmbeddedDefault.yaml(sims, Map.of("OPENAI_API_KEY", "sk-test-123"),
                     "127.0.0.1", 0, "127.0.0.1", 0), "embedded");
-            var openai = withKey.rules().get(1);
+            var openai = withKey.rules().get(3);
             assertThat(openai.matches().get(0).get(0).matches("gpt-4o-mini")).isTrue();
             assertThat(openai.matches().get(0).get(0).matches(SimConfig.DEFAULT_MODEL)).isFalse();
             var backend = openai.backendRefs().get(0);
@@ -75,8 +89,8 @@ class EmbeddedDefaultTest {
             GatewayConfig every = ConfigLoader.parse(EmbeddedDefault.yaml(sims, all, "127.0.0.1", 0, "127.0.0.1", 0),
                     "embedded");
             assertThat(every.backends()).extracting(b -> b.schema().name().configName())
-                    .containsExactly("OpenAI", "Anthropic", "GeminiAPI", "AWSBedrock");
-            assertThat(every.rules().get(4).matches().get(0).get(0).matches("anthropic.claude-3-haiku-20240307-v1:0"))
+                    .containsExactly("Anthropic", "GeminiAPI", "OpenAI", "Anthropic", "GeminiAPI", "AWSBedrock");
+            assertThat(every.rules().get(6).matches().get(0).get(0).matches("anthropic.claude-3-haiku-20240307-v1:0"))
                     .isTrue();
             assertThat(EmbeddedDefault.providers(all)).hasSize(4);
             assertThat(EmbeddedDefault.providers(Map.of())).isEmpty();
