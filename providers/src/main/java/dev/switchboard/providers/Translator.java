@@ -46,6 +46,9 @@ public final class Translator {
             String upstreamModel, boolean stream, String clientQuery) throws TranslationException {
         Backend.Schema schema = backend.schema();
         ApiSchema.Family family = schema.name().family();
+        if (api.countsTokens()) {
+            return TokenCounts.call(api, backend, body, pathModel, upstreamModel);
+        }
         if (api.family() == family) {
             return sameFamily(api, backend, body, upstreamModel, stream, clientQuery);
         }
@@ -140,8 +143,9 @@ public final class Translator {
                     + ":" + api.suffix() + (api == ClientApi.GEMINI_STREAM_GENERATE ? "?alt=sse" : "");
             case GCP_VERTEX_AI -> vertexPrefix(backend) + "/publishers/google/models/" + model + ":" + api.suffix()
                     + (api == ClientApi.GEMINI_STREAM_GENERATE ? "?alt=sse" : "");
-            case GCP_ANTHROPIC -> vertexPrefix(backend) + "/publishers/anthropic/models/" + model
-                    + (api == ClientApi.ANTHROPIC_COUNT_TOKENS ? ":countTokens" : stream ? ":streamRawPredict" : ":rawPredict");
+            case GCP_ANTHROPIC -> vertexPrefix(backend) + "/publishers/anthropic/models/"
+                    + (api == ClientApi.ANTHROPIC_COUNT_TOKENS ? "count-tokens:rawPredict" // the model is in the body
+                    : model + (stream ? ":streamRawPredict" : ":rawPredict"));
             case AWS_ANTHROPIC -> "/model/" + m + (api == ClientApi.ANTHROPIC_COUNT_TOKENS ? "/count-tokens"
                     : stream ? "/invoke-with-response-stream" : "/invoke");
             case AWS_BEDROCK -> "/model/" + m + (stream ? "/converse-stream" : "/converse");
@@ -149,7 +153,7 @@ public final class Translator {
     }
 
     /** {@code /v1/projects/{project}/locations/{region}}, from the backend's GCP credentials. */
-    private static String vertexPrefix(Backend backend) throws TranslationException {
+    static String vertexPrefix(Backend backend) throws TranslationException {
         SecurityPolicy p = backend.security();
         if (p == null || p.gcp() == null) {
             throw new TranslationException("backend '" + backend.name() + "' speaks " + backend.schema().name()

@@ -12,9 +12,23 @@ import java.util.Map;
  *                    {@code modelInBody})
  * @param modelInBody whether the body names the model (so a passthrough body gets the upstream model spliced in)
  * @param responses   how this backend's responses become the client's
+ * @param local       the gateway's own answer when no call is made, else null
  */
 public record UpstreamCall(String path, Map<String, String> headers, byte[] body, boolean modelInBody,
-        ResponsePlan responses) {
+        ResponsePlan responses, Local local) {
+
+    public UpstreamCall(String path, Map<String, String> headers, byte[] body, boolean modelInBody,
+            ResponsePlan responses) {
+        this(path, headers, body, modelInBody, responses, null);
+    }
+
+    /** No call at all: the gateway answers {@code body} itself (a token count the backend's API cannot give). */
+    public static UpstreamCall local(byte[] body, Map<String, String> headers) {
+        return new UpstreamCall(null, Map.of(), null, false, ResponsePlan.AS_IS, new Local(body, headers));
+    }
+
+    /** A 200 JSON answer the gateway gives instead of calling the backend, with {@code headers} added. */
+    public record Local(byte[] body, Map<String, String> headers) {}
 
     /** Chooses the translation of a response once its status is known. */
     public interface ResponsePlan {

@@ -176,7 +176,7 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         }
         RuntimeConfig config = gateway.config();
         if (api == Api.MODELS) {
-            ErrorResponses.send(ctx, HttpResponseStatus.OK, ModelList.json(config.router().models()),
+            ErrorResponses.send(ctx, HttpResponseStatus.OK, ModelList.json(config.router().catalog()),
                     HttpHeaderValues.APPLICATION_JSON, requestId, keepAlive);
             return;
         }

@@ -42,7 +42,15 @@ final class ErrorResponses {
 
     static void send(ChannelHandlerContext ctx, HttpResponseStatus status, byte[] body, CharSequence contentType,
             String requestId, boolean keepAlive) {
-        var f = ctx.writeAndFlush(response(status, body, contentType, requestId, keepAlive));
+        send(ctx, status, body, contentType, requestId, keepAlive, Map.of());
+    }
+
+    /** The same, with {@code headers} added. */
+    static void send(ChannelHandlerContext ctx, HttpResponseStatus status, byte[] body, CharSequence contentType,
+            String requestId, boolean keepAlive, Map<String, String> headers) {
+        FullHttpResponse res = response(status, body, contentType, requestId, keepAlive);
+        headers.forEach(res.headers()::set);
+        var f = ctx.writeAndFlush(res);
         if (!keepAlive) {
             f.addListener(ChannelFutureListener.CLOSE);
         }

@@ -5,9 +5,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import dev.switchboard.gateway.routing.Router;
 import java.util.List;
 
-/** {@code GET /v1/models}: every model a route serves by exact name, in the OpenAI list shape. */
+/** {@code GET /v1/models}: every model a route serves by name, aliases included, in the OpenAI list shape. */
 final class ModelList {
     private static final JsonFactory JSON = new JsonFactory();
     /** A fixed creation time: the models are the configuration's, not the process's. */
@@ -15,18 +16,18 @@ final class ModelList {
 
     private ModelList() {}
 
-    static byte[] json(List<String> models) {
+    static byte[] json(List<Router.ListedModel> models) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 + models.size() * 96);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("object", "list");
             g.writeArrayFieldStart("data");
-            for (String m : models) {
+            for (Router.ListedModel m : models) {
                 g.writeStartObject();
-                g.writeStringField("id", m);
+                g.writeStringField("id", m.id());
                 g.writeStringField("object", "model");
                 g.writeNumberField("created", CREATED);
-                g.writeStringField("owned_by", "switchboard");
+                g.writeStringField("owned_by", m.ownedBy());
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -28,7 +28,10 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -92,6 +95,8 @@ final class ProxyExchange implements UpstreamListener {
     private final Api.Target target;
     /** This attempt's call: path, headers, body, and how its response is translated. */
     private UpstreamCall call;
+    /** The model this attempt asks its backend for instead of the client's (a rewrite), or null. */
+    private String override;
     /** The credentials of the configuration the request arrived under. */
     private final BackendCredentials credentials;
     /** The committed response's translation into the client's format, or null when it passes as it is. */
@@ -223,6 +228,9 @@ final class ProxyExchange implements UpstreamListener {
                     : "All " + plan.made() + " attempts failed; the last one: " + lastFailure);
             return;
         }
+        if (!planCall()) {
+            return;
+        }
         Future<UpstreamConnection> f = gateway.pool().acquire(ctx.channel().eventLoop(), attempt.upstream());
         pooledConnection = f.isDone();
         if (f.isDone()) {
@@ -232,6 +240,36 @@ final class ProxyExchange implements UpstreamListener {
         }
     }
 
+    /**
+     * This attempt's call, in its backend's API (translated afresh for each backend); false when the request was
+     * answered instead: a 400 when it cannot be said in that API, or the gateway's own answer (an estimated token
+     * count) when that API has no call for it.
+     */
+    private boolean planCall() {
+        override = pools.upstreamModel(attempt);
+        try {
+            call = Translator.call(target.api().client, attempt.ref().backend(), () -> ByteBufUtil.getBytes(body.content()),
+                    target.pathModel(), override != null ? override : info.model(), info.stream(), query());
+        } catch (TranslationException e) { // this request cannot be said in this backend's API: the client's to fix
+            status = 400;
+            error = e.getMessage();
+            ErrorResponses.send(ctx, target.api().family(), ApiError.badRequest(e.getMessage(), e.param()),
+                    info.requestId(), info.keepAlive());
+            end(false);
+            return false;
+        }
+        if (call.local() != null) {
+            status = 200;
+            Map<String, String> headers = new HashMap<>(call.local().headers());
+            headers.put(HeaderNames.BACKEND, attempt.ref().backend().name());
+            ErrorResponses.send(ctx, HttpResponseStatus.OK, call.local().body(), HttpHeaderValues.APPLICATION_JSON,
+                    info.requestId(), info.keepAlive(), headers);
+            end(true);
+            return false;
+        }
+        return true;
+    }
+
     private void connected(Future<UpstreamConnection> f) {
         if (!f.isSuccess()) {
             attemptFailed("cannot connect: " + describe(f.cause()));
@@ -239,19 +277,6 @@ final class ProxyExchange implements UpstreamListener {
         }
         if (done) {
             gateway.pool().release(f.getNow(), true);
-            return;
-        }
-        String override = pools.upstreamModel(attempt);
-        try {
-            call = Translator.call(target.api().client, attempt.ref().backend(), () -> ByteBufUtil.getBytes(body.content()),
-                    target.pathModel(), override != null ? override : info.model(), info.stream(), query());
-        } catch (TranslationException e) { // this request cannot be said in this backend's API: the client's to fix
-            gateway.pool().release(f.getNow(), true);
-            status = 400;
-            error = e.getMessage();
-            ErrorResponses.send(ctx, target.api().family(), ApiError.badRequest(e.getMessage(), e.param()),
-                    info.requestId(), info.keepAlive());
-            end(false);
             return;
         }
         FullHttpRequest upstreamRequest;

@@ -17,6 +17,7 @@ import java.util.function.Function;
 public final class Router {
     private final List<RouteRule> rules;
     private final List<String> models;
+    private final List<ListedModel> catalog;
 
     public Router(GatewayConfig config) {
         this.rules = config.rules();
@@ -31,6 +32,49 @@ public final class Router {
             }
         }
         this.models = List.copyOf(names);
+        this.catalog = catalog(config, names);
+    }
+
+    /**
+     * A model a client may ask for, as {@code GET /v1/models} lists it.
+     *
+     * @param id      the name to send
+     * @param ownedBy who serves it: the provider of the backend its rule tries first, or the InferencePool's name
+     */
+    public record ListedModel(String id, String ownedBy) {}
+
+    /**
+     * Every name a rule serves: the exact model matches, and the aliases that reach a pool through a rule that
+     * matches them (the InferenceModelRewrite names and the LoRA adapters of ConfigMaps), each listed once. Names
+     * only a prefix or a regular expression would match cannot be enumerated and are not listed.
+     */
+    private List<ListedModel> catalog(GatewayConfig config, Set<String> exact) {
+        Set<String> candidates = new LinkedHashSet<>(exact);
+        for (var pool : config.pools()) {
+            for (var rule : pool.rewrites().rules()) {
+                candidates.addAll(rule.models());
+            }
+        }
+        for (var lora : config.loraAdapters()) {
+            candidates.add(lora.baseModel());
+            candidates.addAll(lora.adapters());
+        }
+        List<ListedModel> out = new java.util.ArrayList<>();
+        for (String name : candidates) {
+            RouteRule rule = route(h -> HeaderNames.MODEL.equals(h) ? name : null);
+            if (rule == null || rule.backendRefs().isEmpty()) {
+                continue;
+            }
+            var first = rule.backendRefs().get(0);
+            out.add(new ListedModel(name, first.pool() != null ? first.pool().name()
+                    : first.backend().schema().name().providerName()));
+        }
+        return List.copyOf(out);
+    }
+
+    /** What {@code GET /v1/models} lists. */
+    public List<ListedModel> catalog() {
+        return catalog;
     }
 
     /**

@@ -8,7 +8,9 @@ import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.core.http.StreamResponse;
 import com.anthropic.errors.NotFoundException;
 import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCountTokensParams;
 import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.MessageTokensCount;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -221,6 +223,50 @@ class ProvidersIT {
                 assertThat(admin.body()).contains("gen_ai_provider_name=\"anthropic\"");
             }
         }
+    }
+
+    @Test
+    void tokenCountsComeFromTheBackendsOwnCounterOrAreEstimatedAndSaySo() throws Exception {
+        // Anthropic's own count_tokens, passed through
+        claude.reply(ScriptedUpstream.Reply.json(200, "{\"input_tokens\":14}"));
+        MessageTokensCount counted = anthropic.messages().countTokens(MessageCountTokensParams.builder()
+                .model("claude-sonnet-4-5").addUserMessage("Hello, Claude").build());
+        assertThat(counted.inputTokens()).isEqualTo(14);
+        ScriptedUpstream.Seen seen = claude.next();
+        assertThat(seen.pathAndQuery()).isEqualTo("/v1/messages/count_tokens");
+        assertThat(seen.headers()).containsEntry("x-api-key", ANTHROPIC_KEY);
+
+        // a Gemini client's countTokens, counted by Anthropic's API and answered in Gemini's shape
+        claude.reply(ScriptedUpstream.Reply.json(200, "{\"input_tokens\":9}"));
+        HttpResponse<String> g = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
+                        + "/v1beta/models/claude-sonnet-4-5:countTokens"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(g.statusCode()).as(g.body()).isEqualTo(200);
+        assertThat(JSON.readTree(g.body()).path("totalTokens").asInt()).isEqualTo(9);
+        JsonNode sent = JSON.readTree(claude.next().body());
+        assertThat(sent.path("model").asText()).isEqualTo("claude-sonnet-4-5");
+        assertThat(sent.path("messages").get(0).path("role").asText()).isEqualTo("user");
+
+        // an OpenAI-schema pool has no counting API: the gateway estimates, and the header says it did
+        HttpResponse<String> e = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
+                        + "/v1/messages/count_tokens")).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + SIM + "\",\"messages\":[{\"role\":\"user\","
+                        + "\"content\":\"one two three four five six seven eight\"}]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(e.statusCode()).as(e.body()).isEqualTo(200);
+        assertThat(e.headers().firstValue("x-switchboard-token-count")).hasValue("estimated");
+        assertThat(JSON.readTree(e.body()).path("input_tokens").asInt()).isBetween(6, 16);
+    }
+
+    @Test
+    void theModelListNamesEveryRoutedModelWithWhoServesIt() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
+                + "/v1/models")).build(), HttpResponse.BodyHandlers.ofString());
+        List<String> listed = new ArrayList<>();
+        JSON.readTree(r.body()).path("data").forEach(m -> listed.add(m.path("id").asText() + "@" + m.path("owned_by").asText()));
+        assertThat(listed).containsExactly(SIM + "@openai", "meta-llama/Llama-3.1-8B-Instruct@openai",
+                "claude-sonnet-4-5@anthropic", "anthropic.claude-3-haiku@aws.bedrock");
     }
 
     @Test
