@@ -1,5 +1,6 @@
 package dev.switchboard.providers.anthropic;
 
+import dev.switchboard.providers.wire.EventParser;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -26,6 +27,8 @@ import java.util.Arrays;
  * citations deltas) are skipped.
  */
 public final class AnthropicStreamDecoder implements ResponseDecoder {
+    /** One parser for every event of the stream. */
+    private final EventParser events = new EventParser();
     /*
      * Problem: turn Anthropic's stream into ChatEvents chunk by chunk, with no String or tree per text delta.
      * Approach: one streaming JsonParser per event (small), fields read in any order; text deltas are Chars views of
@@ -83,7 +86,8 @@ public final class AnthropicStreamDecoder implements ResponseDecoder {
         if (done) {
             return;
         }
-        try (JsonParser p = JSON.createParser(json, off, len)) {
+        try {
+            JsonParser p = events.next(json, off, len);
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 fail("a stream event is not a JSON object");
                 return;

@@ -1,5 +1,6 @@
 package dev.switchboard.providers.bedrock;
 
+import dev.switchboard.providers.wire.EventParser;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -29,6 +30,8 @@ import java.util.Arrays;
  * a bad checksum or an unreadable event is an error, after which the rest of the stream is ignored.
  */
 final class ConverseStreamDecoder implements ResponseDecoder, EventStreamDecoder.Listener {
+    /** One parser for every event of the stream. */
+    private final EventParser events = new EventParser();
     private final JsonFactory json;
     private final ChatEvents out;
     private final EventStreamDecoder frames = new EventStreamDecoder(this);
@@ -78,7 +81,8 @@ final class ConverseStreamDecoder implements ResponseDecoder, EventStreamDecoder
         if (done) {
             return;
         }
-        try (JsonParser p = json.createParser(payload, offset, length)) {
+        try {
+            JsonParser p = events.next(payload, offset, length);
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("the payload is not a JSON object");
             }

@@ -1,5 +1,6 @@
 package dev.switchboard.providers.gemini;
 
+import dev.switchboard.providers.wire.EventParser;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -38,6 +39,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code thoughtsTokenCount}.
  */
 final class GeminiResponseDecoder implements ResponseDecoder, SseReader.Listener {
+    /** One parser for every chunk of the stream. */
+    private final EventParser events = new EventParser();
     /*
      * Problem: a Gemini chunk names its responseId and modelVersion after its candidates, and a part says it is a
      * thought (and carries its signature) after its text; events must go out in order, and without a tree per chunk.
@@ -139,7 +142,8 @@ final class GeminiResponseDecoder implements ResponseDecoder, SseReader.Listener
             if (!started && head(data, offset, length)) {
                 return;
             }
-            try (JsonParser p = JSON.createParser(data, offset, length)) {
+            {
+                JsonParser p = events.next(data, offset, length);
                 if (p.nextToken() != JsonToken.START_OBJECT) {
                     throw new IOException("a chunk is not a JSON object");
                 }
@@ -357,6 +361,10 @@ final class GeminiResponseDecoder implements ResponseDecoder, SseReader.Listener
             }
         }
         long output = candidates < 0 && thoughts < 0 ? -1 : Math.max(candidates, 0) + Math.max(thoughts, 0);
-        usage = usage.merge(new Usage(prompt, output, cached, -1, thoughts));
+        // Gemini repeats its (cumulative) usage on every chunk: a new record only when a count changed
+        if (prompt >= 0 && prompt != usage.inputTokens() || output >= 0 && output != usage.outputTokens()
+                || cached >= 0 && cached != usage.cachedInputTokens() || thoughts >= 0 && thoughts != usage.reasoningTokens()) {
+            usage = usage.merge(new Usage(prompt, output, cached, -1, thoughts));
+        }
     }
 }

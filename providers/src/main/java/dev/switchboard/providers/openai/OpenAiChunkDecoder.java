@@ -9,6 +9,7 @@ import dev.switchboard.providers.chat.ChatEvents;
 import dev.switchboard.providers.chat.FinishReason;
 import dev.switchboard.providers.chat.Usage;
 import dev.switchboard.providers.wire.Chars;
+import dev.switchboard.providers.wire.EventParser;
 import dev.switchboard.providers.wire.SseReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,6 +35,8 @@ final class OpenAiChunkDecoder implements ResponseDecoder, SseReader.Listener {
     private static final int MAX_TOOL_CALLS = 1024;
 
     private final JsonFactory json;
+    /** One parser for the stream's chunks (the first, read twice, gets its own). */
+    private final EventParser events = new EventParser();
     private final ChatEvents out;
     private final SseReader sse = new SseReader(this);
     private final Chars chars = new Chars();
@@ -88,9 +91,7 @@ final class OpenAiChunkDecoder implements ResponseDecoder, SseReader.Listener {
             if (!started && !startFrom(data, offset, length)) {
                 return;
             }
-            try (JsonParser p = json.createParser(data, offset, length)) {
-                chunk(p);
-            }
+            chunk(events.next(data, offset, length));
         } catch (IOException e) {
             fail(new ChatError(502, ChatError.Kind.SERVER, "the backend sent a malformed stream chunk: "
                     + e.getMessage(), null));
