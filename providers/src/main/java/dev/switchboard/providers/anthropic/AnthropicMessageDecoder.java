@@ -1,13 +1,10 @@
 package dev.switchboard.providers.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.providers.ResponseDecoder;
 import dev.switchboard.providers.chat.ChatError;
 import dev.switchboard.providers.chat.ChatEvents;
 import dev.switchboard.providers.chat.FinishReason;
-import dev.switchboard.providers.wire.ByteSink;
-import java.nio.ByteBuffer;
+import dev.switchboard.providers.wire.WholeBodyDecoder;
 
 /**
  * Decodes a whole (non-streamed) Messages response at {@link #end()}: id and model → start; content blocks in order
@@ -15,29 +12,16 @@ import java.nio.ByteBuffer;
  * among the tool calls); usage; stop_reason (+ stop_sequence) → finish. Other block types (server tool blocks) have
  * no place in the chat model and are skipped.
  */
-final class AnthropicMessageDecoder implements ResponseDecoder {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
+final class AnthropicMessageDecoder extends WholeBodyDecoder {
     private final ChatEvents out;
-    private final ByteSink body = new ByteSink(1024);
 
     AnthropicMessageDecoder(ChatEvents out) {
         this.out = out;
     }
 
-    @Override
-    public void feed(ByteBuffer chunk) {
-        body.write(chunk);
-    }
 
     @Override
-    public void end() {
-        JsonNode m;
-        try {
-            m = MAPPER.readTree(body.array(), 0, body.size());
-        } catch (Exception e) {
-            m = null;
-        }
+    protected void decode(JsonNode m) {
         if (m == null || !m.isObject() || !m.path("content").isArray()) {
             out.error(new ChatError(502, ChatError.Kind.SERVER, "the backend's answer is not a Messages response",
                     null));

@@ -52,7 +52,7 @@ public final class BedrockConverseCodec implements WireCodec {
 
     @Override
     public ResponseDecoder responseDecoder(boolean stream, ChatEvents out) {
-        return stream ? new ConverseStreamDecoder(factory, out) : new ConverseResponseReader(json, out);
+        return stream ? new ConverseStreamDecoder(factory, out) : new ConverseResponseReader(out);
     }
 
     @Override

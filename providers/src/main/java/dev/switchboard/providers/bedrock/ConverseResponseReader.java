@@ -1,13 +1,9 @@
 package dev.switchboard.providers.bedrock;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.providers.ResponseDecoder;
 import dev.switchboard.providers.chat.ChatError;
 import dev.switchboard.providers.chat.ChatEvents;
-import dev.switchboard.providers.wire.ByteSink;
-import java.io.IOException;
-import java.nio.ByteBuffer;
+import dev.switchboard.providers.wire.WholeBodyDecoder;
 
 /**
  * A whole Converse answer, {@code {output:{message:{role,content[...]}}, stopReason, usage, metrics}}, as
@@ -15,29 +11,16 @@ import java.nio.ByteBuffer;
  * {@code reasoningText {text, signature}} or {@code redactedContent}; {@code toolUse {toolUseId, name, input}} (the
  * input object becomes the arguments' JSON text). Converse has no response id: {@code start(null, null)}.
  */
-final class ConverseResponseReader implements ResponseDecoder {
-    private final ObjectMapper json;
+final class ConverseResponseReader extends WholeBodyDecoder {
     private final ChatEvents out;
-    private final ByteSink body = new ByteSink(4096);
 
-    ConverseResponseReader(ObjectMapper json, ChatEvents out) {
-        this.json = json;
+    ConverseResponseReader(ChatEvents out) {
         this.out = out;
     }
 
-    @Override
-    public void feed(ByteBuffer chunk) {
-        body.write(chunk);
-    }
 
     @Override
-    public void end() {
-        JsonNode root;
-        try {
-            root = json.readTree(body.array(), 0, body.size());
-        } catch (IOException e) {
-            root = null;
-        }
+    protected void decode(JsonNode root) {
         JsonNode content = root == null ? null : root.path("output").path("message").get("content");
         if (content == null || !content.isArray()) {
             out.error(new ChatError(502, ChatError.Kind.SERVER,

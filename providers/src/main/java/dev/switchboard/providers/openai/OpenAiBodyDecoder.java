@@ -1,43 +1,26 @@
 package dev.switchboard.providers.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.providers.ResponseDecoder;
 import dev.switchboard.providers.chat.ChatError;
 import dev.switchboard.providers.chat.ChatEvents;
 import dev.switchboard.providers.chat.FinishReason;
 import dev.switchboard.providers.chat.Usage;
-import dev.switchboard.providers.wire.ByteSink;
-import java.io.IOException;
-import java.nio.ByteBuffer;
+import dev.switchboard.providers.wire.WholeBodyDecoder;
 
 /**
  * Decodes a whole {@code chat.completion} body at {@link #end()}: the events of choice 0 (reasoning, text, tool calls),
  * then usage, finish and end. A body that is not a completion (not JSON, an error object, no choices) is an error.
  */
-final class OpenAiBodyDecoder implements ResponseDecoder {
-    private final ObjectMapper json;
+final class OpenAiBodyDecoder extends WholeBodyDecoder {
     private final ChatEvents out;
-    private final ByteSink body = new ByteSink(4096);
 
-    OpenAiBodyDecoder(ObjectMapper json, ChatEvents out) {
-        this.json = json;
+    OpenAiBodyDecoder(ChatEvents out) {
         this.out = out;
     }
 
-    @Override
-    public void feed(ByteBuffer chunk) {
-        body.write(chunk);
-    }
 
     @Override
-    public void end() {
-        JsonNode root;
-        try {
-            root = json.readTree(body.array(), 0, body.size());
-        } catch (IOException e) {
-            root = null;
-        }
+    protected void decode(JsonNode root) {
         if (root == null || !root.isObject()) {
             out.start(null, null);
             out.error(new ChatError(502, ChatError.Kind.SERVER, "the backend's answer is not a JSON object", null));

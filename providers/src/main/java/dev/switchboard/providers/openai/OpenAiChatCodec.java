@@ -37,7 +37,7 @@ public final class OpenAiChatCodec implements WireCodec {
 
     @Override
     public ResponseDecoder responseDecoder(boolean stream, ChatEvents out) {
-        return stream ? new OpenAiChunkDecoder(JSON.getFactory(), out) : new OpenAiBodyDecoder(JSON, out);
+        return stream ? new OpenAiChunkDecoder(JSON.getFactory(), out) : new OpenAiBodyDecoder(out);
     }
 
     @Override
