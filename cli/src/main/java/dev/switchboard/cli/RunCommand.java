@@ -80,9 +80,12 @@ final class RunCommand implements Callable<Integer> {
             System.out.printf("  InferencePool simulated-pool: %d in-process vLLM simulators serving %s (h100-8b profile,"
                     + " real time), picked by predicted-ttft%n",
                     sims.addresses().size(), SimConfig.DEFAULT_MODEL);
+            System.out.printf("  simulated providers: %s (Anthropic's API), %s (the Gemini API), on the same engine%n",
+                    EmbeddedDefault.SIM_CLAUDE, EmbeddedDefault.SIM_GEMINI);
             List<String> providers = EmbeddedDefault.providers(System.getenv());
-            System.out.println("  providers: " + (providers.isEmpty() ? "none (set OPENAI_API_KEY to add OpenAI)"
-                    : String.join(", ", providers)));
+            System.out.println("  providers: " + (providers.isEmpty() ? "none (set OPENAI_API_KEY, ANTHROPIC_API_KEY,"
+                    + " GEMINI_API_KEY, AWS_ACCESS_KEY_ID with AWS_REGION, or AZURE_OPENAI_API_KEY with"
+                    + " AZURE_OPENAI_ENDPOINT to add one)" : String.join(", ", providers)));
             System.out.printf("  try:%n    curl -s %s/v1/models%n", base);
             System.out.printf("    curl -s %s/v1/chat/completions -H 'content-type: application/json' \\%n"
                     + "      -d '{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}],\"max_tokens\":16}'%n",
@@ -90,6 +93,12 @@ final class RunCommand implements Callable<Integer> {
             System.out.printf("    curl -sN %s/v1/chat/completions -H 'content-type: application/json' \\%n"
                     + "      -d '{\"model\":\"%s\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}],\"max_tokens\":16}'%n",
                     base, SimConfig.DEFAULT_MODEL);
+            System.out.printf("    curl -s %s/v1/messages -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01' \\%n"
+                    + "      -d '{\"model\":\"%s\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}'"
+                    + "   # Anthropic's API, answered by the simulated Gemini%n", base, EmbeddedDefault.SIM_GEMINI);
+            System.out.printf("    curl -s %s/v1beta/models/%s:generateContent -H 'content-type: application/json' \\%n"
+                    + "      -d '{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hello\"}]}]}'"
+                    + "   # Gemini's API, answered by the simulated Claude%n", base, EmbeddedDefault.SIM_CLAUDE);
         }
         System.out.println("  Ctrl-C drains in-flight requests and stops.");
         System.out.flush();
