@@ -271,7 +271,10 @@ final class ResponsesOutput {
         g.writeEndObject();
     }
 
-    /** Counts the backend did not report are 0; the details objects are required by the SDKs. */
+    /**
+     * Counts the backend did not report are 0; the details objects are required by the SDKs. Cache writes
+     * (Anthropic's cache_creation_input_tokens) are {@code cache_write_tokens}, part of {@code input_tokens}.
+     */
     private void writeUsage(JsonGenerator g) throws IOException {
         long input = Math.max(0, usage.inputTokens());
         long output = Math.max(0, usage.outputTokens());
@@ -279,6 +282,7 @@ final class ResponsesOutput {
         g.writeNumberField("input_tokens", input);
         g.writeObjectFieldStart("input_tokens_details");
         g.writeNumberField("cached_tokens", Math.max(0, usage.cachedInputTokens()));
+        g.writeNumberField("cache_write_tokens", Math.max(0, usage.cacheCreationTokens()));
         g.writeEndObject();
         g.writeNumberField("output_tokens", output);
         g.writeObjectFieldStart("output_tokens_details");
