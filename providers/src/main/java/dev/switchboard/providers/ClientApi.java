@@ -32,9 +32,13 @@ public enum ClientApi {
         return suffix;
     }
 
-    /** Whether this API generates (chat-like), so that a request to it can be translated to any family. */
+    /**
+     * Whether this API generates (chat-like), so that a request to it can be translated to any family. The Responses
+     * API is: for a backend of another family it is translated through the chat model (stateless: the client sends
+     * the whole conversation).
+     */
     public boolean isChat() {
-        return this == OPENAI_CHAT || this == ANTHROPIC_MESSAGES || this == GEMINI_GENERATE
+        return this == OPENAI_CHAT || this == OPENAI_RESPONSES || this == ANTHROPIC_MESSAGES || this == GEMINI_GENERATE
                 || this == GEMINI_STREAM_GENERATE;
     }
 

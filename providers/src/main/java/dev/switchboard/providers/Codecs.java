@@ -6,15 +6,22 @@ import dev.switchboard.providers.anthropic.AnthropicCodec;
 import dev.switchboard.providers.bedrock.BedrockConverseCodec;
 import dev.switchboard.providers.gemini.GeminiCodec;
 import dev.switchboard.providers.openai.OpenAiChatCodec;
+import dev.switchboard.providers.openai.OpenAiResponsesCodec;
 
 /** The codec of each wire family, as the client's format and as a backend's. Codecs are stateless: one each. */
 final class Codecs {
     private static final OpenAiChatCodec OPENAI = new OpenAiChatCodec();
+    private static final OpenAiResponsesCodec OPENAI_RESPONSES = new OpenAiResponsesCodec();
     private static final AnthropicCodec ANTHROPIC = new AnthropicCodec(AnthropicCodec.Flavor.NATIVE, null);
     private static final GeminiCodec GEMINI = new GeminiCodec();
     private static final BedrockConverseCodec BEDROCK = new BedrockConverseCodec();
 
     private Codecs() {}
+
+    /** The codec of the API the client called: its family's, but the Responses API's own for it. */
+    static WireCodec client(ClientApi api) throws TranslationException {
+        return api == ClientApi.OPENAI_RESPONSES ? OPENAI_RESPONSES : client(api.family());
+    }
 
     static WireCodec client(ApiSchema.Family family) throws TranslationException {
         return switch (family) {

@@ -57,7 +57,7 @@ public final class Translator {
                     + "', whose schema is " + schema.name().configName() + "; route it to a backend of the "
                     + api.family() + " family", null);
         }
-        WireCodec client = Codecs.client(api.family());
+        WireCodec client = Codecs.client(api);
         WireCodec target = Codecs.backend(schema);
         ChatRequest request = client.decodeRequest(body.get(), pathModel).withModel(upstreamModel);
         if (api == ClientApi.GEMINI_STREAM_GENERATE || api == ClientApi.GEMINI_GENERATE) {
@@ -86,7 +86,7 @@ public final class Translator {
 
     /** Responses pass as they are, but errors come in the cloud's shape (Vertex, Bedrock), not the client's. */
     private static UpstreamCall.ResponsePlan errorsOnly(WireCodec backend, ClientApi api) throws TranslationException {
-        WireCodec client = Codecs.client(api.family());
+        WireCodec client = Codecs.client(api);
         return (status, context) -> status / 100 == 2 ? null : new ErrorTranslation(status, backend, client);
     }
 
