@@ -20,6 +20,8 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.gateway.TestConfigs;
 import dev.switchboard.gateway.server.GatewayServer;
@@ -267,6 +269,25 @@ class ProvidersIT {
         JSON.readTree(r.body()).path("data").forEach(m -> listed.add(m.path("id").asText() + "@" + m.path("owned_by").asText()));
         assertThat(listed).containsExactly(SIM + "@openai", "meta-llama/Llama-3.1-8B-Instruct@openai",
                 "claude-sonnet-4-5@anthropic", "anthropic.claude-3-haiku@aws.bedrock");
+    }
+
+    @Test
+    void aResponsesApiClientReachesClaudeThroughTheChatModel() throws Exception {
+        claude.reply(ScriptedUpstream.Reply.json(200, """
+                {"id":"msg_02","type":"message","role":"assistant","model":"claude-sonnet-4-5",
+                 "content":[{"type":"text","text":"Bonjour!"}],"stop_reason":"end_turn","stop_sequence":null,
+                 "usage":{"input_tokens":8,"output_tokens":3}}"""));
+        Response r = openai.responses().create(ResponseCreateParams.builder().model("claude-sonnet-4-5")
+                .instructions("Answer in French.").input("Hello").maxOutputTokens(64L).build());
+        ScriptedUpstream.Seen seen = claude.next();
+        assertThat(seen.pathAndQuery()).isEqualTo("/v1/messages");
+        JsonNode body = JSON.readTree(seen.body());
+        assertThat(body.path("system").asText()).isEqualTo("Answer in French.");
+        assertThat(body.path("max_tokens").asInt()).isEqualTo(64);
+        String text = r.output().stream().flatMap(o -> o.message().stream()).flatMap(m -> m.content().stream())
+                .flatMap(c -> c.outputText().stream()).map(t -> t.text()).reduce("", String::concat);
+        assertThat(text).isEqualTo("Bonjour!");
+        assertThat(r.usage().orElseThrow().outputTokens()).isEqualTo(3);
     }
 
     @Test
