@@ -533,10 +533,38 @@ final class ProxyExchange implements UpstreamListener {
         String what = cause == null ? "closed the connection" : describe(cause);
         if (committed) {
             gateway.outliers().failure(attempt.upstream());
-            abort("backend '" + attempt.ref().backend().name() + "' " + what + " mid-response");
+            String why = "backend '" + attempt.ref().backend().name() + "' " + what + " mid-response";
+            if (translation != null && heldHead == null) {
+                endTranslatedStream(why);
+            } else {
+                abort(why);
+            }
             return;
         }
         attemptFailed(what);
+    }
+
+    /**
+     * A translated stream whose upstream went away: the translation ends it (a stream without its terminal event
+     * becomes the client format's own error event, a 502 saying the backend's stream was cut), so the client reads
+     * the error in its shape rather than a reset it cannot tell from a network fault. Still logged as incomplete.
+     */
+    private void endTranslatedStream(String why) {
+        error = why;
+        dropConnection();
+        try {
+            translation.end();
+        } catch (RuntimeException e) {
+            abort(why);
+            return;
+        }
+        ByteSink out = translation.out();
+        if (!out.isEmpty()) {
+            ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(out.toByteArray())));
+            out.reset();
+        }
+        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        end(false);
     }
 
     private void attemptFailed(String what) {

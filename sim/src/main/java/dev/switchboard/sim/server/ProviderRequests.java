@@ -111,7 +111,7 @@ final class ProviderRequests {
         GenerationRequest g = new GenerationRequest(ids.length,
                 BlockHasher.hash(ids, endpoint.engine.config().profile().blockSize(), seedName), output, maxTokens, adapter);
         ResponseContext context = new ResponseContext(chat.model(), "sim" + Long.toHexString(seed ^ System.nanoTime()),
-                System.currentTimeMillis() / 1000, false);
+                System.currentTimeMillis() / 1000, chat.includeUsage());
         var writer = new CodecResponseWriter(ctx, endpoint, e, stream, context, seed, ids.length, tool,
                 req.headers().get(HeaderNames.ENDPOINT_LOAD_METRICS_FORMAT), keepAlive);
         launcher.launch(ctx, req, new Generation(g, stream, output, writer), ProviderErrors.reply(endpoint, e), keepAlive);

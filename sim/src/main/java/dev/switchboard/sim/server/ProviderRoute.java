@@ -5,6 +5,7 @@ import dev.switchboard.providers.anthropic.AnthropicCodec;
 import dev.switchboard.providers.bedrock.BedrockConverseCodec;
 import dev.switchboard.providers.gemini.GeminiCodec;
 import dev.switchboard.providers.gemini.GeminiPath;
+import dev.switchboard.providers.openai.OpenAiChatCodec;
 import dev.switchboard.sim.SimApi;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +24,10 @@ record ProviderRoute(Endpoint endpoint, String pathModel) {
     private static final AnthropicCodec BEDROCK_CLAUDE_CODEC = new AnthropicCodec(AnthropicCodec.Flavor.BEDROCK, null);
     private static final GeminiCodec GEMINI_CODEC = new GeminiCodec();
     private static final BedrockConverseCodec CONVERSE_CODEC = new BedrockConverseCodec();
+    private static final OpenAiChatCodec OPENAI_CHAT_CODEC = new OpenAiChatCodec();
 
     /** Whose error body a route answers with: the provider's own. */
-    enum ErrorShape { ANTHROPIC, GEMINI, AWS }
+    enum ErrorShape { ANTHROPIC, GEMINI, AWS, OPENAI }
 
     /** What a route does. */
     enum Operation { GENERATE, COUNT_TOKENS, UNKNOWN }
@@ -49,7 +51,13 @@ record ProviderRoute(Endpoint endpoint, String pathModel) {
         GEMINI_UNKNOWN(SimApi.GEMINI, Operation.UNKNOWN, GEMINI_CODEC, ErrorShape.GEMINI, false),
         CONVERSE(SimApi.BEDROCK, Operation.GENERATE, CONVERSE_CODEC, ErrorShape.AWS, false),
         CONVERSE_STREAM(SimApi.BEDROCK, Operation.GENERATE, CONVERSE_CODEC, ErrorShape.AWS, true),
-        AWS_UNKNOWN(SimApi.BEDROCK, Operation.UNKNOWN, CONVERSE_CODEC, ErrorShape.AWS, false);
+        AWS_UNKNOWN(SimApi.BEDROCK, Operation.UNKNOWN, CONVERSE_CODEC, ErrorShape.AWS, false),
+        /**
+         * An OpenAI chat request that offers tools: answered through the codec like the other personalities, so it
+         * gets the same deterministic tool call ({@link ToolAnswer}); other chat requests take the faster
+         * hand-written path.
+         */
+        OPENAI_CHAT_TOOLS(SimApi.OPENAI, Operation.GENERATE, OPENAI_CHAT_CODEC, ErrorShape.OPENAI, null);
 
         final SimApi api;
         final Operation operation;

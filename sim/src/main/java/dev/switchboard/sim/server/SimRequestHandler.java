@@ -78,7 +78,13 @@ final class SimRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
                     Unpooled.copiedBuffer(MetricsText.render(endpoint), StandardCharsets.UTF_8), keepAlive));
             case "/v1/models" -> only(ctx, method, HttpMethod.GET, keepAlive, () -> Responses.send(ctx, endpoint,
                     HttpResponseStatus.OK, HttpHeaderValues.APPLICATION_JSON, ModelList.render(ctx.alloc(), endpoint), keepAlive));
-            case "/v1/chat/completions" -> only(ctx, method, HttpMethod.POST, keepAlive, () -> generate(ctx, req, Api.CHAT, keepAlive));
+            case "/v1/chat/completions" -> only(ctx, method, HttpMethod.POST, keepAlive, () -> {
+                if (offersTools(req)) {
+                    providers.handle(ctx, req, new ProviderRoute(ProviderRoute.Endpoint.OPENAI_CHAT_TOOLS, null), keepAlive);
+                } else {
+                    generate(ctx, req, Api.CHAT, keepAlive);
+                }
+            });
             case "/v1/completions" -> only(ctx, method, HttpMethod.POST, keepAlive, () -> generate(ctx, req, Api.COMPLETION, keepAlive));
             case "/v1/embeddings" -> only(ctx, method, HttpMethod.POST, keepAlive, () -> generate(ctx, req, Api.EMBEDDING, keepAlive));
             case "/v1/load_lora_adapter" -> only(ctx, method, HttpMethod.POST, keepAlive, () -> loadLora(ctx, req, keepAlive));
@@ -227,8 +233,34 @@ final class SimRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
                 Unpooled.copiedBuffer(body, StandardCharsets.UTF_8), keepAlive);
     }
 
+    /** Whether a chat body offers tools (then it is answered through the codec, which makes tool calls). */
+    private static boolean offersTools(FullHttpRequest req) {
+        try {
+            JsonNode tools = RequestParser.readObject(ByteBufUtil.getBytes(req.content())).get("tools");
+            return tools != null && tools.isArray() && !tools.isEmpty();
+        } catch (RequestParser.Rejected | RuntimeException e) {
+            return false; // not JSON: the usual path answers the error
+        }
+    }
+
     private static String pathOf(String uri) {
         int q = uri.indexOf('?');
-        return q < 0 ? uri : uri.substring(0, q);
+        return openAiAlias(q < 0 ? uri : uri.substring(0, q));
+    }
+
+    /**
+     * The OpenAI chat path under the other names OpenAI-compatible clouds give it: Azure OpenAI's
+     * {@code /openai/deployments/{deployment}/chat/completions} (the model is still read from the body, which a
+     * gateway fills in) and Bedrock's OpenAI-compatible {@code /openai/v1/chat/completions}.
+     */
+    private static String openAiAlias(String path) {
+        if (path.equals("/openai/v1/chat/completions")) {
+            return "/v1/chat/completions";
+        }
+        if (path.startsWith("/openai/deployments/") && path.endsWith("/chat/completions")
+                && path.indexOf('/', "/openai/deployments/".length()) == path.length() - "/chat/completions".length()) {
+            return "/v1/chat/completions";
+        }
+        return path;
     }
 }
