@@ -14,6 +14,7 @@ final class Codecs {
     private static final OpenAiResponsesCodec OPENAI_RESPONSES = new OpenAiResponsesCodec();
     private static final AnthropicCodec ANTHROPIC = new AnthropicCodec(AnthropicCodec.Flavor.NATIVE, null);
     private static final GeminiCodec GEMINI = new GeminiCodec();
+    private static final GeminiCodec GEMINI_ARRAY = new GeminiCodec(true);
     private static final BedrockConverseCodec BEDROCK = new BedrockConverseCodec();
 
     private Codecs() {}
@@ -21,6 +22,14 @@ final class Codecs {
     /** The codec of the API the client called: its family's, but the Responses API's own for it. */
     static WireCodec client(ClientApi api) throws TranslationException {
         return api == ClientApi.OPENAI_RESPONSES ? OPENAI_RESPONSES : client(api.family());
+    }
+
+    /** A client of {@code api} that sent {@code query}: a Gemini stream without {@code alt=sse} is a JSON array. */
+    static WireCodec client(ClientApi api, String query) throws TranslationException {
+        if (api == ClientApi.GEMINI_STREAM_GENERATE && (query == null || !query.contains("alt=sse"))) {
+            return GEMINI_ARRAY;
+        }
+        return client(api);
     }
 
     static WireCodec client(ApiSchema.Family family) throws TranslationException {

@@ -57,7 +57,7 @@ public final class Translator {
                     + "', whose schema is " + schema.name().configName() + "; route it to a backend of the "
                     + api.family() + " family", null);
         }
-        WireCodec client = Codecs.client(api);
+        WireCodec client = Codecs.client(api, clientQuery);
         WireCodec target = Codecs.backend(schema);
         ChatRequest request = client.decodeRequest(body.get(), pathModel).withModel(upstreamModel);
         if (api == ClientApi.GEMINI_STREAM_GENERATE || api == ClientApi.GEMINI_GENERATE) {
@@ -133,23 +133,47 @@ public final class Translator {
             throws TranslationException {
         Backend.Schema schema = backend.schema();
         String prefix = schema.prefix() != null ? schema.prefix() : schema.name().defaultPrefix();
-        String m = URLEncoder.encode(model, StandardCharsets.UTF_8).replace("+", "%20");
         String query = clientQuery == null || clientQuery.isEmpty() ? "" : "?" + clientQuery;
         return switch (schema.name()) {
             case OPENAI, AWS_OPENAI, ANTHROPIC -> prefix + api.suffix() + query;
-            case AZURE_OPENAI -> (api == ClientApi.OPENAI_RESPONSES ? "/openai" : "/openai/deployments/" + m)
+            case AZURE_OPENAI -> (api == ClientApi.OPENAI_RESPONSES ? "/openai" : "/openai/deployments/" + encoded(model))
                     + api.suffix() + "?api-version=" + URLEncoder.encode(schema.version(), StandardCharsets.UTF_8);
             case GEMINI_API -> "/" + (schema.version() != null ? schema.version() : "v1beta") + "/models/" + model
-                    + ":" + api.suffix() + (api == ClientApi.GEMINI_STREAM_GENERATE ? "?alt=sse" : "");
+                    + ":" + api.suffix() + geminiQuery(api, clientQuery);
             case GCP_VERTEX_AI -> vertexPrefix(backend) + "/publishers/google/models/" + model + ":" + api.suffix()
-                    + (api == ClientApi.GEMINI_STREAM_GENERATE ? "?alt=sse" : "");
+                    + geminiQuery(api, clientQuery);
             case GCP_ANTHROPIC -> vertexPrefix(backend) + "/publishers/anthropic/models/"
                     + (api == ClientApi.ANTHROPIC_COUNT_TOKENS ? "count-tokens:rawPredict" // the model is in the body
                     : model + (stream ? ":streamRawPredict" : ":rawPredict"));
-            case AWS_ANTHROPIC -> "/model/" + m + (api == ClientApi.ANTHROPIC_COUNT_TOKENS ? "/count-tokens"
+            case AWS_ANTHROPIC -> "/model/" + encoded(model) + (api == ClientApi.ANTHROPIC_COUNT_TOKENS ? "/count-tokens"
                     : stream ? "/invoke-with-response-stream" : "/invoke");
-            case AWS_BEDROCK -> "/model/" + m + (stream ? "/converse-stream" : "/converse");
+            case AWS_BEDROCK -> "/model/" + encoded(model) + (stream ? "/converse-stream" : "/converse");
         };
+    }
+
+    /** A model id as one path segment (Bedrock's have colons, Azure deployments any character). */
+    private static String encoded(String model) {
+        return URLEncoder.encode(model, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /**
+     * A Gemini stream's query: a Gemini client's own (with {@code alt=sse} it gets SSE, without it Google's JSON
+     * array, passed through either way); {@code alt=sse} when the gateway translates the stream.
+     */
+    private static String geminiQuery(ClientApi api, String clientQuery) {
+        if (api != ClientApi.GEMINI_STREAM_GENERATE) {
+            return "";
+        }
+        if (clientQuery == null) {
+            return "?alt=sse";
+        }
+        StringBuilder q = new StringBuilder();
+        for (String param : clientQuery.split("&")) {
+            if (!param.isEmpty() && !param.startsWith("key=")) { // a client's API key is its own, never sent on
+                q.append(q.isEmpty() ? "?" : "&").append(param);
+            }
+        }
+        return q.toString();
     }
 
     /** {@code /v1/projects/{project}/locations/{region}}, from the backend's GCP credentials. */

@@ -385,6 +385,22 @@ class ProvidersIT {
     }
 
     @Test
+    void aGeminiStreamWithoutAltSseIsGooglesJsonArray() throws Exception {
+        String body = "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Stream.\"}]}],"
+                + "\"generationConfig\":{\"maxOutputTokens\":4}}";
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
+                        + "/v1beta/models/" + SIM + ":streamGenerateContent"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        JsonNode chunks = JSON.readTree(r.body());
+        assertThat(chunks.isArray()).as(r.body()).isTrue();
+        assertThat(chunks.size()).isGreaterThan(1);
+        assertThat(chunks.get(chunks.size() - 1).path("candidates").get(0).path("finishReason").asText())
+                .isEqualTo("MAX_TOKENS");
+    }
+
+    @Test
     void aGeminiStreamFromAnOpenAiSchemaPoolIsGeminiSse() throws Exception {
         String body = "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Stream.\"}]}],"
                 + "\"generationConfig\":{\"maxOutputTokens\":5}}";

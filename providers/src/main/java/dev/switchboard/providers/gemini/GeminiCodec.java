@@ -26,6 +26,18 @@ import java.io.UncheckedIOException;
 public final class GeminiCodec implements WireCodec {
     private static final JsonFactory JSON = new JsonFactory();
 
+    /** Whether its client streams are Google's JSON array (no {@code alt=sse}) instead of SSE. */
+    private final boolean arrayStreams;
+
+    public GeminiCodec() {
+        this(false);
+    }
+
+    /** @param arrayStreams true for a client that called {@code streamGenerateContent} without {@code alt=sse} */
+    public GeminiCodec(boolean arrayStreams) {
+        this.arrayStreams = arrayStreams;
+    }
+
     /** {@inheritDoc} The stream flag is not in a Gemini body: {@code pathModel}'s method says it; use the overload. */
     @Override
     public ChatRequest decodeRequest(byte[] body, String pathModel) throws TranslationException {
@@ -67,7 +79,7 @@ public final class GeminiCodec implements WireCodec {
 
     @Override
     public ChatEvents responseEncoder(boolean stream, ResponseContext context, ByteSink out) {
-        return new GeminiResponseEncoder(stream, context, out);
+        return new GeminiResponseEncoder(stream, arrayStreams, context, out);
     }
 
     @Override
@@ -88,6 +100,6 @@ public final class GeminiCodec implements WireCodec {
 
     @Override
     public String contentType(boolean stream) {
-        return stream ? "text/event-stream" : "application/json";
+        return stream && !arrayStreams ? "text/event-stream" : "application/json";
     }
 }

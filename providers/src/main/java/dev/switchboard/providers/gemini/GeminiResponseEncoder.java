@@ -48,7 +48,20 @@ final class GeminiResponseEncoder implements ChatEvents {
     private FinishReason finish;
     private boolean closed;
 
+    /**
+     * Whether a stream is Google's JSON array ({@code [{...},\r\n{...}]}, what {@code streamGenerateContent} sends
+     * without {@code alt=sse}) rather than SSE.
+     */
+    private final boolean array;
+    /** An array stream's opening bracket is written. */
+    private boolean opened;
+
     GeminiResponseEncoder(boolean stream, ResponseContext context, ByteSink out) {
+        this(stream, false, context, out);
+    }
+
+    GeminiResponseEncoder(boolean stream, boolean array, ResponseContext context, ByteSink out) {
+        this.array = stream && array;
         this.stream = stream;
         this.context = context;
         this.out = out;
@@ -169,13 +182,13 @@ final class GeminiResponseEncoder implements ChatEvents {
         try {
             if (stream) {
                 sse.flush();
-                out.writeAscii("data: ");
+                beginEvent();
             }
             JsonGenerator g = sse.json();
             GeminiErrors.write(g, error);
             sse.flush();
             if (stream) {
-                out.writeAscii("\r\n\r\n");
+                endEvent(true);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -242,7 +255,7 @@ final class GeminiResponseEncoder implements ChatEvents {
     /** {@code data: {"candidates":[{"content":{"parts":[} — the part follows. */
     private JsonGenerator beginChunk() throws IOException {
         sse.flush();
-        out.writeAscii("data: ");
+        beginEvent();
         JsonGenerator g = sse.json();
         g.writeStartObject();
         g.writeArrayFieldStart("candidates");
@@ -255,7 +268,26 @@ final class GeminiResponseEncoder implements ChatEvents {
     private void endChunk(JsonGenerator g, boolean last) throws IOException {
         closeResponse(g, last);
         sse.flush();
-        out.writeAscii("\r\n\r\n");
+        endEvent(last);
+    }
+
+    /** Before a chunk: SSE's {@code data: }, or the array's bracket or separator. */
+    private void beginEvent() {
+        if (!array) {
+            out.writeAscii("data: ");
+        } else {
+            out.writeAscii(opened ? ",\r\n" : "[");
+            opened = true;
+        }
+    }
+
+    /** After a chunk: SSE's blank line, or the array's closing bracket after the last. */
+    private void endEvent(boolean last) {
+        if (!array) {
+            out.writeAscii("\r\n\r\n");
+        } else if (last) {
+            out.writeAscii("]");
+        }
     }
 
     private void writeResponse(JsonGenerator g, List<JsonNode> parts) throws IOException {
