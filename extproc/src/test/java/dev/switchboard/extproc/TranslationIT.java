@@ -320,6 +320,21 @@ class TranslationIT {
         s.awaitEnd();
     }
 
+    @Test
+    void aCallWithTranslationOffOnlyRoutesByBody() throws Exception {
+        FakeEnvoy.Stream s = envoy.openWith(Map.of("x-switchboard-translate", "off"));
+        s.requestHeaders(FakeEnvoy.post("/v1/chat/completions", Map.of("x-switchboard-backend", "bedrock")), false,
+                null);
+        byte[] body = bytes("{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":5,\"messages\":[]}");
+        s.requestBody(body, 4096, true);
+        FakeEnvoy.Forwarded fw = s.forwarded();
+        assertThat(fw.set()).containsEntry("x-ai-eg-model", "claude-sonnet-4-5").doesNotContainKey(":path")
+                .doesNotContainKey("authorization");
+        assertThat(fw.body()).isEqualTo(body);
+        s.halfClose();
+        s.awaitEnd();
+    }
+
     private static Map<String, String> set(CommonResponse r) {
         Map<String, String> out = new LinkedHashMap<>();
         for (HeaderValueOption o : r.getHeaderMutation().getSetHeadersList()) {

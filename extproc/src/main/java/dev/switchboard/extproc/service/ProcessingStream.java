@@ -69,6 +69,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     private final ProcessorContext context;
     private final StreamExecutor executor;
     private final String callPool;
+    private final boolean translate;
     private Phase phase = Phase.HEADERS;
     private Map<String, String> headers = Map.of();
     private String generatedRequestId;
@@ -90,10 +91,15 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     /** The processor, not the client, asked the model server for a load report: it is not passed on. */
     private boolean askedForLoadReport;
 
-    /** @param callPool the ext_proc call's x-switchboard-pool metadata, or null */
+    /**
+     * @param callPool  the ext_proc call's x-switchboard-pool metadata, or null
+     * @param translate whether requests for AIServiceBackends are translated (the call's x-switchboard-translate
+     *                  is not {@code off})
+     */
     ProcessingStream(ProcessorContext context, ServerCallStreamObserver<ProcessingResponse> out,
-            StreamExecutor executor, String callPool) {
+            StreamExecutor executor, String callPool, boolean translate) {
         this.context = context;
+        this.translate = translate;
         this.executor = executor;
         this.callPool = callPool;
         context.metrics().streams(1);
@@ -177,7 +183,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
             subset = LbMetadata.subsetHint(r.getMetadataContext());
         }
         // a request Envoy names a backend for (per upstream attempt) is translated, unless the route names a pool
-        pool = callPool == null && headers.get(HeaderNames.BACKEND) != null ? null
+        pool = translate && callPool == null && headers.get(HeaderNames.BACKEND) != null ? null
                 : context.selector().choose(callPool, headers.get(EppNames.POOL), context.pools());
         if (pool == null) {
             String path = headers.getOrDefault(":path", "");
@@ -258,7 +264,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         ByteString raw = body.body();
         ParsedBody parsed = ParsedBody.parse(raw, target == null || target.pathModel() == null);
         if (pool == null) {
-            if (!translate(raw, parsed)) {
+            if (!translate || !translate(raw, parsed)) {
                 routeByBody(raw, parsed);
             }
             return;
