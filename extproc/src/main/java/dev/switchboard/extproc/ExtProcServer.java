@@ -4,6 +4,7 @@ import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.extproc.admin.AdminServer;
 import dev.switchboard.extproc.admin.ExtProcMetrics;
+import dev.switchboard.extproc.service.BackendRoutes;
 import dev.switchboard.extproc.service.BaseModels;
 import dev.switchboard.extproc.service.ExternalProcessorService;
 import dev.switchboard.extproc.service.ProcessorContext;
@@ -22,6 +23,8 @@ import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code switchboard extproc}: the Envoy External Processing server. One gRPC port serves
  * {@code envoy.service.ext_proc.v3.ExternalProcessor} and gRPC health; an admin port serves Prometheus metrics.
- * It holds the configuration's InferencePools (the same objects the gateway uses) and applies reloads to them.
+ * It holds the configuration's InferencePools (the same objects the gateway uses) and its AIServiceBackends' routes
+ * and credentials (for the translation of requests to them), and applies reloads to both.
  */
 public final class ExtProcServer implements AutoCloseable {
     /*
@@ -46,6 +50,15 @@ public final class ExtProcServer implements AutoCloseable {
     static final long METRICS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final EventLoopGroup loops;
+    /**
+     * Fetches and refreshes the backends' tokens (OAuth, STS): blocking HTTP, so never on an event loop. One daemon
+     * thread, as in the gateway: tokens live for an hour and take a few hundred milliseconds to get.
+     */
+    private final ScheduledExecutorService tokens = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "extproc-tokens");
+        t.setDaemon(true);
+        return t;
+    });
     private final InferencePools pools;
     private final ExtProcMetrics metrics;
     private final ProcessorContext context;
@@ -58,6 +71,7 @@ public final class ExtProcServer implements AutoCloseable {
 
     private ExtProcServer(ExtProcSettings settings, GatewayConfig config) throws IOException, ConfigException {
         Transport transport = Transport.best();
+        ProcessorContext made = null;
         this.loops = transport.newGroup(settings.ioThreads(), "extproc");
         try {
             MetricsSource source = (e, interval, pages) -> HttpPoller.start(loops.next(), transport, e.host(),
@@ -65,7 +79,7 @@ public final class ExtProcServer implements AutoCloseable {
             this.pools = new InferencePools(new PoolEnvironment(source,
                     (task, delay) -> loops.next().schedule(task, delay, TimeUnit.NANOSECONDS), System::nanoTime));
             this.metrics = new ExtProcMetrics(pools);
-            this.context = new ProcessorContext(pools, settings, metrics, System::nanoTime);
+            this.context = made = new ProcessorContext(pools, settings, metrics, System::nanoTime);
             HEALTH_SERVICES.forEach(s -> health.setStatus(s, ServingStatus.NOT_SERVING));
             health.setStatus("liveness", ServingStatus.SERVING);
             apply(config);
@@ -81,6 +95,10 @@ public final class ExtProcServer implements AutoCloseable {
             this.admin = settings.adminPort() < 0 ? null
                     : AdminServer.start(settings.host(), settings.adminPort(), metrics, () -> ready);
         } catch (IOException | ConfigException | RuntimeException e) {
+            if (made != null) {
+                made.backendRoutes(BackendRoutes.NONE).close();
+            }
+            tokens.shutdownNow();
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
@@ -98,7 +116,14 @@ public final class ExtProcServer implements AutoCloseable {
 
     /** Applies a new configuration to the pools and body-based routing; nothing changes when it throws. */
     public void apply(GatewayConfig config) throws ConfigException {
-        pools.apply(config.pools());
+        BackendRoutes routes = BackendRoutes.of(config, tokens);
+        try {
+            pools.apply(config.pools());
+        } catch (ConfigException | RuntimeException e) {
+            routes.close();
+            throw e;
+        }
+        context.backendRoutes(routes).close(); // streams still on the old ones keep their current keys and tokens
         drainTimeout = config.listener().drainTimeout();
         context.baseModels(BaseModels.of(config.loraAdapters()));
     }
@@ -140,6 +165,8 @@ public final class ExtProcServer implements AutoCloseable {
             admin.close();
         }
         pools.close();
+        context.backendRoutes(BackendRoutes.NONE).close();
+        tokens.shutdownNow();
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

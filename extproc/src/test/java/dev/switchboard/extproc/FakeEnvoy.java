@@ -50,10 +50,15 @@ final class FakeEnvoy implements AutoCloseable {
 
     /** A new ext_proc stream, with the call metadata {@code x-switchboard-pool: pool} when pool is not null. */
     Stream open(String pool) {
+        return openWith(pool == null ? Map.of() : Map.of("x-switchboard-pool", pool));
+    }
+
+    /** A new ext_proc stream with these call metadata headers (as the filter's grpc_initial_metadata). */
+    Stream openWith(Map<String, String> callMetadata) {
         var stub = ExternalProcessorGrpc.newStub(channel);
-        if (pool != null) {
+        if (!callMetadata.isEmpty()) {
             io.grpc.Metadata md = new io.grpc.Metadata();
-            md.put(io.grpc.Metadata.Key.of("x-switchboard-pool", io.grpc.Metadata.ASCII_STRING_MARSHALLER), pool);
+            callMetadata.forEach((k, v) -> md.put(io.grpc.Metadata.Key.of(k, io.grpc.Metadata.ASCII_STRING_MARSHALLER), v));
             stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
         }
         Stream s = new Stream();

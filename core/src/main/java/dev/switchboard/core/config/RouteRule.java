@@ -2,6 +2,7 @@ package dev.switchboard.core.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One rule of an {@code AIGatewayRoute}: when it matches, and where requests go.
@@ -24,6 +25,32 @@ public record RouteRule(
     public RouteRule {
         matches = matches.stream().map(List::copyOf).toList();
         backendRefs = List.copyOf(backendRefs);
+    }
+
+    /**
+     * Whether this rule serves a request: it has no matches, or one whose header conditions all hold.
+     *
+     * @param header request header values by lower-case name; must answer {@code x-ai-eg-model} with the model
+     */
+    public boolean matches(Function<String, String> header) {
+        if (matches.isEmpty()) {
+            return true;
+        }
+        for (List<HeaderMatch> alternative : matches) {
+            if (allHold(alternative, header)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean allHold(List<HeaderMatch> conditions, Function<String, String> header) {
+        for (HeaderMatch m : conditions) {
+            if (!m.matches(header.apply(m.name()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

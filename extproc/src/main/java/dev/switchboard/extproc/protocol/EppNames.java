@@ -28,6 +28,12 @@ public final class EppNames {
      * route with ExtProcPerRoute's grpc_initial_metadata) or, failing that, a request header.
      */
     public static final String POOL = "x-switchboard-pool";
+    /**
+     * A gRPC metadata header of the ext_proc call: {@code off} keeps the call's streams from translating for
+     * AIServiceBackends (body-based routing only), for the router-level filter when the translating one runs
+     * among a cluster's upstream filters.
+     */
+    public static final String TRANSLATE = "x-switchboard-translate";
 
     /** Largest body chunk Envoy is sent back in one message: the reference EPP's limit, under Envoy's 64 KiB advice. */
     public static final int BODY_CHUNK_BYTES = 62_000;

@@ -112,12 +112,17 @@ public final class ProcessingResponses {
      * and sends the request nowhere.
      */
     public static ProcessingResponse immediate(ApiError error, Map<String, String> headers) {
+        return immediate(error, headers, error.toJson());
+    }
+
+    /** The same, with {@code body} (the error in the client's API shape) as the answer's body. */
+    public static ProcessingResponse immediate(ApiError error, Map<String, String> headers, byte[] body) {
         Map<String, String> all = new LinkedHashMap<>(headers);
         all.put("content-type", "application/json");
         ImmediateResponse.Builder r = ImmediateResponse.newBuilder()
                 .setStatus(HttpStatus.newBuilder().setCodeValue(error.status()))
                 .setHeaders(mutation(all))
-                .setBody(ByteString.copyFrom(error.toJson()))
+                .setBody(ByteString.copyFrom(body))
                 .setDetails(details(error));
         return ProcessingResponse.newBuilder().setImmediateResponse(r).build();
     }

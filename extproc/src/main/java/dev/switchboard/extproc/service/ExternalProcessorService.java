@@ -25,6 +25,10 @@ public final class ExternalProcessorService extends ExternalProcessorGrpc.Extern
     private static final Context.Key<String> CALL_POOL = Context.key(EppNames.POOL);
     private static final Metadata.Key<String> POOL_HEADER = Metadata.Key.of(EppNames.POOL,
             Metadata.ASCII_STRING_MARSHALLER);
+    /** The call's {@code x-switchboard-translate} metadata, put in the gRPC context by {@link #poolMetadata()}. */
+    private static final Context.Key<String> CALL_TRANSLATE = Context.key(EppNames.TRANSLATE);
+    private static final Metadata.Key<String> TRANSLATE_HEADER = Metadata.Key.of(EppNames.TRANSLATE,
+            Metadata.ASCII_STRING_MARSHALLER);
 
     private final ProcessorContext context;
     private final EventExecutorGroup loops;
@@ -42,20 +46,25 @@ public final class ExternalProcessorService extends ExternalProcessorGrpc.Extern
         EventExecutor loop = ThreadExecutorMap.currentExecutor();
         StreamExecutor executor = new StreamExecutor(loop != null ? loop : loops.next());
         return new ProcessingStream(context, (ServerCallStreamObserver<ProcessingResponse>) responses, executor,
-                CALL_POOL.get());
+                CALL_POOL.get(), !"off".equalsIgnoreCase(CALL_TRANSLATE.get()));
     }
 
-    /** Reads the call's {@code x-switchboard-pool} metadata header (set per route by Envoy) into the context. */
+    /**
+     * Reads the call's {@code x-switchboard-pool} (set per route by Envoy) and {@code x-switchboard-translate}
+     * metadata headers into the context.
+     */
     public static ServerInterceptor poolMetadata() {
         return new ServerInterceptor() {
             @Override
             public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                     ServerCallHandler<Q, R> next) {
                 String pool = headers.get(POOL_HEADER);
-                if (pool == null) {
+                String translate = headers.get(TRANSLATE_HEADER);
+                if (pool == null && translate == null) {
                     return next.startCall(call, headers);
                 }
-                return Contexts.interceptCall(Context.current().withValue(CALL_POOL, pool), call, headers, next);
+                return Contexts.interceptCall(Context.current().withValue(CALL_POOL, pool)
+                        .withValue(CALL_TRANSLATE, translate), call, headers, next);
             }
         };
     }

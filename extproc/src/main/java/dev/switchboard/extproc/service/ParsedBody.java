@@ -26,6 +26,11 @@ record ParsedBody(String model, boolean stream, long modelStart, long modelEnd, 
 
     /** The body parsed; throws the client's 400 (invalid JSON, a model missing or not a string). */
     static ParsedBody parse(ByteString body) throws RequestRejected {
+        return parse(body, true);
+    }
+
+    /** The same; with {@code modelRequired} false (the path names it: Gemini), a body without a model is fine. */
+    static ParsedBody parse(ByteString body, boolean modelRequired) throws RequestRejected {
         RequestScanner scanner = new RequestScanner();
         try {
             for (ByteBuffer b : body.asReadOnlyByteBufferList()) {
@@ -36,7 +41,7 @@ record ParsedBody(String model, boolean stream, long modelStart, long modelEnd, 
             throw new RequestRejected(ApiError.badRequest("The request body is not valid JSON: " + e.getMessage(), null));
         }
         String problem = scanner.modelProblem();
-        if (problem != null) {
+        if (problem != null && (modelRequired || !problem.equals("missing"))) {
             throw new RequestRejected(ApiError.badRequest("The request body's model is " + problem + "; expected the name of a model"
                     + " as a string.", "model"));
         }

@@ -2,6 +2,8 @@ package dev.switchboard.extproc.service;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Struct;
+import dev.switchboard.core.config.ApiSchema;
+import dev.switchboard.core.config.BackendRef;
 import dev.switchboard.core.error.ApiError;
 import dev.switchboard.core.http.HeaderNames;
 import dev.switchboard.core.model.UsageTail;
@@ -15,6 +17,9 @@ import dev.switchboard.picker.pool.Endpoint;
 import dev.switchboard.picker.pool.InferencePool;
 import dev.switchboard.picker.pool.PoolRequest;
 import dev.switchboard.picker.pool.RequestSpec;
+import dev.switchboard.providers.ClientPaths;
+import dev.switchboard.providers.ResponseContext;
+import dev.switchboard.providers.ResponseTranslation;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
@@ -33,8 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One ext_proc stream: one HTTP request through Envoy, in FULL_DUPLEX_STREAMED mode. Reads the request headers,
- * buffers the body to its end, decides (a pool's pick, or body-based routing), answers headers then body, and
- * relays the response back while its endpoint counts it in flight. Every event runs on the stream's executor.
+ * buffers the body to its end, decides (a pool's pick, a translation for an AIServiceBackend, or body-based
+ * routing), answers headers then body, and relays the response back (translated to the client's API where the
+ * request was) while its endpoint counts it in flight. Every event runs on the stream's executor.
  */
 final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     /*
@@ -44,7 +50,8 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
      * trailers that arrive while the request is still deciding are answered after its body. The stream may end at
      * any point (client gone, Envoy's timeout): then the request leaves the queue and its lease closes.
      * Size: the class is the state machine and nothing else (the work of each phase is in RequestBodyBuffer,
-     * ParsedBody, PoolSelector, PoolVisit, ResponseBodyRelay and ProcessingResponses); keeping the transitions in
+     * ParsedBody, PoolSelector, PoolVisit, BackendRoutes, TranslatedRequest, TranslatedResponse, ResponseBodyRelay
+     * and ProcessingResponses); keeping the transitions in
      * one place is what makes the order rules checkable by reading; what goes to Envoy, and when Envoy is read,
      * is Answers' (gRPC flow control both ways).
      */
@@ -62,6 +69,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     private final ProcessorContext context;
     private final StreamExecutor executor;
     private final String callPool;
+    private final boolean translate;
     private Phase phase = Phase.HEADERS;
     private Map<String, String> headers = Map.of();
     private String generatedRequestId;
@@ -72,15 +80,26 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     private boolean requestTrailersPending;
     private PoolVisit visit;
     private ModelNameRestorer restorer;
-    private ResponseBodyRelay relay;
+    private ResponseBody relay;
+    /** The API the path calls (null when none of ours), on streams without a pool. */
+    private ClientPaths.Target target;
+    /** The error shape the client reads (its API's family). */
+    private ApiSchema.Family shape = ApiSchema.Family.OPENAI;
+    /** The request as translated for an AIServiceBackend, or null. */
+    private TranslatedRequest translated;
     private final Answers answers;
     /** The processor, not the client, asked the model server for a load report: it is not passed on. */
     private boolean askedForLoadReport;
 
-    /** @param callPool the ext_proc call's x-switchboard-pool metadata, or null */
+    /**
+     * @param callPool  the ext_proc call's x-switchboard-pool metadata, or null
+     * @param translate whether requests for AIServiceBackends are translated (the call's x-switchboard-translate
+     *                  is not {@code off})
+     */
     ProcessingStream(ProcessorContext context, ServerCallStreamObserver<ProcessingResponse> out,
-            StreamExecutor executor, String callPool) {
+            StreamExecutor executor, String callPool, boolean translate) {
         this.context = context;
+        this.translate = translate;
         this.executor = executor;
         this.callPool = callPool;
         context.metrics().streams(1);
@@ -163,7 +182,15 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         if (r.hasMetadataContext()) {
             subset = LbMetadata.subsetHint(r.getMetadataContext());
         }
-        pool = context.selector().choose(callPool, headers.get(EppNames.POOL), context.pools());
+        // a request Envoy names a backend for (per upstream attempt) is translated, unless the route names a pool
+        pool = translate && callPool == null && headers.get(HeaderNames.BACKEND) != null ? null
+                : context.selector().choose(callPool, headers.get(EppNames.POOL), context.pools());
+        if (pool == null) {
+            String path = headers.getOrDefault(":path", "");
+            int q = path.indexOf('?');
+            target = ClientPaths.of(q < 0 ? path : path.substring(0, q));
+            shape = target != null ? target.api().family() : ClientPaths.familyOf(path);
+        }
         if (h.getEndOfStream()) {
             headersOnly();
         } else {
@@ -235,9 +262,11 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         phase = Phase.DECIDING;
         bodyEndsStream = endsStream;
         ByteString raw = body.body();
-        ParsedBody parsed = ParsedBody.parse(raw);
+        ParsedBody parsed = ParsedBody.parse(raw, target == null || target.pathModel() == null);
         if (pool == null) {
-            routeByBody(raw, parsed);
+            if (!translate || !translate(raw, parsed)) {
+                routeByBody(raw, parsed);
+            }
             return;
         }
         RequestSpec spec = new RequestSpec(parsed.model(), headers.get(HeaderNames.MODEL_REWRITE),
@@ -301,6 +330,33 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         context.metrics().decision(pool.name(), "picked");
     }
 
+    /**
+     * The request translated for the AIServiceBackend its rule (or Envoy's x-switchboard-backend) names; false when
+     * it has none (no rule, or an InferencePool's): then body-based routing.
+     */
+    private boolean translate(ByteString raw, ParsedBody parsed) throws RequestRejected {
+        String model = target != null && target.pathModel() != null ? target.pathModel() : parsed.model();
+        BackendRoutes routes = context.backendRoutes();
+        BackendRef ref = routes.choose(headers.get(HeaderNames.BACKEND),
+                name -> name.equals(HeaderNames.MODEL) ? model : headers.get(name), ThreadLocalRandom.current());
+        if (ref == null) {
+            return false;
+        }
+        if (target == null) {
+            throw new RequestRejected(ApiError.notFound("No API at " + headers.get(":path") + " for backend '"
+                    + ref.backend().name() + "'; this processor translates the OpenAI, Anthropic and Gemini APIs.",
+                    "unknown_url"));
+        }
+        translated = TranslatedRequest.of(target, ref, headers, raw, parsed, routes.credentials());
+        restorer = translated.restorer;
+        if (generatedRequestId != null) {
+            translated.set.put(HeaderNames.REQUEST_ID, generatedRequestId);
+        }
+        forward(translated.set, translated.remove, null, translated.body);
+        context.metrics().decision("", "translated");
+        return true;
+    }
+
     /** Body-based routing: the model in headers Envoy's routes match on, the route cache cleared, no pick. */
     private void routeByBody(ByteString raw, ParsedBody parsed) {
         Map<String, String> set = modelHeaders(parsed.model(), raw);
@@ -347,13 +403,39 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
                 visit.request().addResponseHeaders(served, set::put);
             }
         }
-        context.metrics().response(pool == null ? "" : pool.name(), h.getOrDefault(":status", ""));
-        relay = new ResponseBodyRelay(restorer);
-        send(ProcessingResponses.responseHeaders(set, askedForLoadReport && h.containsKey(
-                HeaderNames.ENDPOINT_LOAD_METRICS) ? List.of(HeaderNames.ENDPOINT_LOAD_METRICS) : List.of()));
+        String status = h.getOrDefault(":status", "");
+        context.metrics().response(pool == null ? "" : pool.name(), status);
+        List<String> remove = new ArrayList<>();
+        if (askedForLoadReport && h.containsKey(HeaderNames.ENDPOINT_LOAD_METRICS)) {
+            remove.add(HeaderNames.ENDPOINT_LOAD_METRICS);
+        }
+        relay = responseBody(status, set, remove);
+        send(ProcessingResponses.responseHeaders(set, remove));
         if (r.getResponseHeaders().getEndOfStream()) {
             responseComplete();
         }
+    }
+
+    /** The way back for the body: translated to the client's API when the request was and this status needs it. */
+    private ResponseBody responseBody(String status, Map<String, String> set, List<String> remove) {
+        if (translated == null) {
+            return new ResponseBodyRelay(restorer);
+        }
+        set.put(HeaderNames.BACKEND, translated.ref.backend().name());
+        int code;
+        try {
+            code = Integer.parseInt(status);
+        } catch (NumberFormatException e) {
+            code = 502;
+        }
+        ResponseTranslation t = translated.responses().open(code, new ResponseContext(translated.clientModel,
+                headers.get(HeaderNames.REQUEST_ID), System.currentTimeMillis() / 1000, false));
+        if (t == null) {
+            return new ResponseBodyRelay(restorer);
+        }
+        TranslatedResponse response = new TranslatedResponse(t);
+        response.headers(set, remove);
+        return response;
     }
 
     private void responseBody(HttpBody b) {
@@ -386,7 +468,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
 
     /** Envoy answers the client with the refusal; the stream is over for this processor. */
     private void refuse(RequestRejected e) {
-        send(ProcessingResponses.immediate(e.error(), e.headers()));
+        send(ProcessingResponses.immediate(e.error(), e.headers(), e.body(shape)));
         String reason = e.headers().get(HeaderNames.REQUEST_DROPPED_REASON);
         context.metrics().decision(pool == null ? "" : pool.name(),
                 reason != null ? reason : e.error().code() != null ? e.error().code() : "status_" + e.error().status());

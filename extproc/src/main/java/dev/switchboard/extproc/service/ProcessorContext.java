@@ -7,7 +7,7 @@ import java.util.function.LongSupplier;
 
 /**
  * What every stream of one server shares: the pools, how a stream chooses one, the limits, the metrics, the
- * clock, and the base models of body-based routing (replaced on reload).
+ * clock, the base models of body-based routing and the AIServiceBackends translated for (both replaced on reload).
  */
 public final class ProcessorContext {
     private final InferencePools pools;
@@ -16,6 +16,7 @@ public final class ProcessorContext {
     private final ExtProcMetrics metrics;
     private final LongSupplier nanoClock;
     private volatile BaseModels baseModels = BaseModels.NONE;
+    private volatile BackendRoutes backendRoutes = BackendRoutes.NONE;
 
     public ProcessorContext(InferencePools pools, ExtProcSettings settings, ExtProcMetrics metrics,
             LongSupplier nanoClock) {
@@ -48,6 +49,17 @@ public final class ProcessorContext {
 
     BaseModels baseModels() {
         return baseModels;
+    }
+
+    BackendRoutes backendRoutes() {
+        return backendRoutes;
+    }
+
+    /** Replaces the routes and backends translated for (on a configuration change); returns the old ones to close. */
+    public BackendRoutes backendRoutes(BackendRoutes routes) {
+        BackendRoutes old = backendRoutes;
+        backendRoutes = routes;
+        return old;
     }
 
     /** Replaces the base models (on a configuration change). */

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * back, the client never gets), with the client's model name restored where a rewrite changed it, and keeps its
  * last bytes for the token usage.
  */
-final class ResponseBodyRelay {
+final class ResponseBodyRelay implements ResponseBody {
     /*
      * Streamed (SSE) and whole-JSON responses take the same path: every chunk goes back at once, re-cut to at most
      * 62,000 bytes. The reference EPP buffers a non-streamed body to its end because it parses the whole JSON for
@@ -30,12 +30,8 @@ final class ResponseBodyRelay {
         this.restorer = restorer;
     }
 
-    /**
-     * Relays one chunk to {@code out}; returns whether it held the response's first bytes (prefill is over).
-     *
-     * @param endOfStream the body ends here (no trailers follow)
-     */
-    boolean body(ByteString chunk, boolean endOfStream, Consumer<ProcessingResponse> out) {
+    @Override
+    public boolean body(ByteString chunk, boolean endOfStream, Consumer<ProcessingResponse> out) {
         boolean first = !bytesSeen && !chunk.isEmpty();
         bytesSeen |= first;
         usage.add(chunk.asReadOnlyByteBuffer());
@@ -49,8 +45,8 @@ final class ResponseBodyRelay {
         return first;
     }
 
-    /** The body ends with trailers: sends what the restorer still holds, not as the end of the stream. */
-    void flush(Consumer<ProcessingResponse> out) {
+    @Override
+    public void flush(Consumer<ProcessingResponse> out) {
         if (restorer != null) {
             ByteString rest = restorer.end();
             if (!rest.isEmpty()) {
@@ -59,8 +55,8 @@ final class ResponseBodyRelay {
         }
     }
 
-    /** The usage the response reported, or null. */
-    UsageTail.Usage usage() {
+    @Override
+    public UsageTail.Usage usage() {
         return usage.usage();
     }
 }

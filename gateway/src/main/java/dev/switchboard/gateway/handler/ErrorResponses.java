@@ -3,7 +3,6 @@ package dev.switchboard.gateway.handler;
 import dev.switchboard.core.config.ApiSchema;
 import dev.switchboard.core.error.ApiError;
 import dev.switchboard.providers.ClientErrors;
-import dev.switchboard.providers.chat.ChatError;
 import dev.switchboard.core.http.HeaderNames;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -70,13 +69,8 @@ final class ErrorResponses {
         (below != null ? below : ctx).writeAndFlush(res);
     }
 
-    /** OpenAI's shape is core's own (with its machine-readable code); the others come from their codecs. */
     static byte[] body(ApiSchema.Family shape, ApiError error) {
-        if (shape == ApiSchema.Family.OPENAI) {
-            return error.toJson();
-        }
-        return ClientErrors.encode(shape, new ChatError(error.status(), ChatError.kindOf(error.status()),
-                error.message(), error.param()));
+        return ClientErrors.body(shape, error);
     }
 
     private static FullHttpResponse response(HttpResponseStatus status, byte[] body, CharSequence contentType,

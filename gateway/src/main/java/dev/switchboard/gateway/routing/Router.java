@@ -84,25 +84,11 @@ public final class Router {
      */
     public RouteRule route(Function<String, String> header) {
         for (RouteRule rule : rules) {
-            if (rule.matches().isEmpty()) {
+            if (rule.matches(header)) {
                 return rule;
-            }
-            for (List<HeaderMatch> alternative : rule.matches()) {
-                if (allHold(alternative, header)) {
-                    return rule;
-                }
             }
         }
         return null;
-    }
-
-    private static boolean allHold(List<HeaderMatch> matches, Function<String, String> header) {
-        for (HeaderMatch m : matches) {
-            if (!m.matches(header.apply(m.name()))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Every model named by an exact {@code x-ai-eg-model} match, for {@code GET /v1/models}. */
