@@ -19,6 +19,9 @@ enum Api {
             ClientApi.GEMINI_STREAM_GENERATE),
     GEMINI_COUNT_TOKENS(HttpMethod.POST, "/v1beta/models/{model}:countTokens", ClientApi.GEMINI_COUNT_TOKENS);
 
+    /** Where Gemini's SDKs list models. */
+    static final String GEMINI_MODELS = "/v1beta/models";
+
     final HttpMethod method;
     /** The path as documented (Gemini's with a {model} placeholder). */
     final String path;
@@ -45,7 +48,8 @@ enum Api {
 
     /** The API at {@code path} (query excluded), or null; the paths themselves are {@link ClientPaths}'. */
     static Target of(String path) {
-        if (path.equals(MODELS.path)) {
+        if (path.equals(MODELS.path) || path.equals(ClientPaths.ANTHROPIC_PREFIX + MODELS.path)
+                || path.equals(GEMINI_MODELS)) {
             return new Target(MODELS, null);
         }
         ClientPaths.Target t = ClientPaths.of(path);

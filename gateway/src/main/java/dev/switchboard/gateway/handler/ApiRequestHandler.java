@@ -176,8 +176,8 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         }
         RuntimeConfig config = gateway.config();
         if (api == Api.MODELS) {
-            ErrorResponses.send(ctx, HttpResponseStatus.OK, ModelList.json(config.router().catalog()),
-                    HttpHeaderValues.APPLICATION_JSON, requestId, keepAlive);
+            ErrorResponses.send(ctx, HttpResponseStatus.OK, ModelList.json(config.router().catalog(),
+                    ModelList.shapeFor(req.uri(), req.headers())), HttpHeaderValues.APPLICATION_JSON, requestId, keepAlive);
             return;
         }
         ApiError invalid = validate();

@@ -269,6 +269,15 @@ class ProvidersIT {
         JSON.readTree(r.body()).path("data").forEach(m -> listed.add(m.path("id").asText() + "@" + m.path("owned_by").asText()));
         assertThat(listed).containsExactly(SIM + "@openai", "meta-llama/Llama-3.1-8B-Instruct@openai",
                 "claude-sonnet-4-5@anthropic", "anthropic.claude-3-haiku@aws.bedrock");
+
+        // the same list in the shape of each SDK that asks
+        List<String> claudes = new ArrayList<>();
+        anthropic.models().list().autoPager().forEach(m -> claudes.add(m.id()));
+        assertThat(claudes).contains("claude-sonnet-4-5", SIM);
+        HttpResponse<String> g = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
+                + "/v1beta/models")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(JSON.readTree(g.body()).path("models").get(2).path("name").asText())
+                .isEqualTo("models/claude-sonnet-4-5");
     }
 
     @Test
