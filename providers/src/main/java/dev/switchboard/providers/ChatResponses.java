@@ -2,6 +2,7 @@ package dev.switchboard.providers;
 
 import dev.switchboard.providers.chat.ChatError;
 import dev.switchboard.providers.chat.ChatEvents;
+import dev.switchboard.providers.chat.ChatRequest;
 import dev.switchboard.providers.chat.FinishReason;
 import dev.switchboard.providers.chat.Usage;
 import dev.switchboard.providers.wire.ByteSink;
@@ -15,20 +16,20 @@ final class ChatResponses implements UpstreamCall.ResponsePlan {
     private final WireCodec backend;
     private final WireCodec client;
     private final boolean stream;
-    private final boolean includeUsage;
+    private final ChatRequest request;
 
-    /** {@code includeUsage}: whether the client asked for usage in its stream (OpenAI's include_usage). */
-    ChatResponses(WireCodec backend, WireCodec client, boolean stream, boolean includeUsage) {
+    /** {@code request}: the client's, as decoded (its include_usage, and the settings some answers repeat). */
+    ChatResponses(WireCodec backend, WireCodec client, boolean stream, ChatRequest request) {
         this.backend = backend;
         this.client = client;
         this.stream = stream;
-        this.includeUsage = includeUsage;
+        this.request = request;
     }
 
     @Override
     public ResponseTranslation open(int status, ResponseContext context) {
         return status / 100 == 2 ? new Events(new ResponseContext(context.model(), context.requestId(),
-                context.created(), includeUsage)) : new ErrorTranslation(status, backend, client);
+                context.created(), request.includeUsage(), request)) : new ErrorTranslation(status, backend, client);
     }
 
     /** Backend events → client format, with the usage noted on the way. */

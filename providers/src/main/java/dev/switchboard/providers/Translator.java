@@ -65,7 +65,7 @@ public final class Translator {
         }
         byte[] out = target.encodeRequest(request);
         return new UpstreamCall(path(ClientApi.chatOf(family, stream), backend, upstreamModel, stream, null),
-                headers(family, null), out, false, new ChatResponses(target, client, stream, request.includeUsage()));
+                headers(family, null), out, false, new ChatResponses(target, client, stream, request));
     }
 
     private static UpstreamCall sameFamily(ClientApi api, Backend backend, Supplier<byte[]> body, String model,

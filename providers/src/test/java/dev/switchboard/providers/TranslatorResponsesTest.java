@@ -121,6 +121,12 @@ class TranslatorResponsesTest {
         Response r = ObjectMappers.jsonMapper().readValue(last.substring(last.indexOf("data: ") + 6),
                 ResponseStreamEvent.class).validate().asCompleted().response();
         assertThat(r.output().getFirst().asMessage().content().getFirst().asOutputText().text()).isEqualTo("14C.");
+        // the answer repeats the request's settings, as OpenAI's does
+        assertThat(r.instructions().orElseThrow().asString()).isEqualTo("Be brief.");
+        assertThat(r.temperature()).hasValue(0.5);
+        assertThat(r.maxOutputTokens()).hasValue(1024L);
+        assertThat(r.tools()).hasSize(1);
+        assertThat(r.tools().getFirst().asFunction().name()).isEqualTo("get_weather");
     }
 
     @Test

@@ -1,9 +1,14 @@
 package dev.switchboard.providers.openai;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.providers.ResponseContext;
 import dev.switchboard.providers.chat.ChatError;
+import dev.switchboard.providers.chat.ChatRequest;
 import dev.switchboard.providers.chat.FinishReason;
+import dev.switchboard.providers.chat.Part;
+import dev.switchboard.providers.chat.Tool;
+import dev.switchboard.providers.chat.ToolChoice;
 import dev.switchboard.providers.chat.Usage;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -15,6 +20,8 @@ import java.util.List;
  * completed, incomplete and failed events).
  */
 final class ResponsesOutput {
+    private static final ObjectMapper TREES = new ObjectMapper();
+
     /*
      * Problem: the chat events are deltas of three kinds (thinking, text, tool calls) in the order the model made them;
      * a Responses answer is a list of items, each opened, filled and closed.
@@ -153,9 +160,10 @@ final class ResponsesOutput {
     }
 
     /**
-     * Writes the {@code response} object. The request's echo fields ({@code instructions}, {@code tools},
-     * {@code tool_choice}, {@code temperature}…) are not known to a response encoder: they are written as their
-     * neutral values (null, {@code []}, {@code "auto"}), which the SDKs accept.
+     * Writes the {@code response} object. The request's settings ({@code instructions}, {@code tools},
+     * {@code tool_choice}, {@code temperature}…) are repeated from the decoded request ({@link ResponseContext#request}):
+     * the system prompt as the instructions, the function tools as function tools; without a request, neutral values
+     * (null, {@code []}, {@code "auto"}), which the SDKs accept.
      *
      * @param status {@code in_progress} (with no output yet), {@code completed}, {@code incomplete} or {@code failed}
      * @param error  the failure, for {@code failed}; else null
@@ -182,8 +190,18 @@ final class ResponsesOutput {
         } else {
             g.writeNullField("incomplete_details");
         }
-        g.writeNullField("instructions");
-        g.writeNullField("max_output_tokens");
+        ChatRequest req = context.request();
+        String instructions = req == null ? null : instructions(req);
+        if (instructions != null) {
+            g.writeStringField("instructions", instructions);
+        } else {
+            g.writeNullField("instructions");
+        }
+        if (req != null && req.maxTokens() != null) {
+            g.writeNumberField("max_output_tokens", req.maxTokens());
+        } else {
+            g.writeNullField("max_output_tokens");
+        }
         g.writeObjectFieldStart("metadata");
         g.writeEndObject();
         g.writeStringField("model", context.model());
@@ -194,18 +212,69 @@ final class ResponsesOutput {
             }
         }
         g.writeEndArray();
-        g.writeBooleanField("parallel_tool_calls", true);
-        g.writeNullField("temperature");
-        g.writeStringField("tool_choice", "auto");
+        g.writeBooleanField("parallel_tool_calls", req == null || req.parallelToolCalls() == null
+                || req.parallelToolCalls());
+        number(g, "temperature", req == null ? null : req.temperature());
+        writeToolChoice(g, req == null ? null : req.toolChoice());
         g.writeArrayFieldStart("tools");
+        if (req != null) {
+            for (Tool t : req.tools()) {
+                g.writeStartObject();
+                g.writeStringField("type", "function");
+                g.writeStringField("name", t.name());
+                if (t.description() != null) {
+                    g.writeStringField("description", t.description());
+                }
+                if (t.parameters() != null) {
+                    g.writeFieldName("parameters");
+                    TREES.writeTree(g, t.parameters()); // the generator has no codec of its own
+                } else {
+                    g.writeNullField("parameters");
+                }
+                g.writeBooleanField("strict", t.strict() != null && t.strict());
+                g.writeEndObject();
+            }
+        }
         g.writeEndArray();
-        g.writeNullField("top_p");
+        number(g, "top_p", req == null ? null : req.topP());
         if (usage.known() && !status.equals("in_progress")) {
             writeUsage(g);
         } else {
             g.writeNullField("usage");
         }
         g.writeEndObject();
+    }
+
+    /** The system prompt's text parts, joined as the instructions; null for none. */
+    private static String instructions(ChatRequest r) {
+        StringBuilder b = new StringBuilder();
+        for (Part p : r.system()) {
+            if (p instanceof Part.Text t) {
+                b.append(b.isEmpty() ? "" : "\n\n").append(t.text());
+            }
+        }
+        return b.isEmpty() ? null : b.toString();
+    }
+
+    private static void number(JsonGenerator g, String field, Double value) throws IOException {
+        if (value != null) {
+            g.writeNumberField(field, value);
+        } else {
+            g.writeNullField(field);
+        }
+    }
+
+    private static void writeToolChoice(JsonGenerator g, ToolChoice c) throws IOException {
+        if (c == null || c.mode() == ToolChoice.Mode.AUTO) {
+            g.writeStringField("tool_choice", "auto");
+        } else if (c.mode() == ToolChoice.Mode.TOOL) {
+            g.writeObjectFieldStart("tool_choice");
+            g.writeStringField("type", "function");
+            g.writeStringField("name", c.name());
+            g.writeEndObject();
+        } else {
+            g.writeStringField("tool_choice", c.mode() == ToolChoice.Mode.NONE ? "none" : "required");
+        }
     }
 
     /** The last item of an incomplete (or failed) answer is the one cut short. */
