@@ -43,20 +43,22 @@ public final class UsageTail {
 
     /** Reads {@code chunk}'s remaining bytes (position unchanged). */
     public void add(ByteBuffer chunk) {
-        ByteBuffer b = chunk.duplicate();
-        int n = b.remaining();
         int size = ring.length;
         if (size == 0) {
             return;
         }
+        int pos = chunk.position(); // absolute reads: no view object per chunk, the position unchanged
+        int n = chunk.remaining();
         if (n > size) {
-            b.position(b.position() + n - size);
+            pos += n - size;
             n = size;
         }
-        while (b.hasRemaining()) {
+        while (n > 0) {
             int at = (int) (total % size);
-            int len = Math.min(b.remaining(), size - at);
-            b.get(ring, at, len);
+            int len = Math.min(n, size - at);
+            chunk.get(pos, ring, at, len);
+            pos += len;
+            n -= len;
             total += len;
         }
     }

@@ -20,6 +20,7 @@ import dev.switchboard.providers.credentials.BackendCredentials;
 import dev.switchboard.providers.credentials.Credential;
 import dev.switchboard.providers.credentials.CredentialsNotReadyException;
 import dev.switchboard.providers.wire.ByteSink;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -93,6 +94,8 @@ final class ProxyExchange implements UpstreamListener {
     private final RouteRule rule;
     /** The API the client called, and the model its path names (Gemini's). */
     private final Api.Target target;
+    /** {@link #views}' array for the usual single-buffer chunk, kept for the exchange. */
+    private final ByteBuffer[] oneView = new ByteBuffer[1];
     /** This attempt's call: path, headers, body, and how its response is translated. */
     private UpstreamCall call;
     /** The model this attempt asks its backend for instead of the client's (a rewrite), or null. */
@@ -358,7 +361,9 @@ final class ProxyExchange implements UpstreamListener {
             }
         }
         if (usageTail != null && content.content().isReadable()) {
-            usageTail.add(content.content().nioBuffer());
+            for (ByteBuffer b : views(content.content())) {
+                usageTail.add(b);
+            }
         }
         ctx.write(content);
         if (content instanceof LastHttpContent) {
@@ -385,7 +390,7 @@ final class ProxyExchange implements UpstreamListener {
                 if (poolLease != null && firstByteNanos < 0) {
                     poolLease.firstToken();
                 }
-                for (ByteBuffer b : content.content().nioBuffers()) {
+                for (ByteBuffer b : views(content.content())) {
                     translation.feed(b);
                 }
             }
@@ -424,6 +429,18 @@ final class ProxyExchange implements UpstreamListener {
             ctx.flush();
             finish(upstreamKeepAlive);
         }
+    }
+
+    /**
+     * The readable bytes as buffers to read: a pooled single buffer's own internal view (no object per chunk), else
+     * one view per component.
+     */
+    private ByteBuffer[] views(ByteBuf b) {
+        if (b.nioBufferCount() == 1) {
+            oneView[0] = b.internalNioBuffer(b.readerIndex(), b.readableBytes());
+            return oneView;
+        }
+        return b.nioBuffers();
     }
 
     /** The client's query string (without '?'), or null. */

@@ -113,7 +113,7 @@ public final class EventStreamDecoder {
             start = 0;
             end = kept;
         }
-        chunk.duplicate().get(buf, end, n);
+        chunk.get(chunk.position(), buf, end, n); // absolute: no view object, the position unchanged
         end += n;
     }
 

@@ -43,7 +43,7 @@ public final class ByteSink extends OutputStream {
     public void write(ByteBuffer b) {
         int len = b.remaining();
         ensure(len);
-        b.duplicate().get(buf, size, len);
+        b.get(b.position(), buf, size, len); // absolute: no view object, the position unchanged
         size += len;
     }
 

@@ -40,21 +40,32 @@ public final class SseReader {
      * @throws IllegalStateException when one event grows past 16 MiB (a peer that never ends its event)
      */
     public void feed(ByteBuffer chunk) {
-        ByteBuffer b = chunk.duplicate();
-        while (b.hasRemaining()) {
-            byte c = b.get();
-            if (c == '\n' && lastWasCr) {
-                lastWasCr = false; // the LF of a CRLF
-                continue;
+        // absolute reads (the array itself when there is one): no view object per chunk, the position unchanged
+        if (chunk.hasArray()) {
+            byte[] a = chunk.array();
+            int base = chunk.arrayOffset();
+            for (int i = base + chunk.position(), end = base + chunk.limit(); i < end; i++) {
+                accept(a[i]);
             }
-            lastWasCr = c == '\r';
-            if (c == '\n' || c == '\r') {
-                line();
-            } else {
-                line.write(c);
-                if (line.size() + data.size() > MAX_EVENT_BYTES) {
-                    throw new IllegalStateException("an event-stream event is larger than " + MAX_EVENT_BYTES + " bytes");
-                }
+        } else {
+            for (int i = chunk.position(), end = chunk.limit(); i < end; i++) {
+                accept(chunk.get(i));
+            }
+        }
+    }
+
+    private void accept(byte c) {
+        if (c == '\n' && lastWasCr) {
+            lastWasCr = false; // the LF of a CRLF
+            return;
+        }
+        lastWasCr = c == '\r';
+        if (c == '\n' || c == '\r') {
+            line();
+        } else {
+            line.write(c);
+            if (line.size() + data.size() > MAX_EVENT_BYTES) {
+                throw new IllegalStateException("an event-stream event is larger than " + MAX_EVENT_BYTES + " bytes");
             }
         }
     }
