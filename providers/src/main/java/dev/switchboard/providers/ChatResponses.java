@@ -38,6 +38,7 @@ final class ChatResponses implements UpstreamCall.ResponsePlan {
         private final ChatEvents encoder;
         private final ResponseDecoder decoder;
         private Usage usage = Usage.UNKNOWN;
+        private ChatError failed;
 
         Events(ResponseContext context) {
             this.encoder = client.responseEncoder(stream, context, out);
@@ -72,6 +73,11 @@ final class ChatResponses implements UpstreamCall.ResponsePlan {
         @Override
         public Usage usage() {
             return usage;
+        }
+
+        @Override
+        public int status(int upstream) {
+            return failed != null && !stream ? failed.status() : upstream;
         }
 
         /** Passes the events on to the client's encoder, noting the usage. */
@@ -129,6 +135,7 @@ final class ChatResponses implements UpstreamCall.ResponsePlan {
 
             @Override
             public void error(ChatError error) {
+                failed = error;
                 encoder.error(error);
             }
         }

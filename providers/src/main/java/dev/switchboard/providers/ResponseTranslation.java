@@ -25,6 +25,15 @@ public interface ResponseTranslation {
     /** The translated bytes not yet taken; the caller resets it after sending them. */
     ByteSink out();
 
+    /**
+     * The status to answer a whole (not streamed) translation with, given the upstream's: the upstream's, unless
+     * the answer could not be translated (a 2xx body that is not the backend's format, too large, an error object),
+     * whose error's status then goes with its error body. Known at {@link #end()}.
+     */
+    default int status(int upstream) {
+        return upstream;
+    }
+
     /** The token usage seen, or {@link Usage#UNKNOWN}. */
     Usage usage();
 }

@@ -410,6 +410,12 @@ final class ProxyExchange implements UpstreamListener {
         }
         if (heldHead != null) {
             if (last) {
+                int answered = translation.status(status);
+                if (answered != status) { // a 2xx the gateway could not translate: its error, with its status
+                    status = answered;
+                    heldHead.setStatus(HttpResponseStatus.valueOf(answered));
+                    error = "the answer of backend '" + attempt.ref().backend().name() + "' could not be translated";
+                }
                 HttpUtil.setContentLength(heldHead, out.size());
                 ctx.write(heldHead);
                 ctx.write(new DefaultLastHttpContent(Unpooled.wrappedBuffer(out.toByteArray())));

@@ -300,6 +300,69 @@ class ProvidersIT {
     }
 
     @Test
+    void hostileUpstreamsGetTheClientABoundedErrorInItsShapeNeverA200OrAHang() throws Exception {
+        String chat = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        // a 200 that is not Anthropic's format at all
+        claude.reply(new ScriptedUpstream.Reply(200, java.util.Map.of("content-type", "text/html"),
+                List.of("<html>maintenance</html>".getBytes(StandardCharsets.UTF_8)), -1));
+        HttpResponse<String> html = post("/v1/chat/completions", chat);
+        claude.next();
+        assertThat(html.statusCode()).isEqualTo(502);
+        assertThat(JSON.readTree(html.body()).path("error").path("message").asText()).contains("not a Messages response");
+
+        // an answer larger than any model writes: read no further than the bound, answered 502
+        byte[] huge = new byte[33 << 20];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        claude.reply(new ScriptedUpstream.Reply(200, java.util.Map.of("content-type", "application/json"), List.of(huge), -1));
+        HttpResponse<String> big = post("/v1/chat/completions", chat);
+        claude.next();
+        assertThat(big.statusCode()).isEqualTo(502);
+        assertThat(big.body()).contains("larger than");
+
+        // a 1 MiB error page: the client gets the status, in its shape, with an excerpt
+        byte[] page = ("<html>" + "x".repeat(1 << 20) + "</html>").getBytes(StandardCharsets.UTF_8);
+        claude.reply(new ScriptedUpstream.Reply(500, java.util.Map.of("content-type", "text/html"), List.of(page), -1));
+        HttpResponse<String> err = post("/v1/chat/completions", chat);
+        claude.next();
+        assertThat(err.statusCode()).isEqualTo(500);
+        assertThat(err.body().length()).isLessThan(4096);
+        assertThat(JSON.readTree(err.body()).path("error").path("type").asText()).isEqualTo("server_error");
+    }
+
+    @Test
+    void anAnthropicStreamInOneByteChunksIsTranslatedWhole() {
+        String events = String.join("", List.of(
+                "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1b\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"claude-sonnet-4-5\",\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":4,\"output_tokens\":1}}}\n\n",
+                "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+                "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Byte by byte\"}}\n\n",
+                "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
+                "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":3}}\n\n",
+                "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"));
+        List<String> pieces = new ArrayList<>();
+        for (char c : events.toCharArray()) {
+            pieces.add(String.valueOf(c));
+        }
+        claude.reply(ScriptedUpstream.Reply.sse(pieces));
+        StringBuilder text = new StringBuilder();
+        List<String> finishes = new ArrayList<>();
+        try (var s = openai.chat().completions().createStreaming(ChatCompletionCreateParams.builder()
+                .model("claude-sonnet-4-5").addUserMessage("hi").maxCompletionTokens(10).build())) {
+            s.stream().forEach(ch -> ch.choices().forEach(x -> {
+                x.delta().content().ifPresent(text::append);
+                x.finishReason().ifPresent(f -> finishes.add(f.asString()));
+            }));
+        }
+        assertThat(text.toString()).isEqualTo("Byte by byte");
+        assertThat(finishes).containsExactly("stop");
+    }
+
+    HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void anAnthropicStreamCutMidWayIsNotPassedOffAsComplete() throws Exception {
         claude.reply(ScriptedUpstream.Reply.sse(List.of(
                 "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"claude-sonnet-4-5\",\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":25,\"output_tokens\":1}}}\n\n",

@@ -16,6 +16,7 @@ final class AnthropicMessageDecoder extends WholeBodyDecoder {
     private final ChatEvents out;
 
     AnthropicMessageDecoder(ChatEvents out) {
+        super(out);
         this.out = out;
     }
 

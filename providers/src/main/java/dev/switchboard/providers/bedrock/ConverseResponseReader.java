@@ -15,6 +15,7 @@ final class ConverseResponseReader extends WholeBodyDecoder {
     private final ChatEvents out;
 
     ConverseResponseReader(ChatEvents out) {
+        super(out);
         this.out = out;
     }
 

@@ -1,6 +1,7 @@
 package dev.switchboard.providers.gemini;
 
 import dev.switchboard.providers.wire.EventParser;
+import dev.switchboard.providers.wire.WholeBodyDecoder;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -79,6 +80,9 @@ final class GeminiResponseDecoder implements ResponseDecoder, SseReader.Listener
         }
         if (sse != null) {
             sse.feed(chunk);
+        } else if (body.size() + chunk.remaining() > WholeBodyDecoder.MAX_BODY_BYTES) {
+            fail(new ChatError(502, ChatError.Kind.SERVER, "the Gemini backend's answer is larger than "
+                    + WholeBodyDecoder.MAX_BODY_BYTES + " bytes; the gateway does not translate it", null));
         } else {
             body.write(chunk);
         }

@@ -15,6 +15,7 @@ final class OpenAiBodyDecoder extends WholeBodyDecoder {
     private final ChatEvents out;
 
     OpenAiBodyDecoder(ChatEvents out) {
+        super(out);
         this.out = out;
     }
 
