@@ -48,6 +48,28 @@ class ValidateCommandTest {
     }
 
     @Test
+    void theProvidersExampleIsValidAndSaysWhereEachKeyComesFrom() {
+        CliRun r = validate(Path.of("..", "examples", "providers.yaml"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("ok: 3 rules, 5 backends")
+                .contains("backend anthropic (Anthropic): AnthropicAPIKey, variable ANTHROPIC_API_KEY")
+                .contains("backend bedrock (AWSAnthropic): AWSCredentials, SigV4 for us-east-1 from the default chain")
+                .contains("backend vertex (GCPVertexAI): GCPCredentials, Google tokens for my-project/us-central1");
+    }
+
+    @Test
+    void aKeyInAFileIsNamedNeverPrinted(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("claude.key"), "sk-ant-never-printed-42\n");
+        Path cfg = dir.resolve("claude.yaml");
+        Files.writeString(cfg, Files.readString(Path.of("..", "examples", "providers.yaml"))
+                .replace("anthropicAPIKey: {env: ANTHROPIC_API_KEY}", "anthropicAPIKey: {file: claude.key}"));
+        CliRun r = validate(cfg);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("AnthropicAPIKey, file " + dir.resolve("claude.key"));
+        assertThat(r.out() + r.err()).doesNotContain("sk-ant-never-printed-42");
+    }
+
+    @Test
     void aBrokenFileFailsWithThePlaceOfTheProblem(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, Files.readString(Path.of("..", "examples", "gateway.yaml")).replace("weight: 9", "weight: nine"));
