@@ -10,6 +10,7 @@ import dev.switchboard.providers.chat.Part;
 import dev.switchboard.providers.chat.ResponseFormat;
 import dev.switchboard.providers.chat.Tool;
 import dev.switchboard.providers.chat.ToolChoice;
+import dev.switchboard.providers.wire.JsonBodies;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,15 +48,7 @@ final class AnthropicRequestDecoder {
     private AnthropicRequestDecoder() {}
 
     static ChatRequest decode(byte[] body, String pathModel, boolean countTokens) throws TranslationException {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(body);
-        } catch (Exception e) {
-            throw new TranslationException("the request body is not valid JSON", null);
-        }
-        if (root == null || !root.isObject()) {
-            throw new TranslationException("the request body must be a JSON object", null);
-        }
+        ObjectNode root = JsonBodies.object(body);
         String model = root.path("model").isTextual() ? root.get("model").asText() : pathModel;
         if (model == null) {
             throw new TranslationException("model: Field required", "model");

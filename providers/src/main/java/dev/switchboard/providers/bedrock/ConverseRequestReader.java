@@ -10,6 +10,7 @@ import dev.switchboard.providers.chat.Part;
 import dev.switchboard.providers.chat.ResponseFormat;
 import dev.switchboard.providers.chat.Tool;
 import dev.switchboard.providers.chat.ToolChoice;
+import dev.switchboard.providers.wire.JsonBodies;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -32,15 +33,7 @@ final class ConverseRequestReader {
     }
 
     ChatRequest read(byte[] body, String pathModel) throws TranslationException {
-        JsonNode root;
-        try {
-            root = json.readTree(body);
-        } catch (IOException e) {
-            throw new TranslationException("the body is not JSON: " + e.getMessage(), null);
-        }
-        if (root == null || !root.isObject()) {
-            throw new TranslationException("the body must be a JSON object", null);
-        }
+        ObjectNode root = JsonBodies.object(body);
         List<Part> system = new ArrayList<>();
         JsonNode sys = root.path("system");
         for (int i = 0; i < sys.size(); i++) {

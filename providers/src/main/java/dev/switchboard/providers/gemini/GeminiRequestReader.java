@@ -1,6 +1,5 @@
 package dev.switchboard.providers.gemini;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -12,7 +11,7 @@ import dev.switchboard.providers.chat.Part;
 import dev.switchboard.providers.chat.ResponseFormat;
 import dev.switchboard.providers.chat.Tool;
 import dev.switchboard.providers.chat.ToolChoice;
-import java.io.IOException;
+import dev.switchboard.providers.wire.JsonBodies;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,13 +62,13 @@ final class GeminiRequestReader {
     private GeminiRequestReader() {}
 
     static ChatRequest read(byte[] body, String pathModel, boolean stream) throws TranslationException {
-        ObjectNode root = parseObject(body);
+        ObjectNode root = JsonBodies.object(body);
         return new GeminiRequestReader().request(root, pathModel, stream, "");
     }
 
     /** A {@code countTokens} body: {@code {contents}} or {@code {generateContentRequest}}. */
     static ChatRequest readCountTokens(byte[] body, String pathModel) throws TranslationException {
-        ObjectNode root = parseObject(body);
+        ObjectNode root = JsonBodies.object(body);
         JsonNode inner = root.get("generateContentRequest");
         if (inner != null) {
             if (!inner.isObject()) {
@@ -219,21 +218,6 @@ final class GeminiRequestReader {
             default -> throw new TranslationException("function calling mode '" + config.path("mode").asText()
                     + "' has no equivalent outside Gemini; use AUTO, ANY or NONE", path + ".mode");
         };
-    }
-
-    private static ObjectNode parseObject(byte[] body) throws TranslationException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new TranslationException("the request body is not valid JSON: " + e.getOriginalMessage(), null);
-        } catch (IOException e) {
-            throw new TranslationException("the request body could not be read: " + e.getMessage(), null);
-        }
-        if (root == null || !root.isObject()) {
-            throw new TranslationException("the request body must be a JSON object", null);
-        }
-        return (ObjectNode) root;
     }
 
     static String stripModels(String model) {

@@ -5,8 +5,6 @@ import static dev.switchboard.providers.openai.JsonFields.integer;
 import static dev.switchboard.providers.openai.JsonFields.number;
 import static dev.switchboard.providers.openai.JsonFields.required;
 import static dev.switchboard.providers.openai.JsonFields.text;
-
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,7 +15,7 @@ import dev.switchboard.providers.chat.Part;
 import dev.switchboard.providers.chat.ResponseFormat;
 import dev.switchboard.providers.chat.Tool;
 import dev.switchboard.providers.chat.ToolChoice;
-import java.io.IOException;
+import dev.switchboard.providers.wire.JsonBodies;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -67,17 +65,7 @@ final class ResponsesRequestReader {
     }
 
     ChatRequest read(byte[] body) throws TranslationException {
-        JsonNode root;
-        try {
-            root = json.readTree(body);
-        } catch (JacksonException e) {
-            throw new TranslationException("the request body is not valid JSON: " + e.getOriginalMessage(), null);
-        } catch (IOException e) {
-            throw new TranslationException("the request body could not be read: " + e.getMessage(), null);
-        }
-        if (root == null || !root.isObject()) {
-            throw new TranslationException("the request body must be a JSON object", null);
-        }
+        ObjectNode root = JsonBodies.object(body);
         refuseUnsupported(root);
         List<Part> system = new ArrayList<>();
         String instructions = text(root, "instructions");
