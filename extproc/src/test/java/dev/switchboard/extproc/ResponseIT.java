@@ -98,8 +98,9 @@ class ResponseIT {
 
     /** Output tokens counted for the pool so far (the histogram's sum), 0 before the first. */
     private static double outputTokens() throws Exception {
-        Matcher m = Pattern.compile("gen_ai_client_token_usage_sum\\{gen_ai_token_type=\"output\","
-                + "inference_pool=\"sims\"} ([0-9.]+)").matcher(f.metrics());
+        Matcher m = Pattern.compile("gen_ai_client_token_usage_sum\\{gen_ai_provider_name=\"openai\","
+                + "gen_ai_token_type=\"output\",inference_pool=\"sims\",switchboard_backend=\"\"} ([0-9.]+)")
+                .matcher(f.metrics());
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 

@@ -73,7 +73,7 @@ class TranslationIT {
                   type: AWSCredentials
                   awsCredentials: {region: us-east-1, credentialsFile: {file: %s}}
                 """.formatted(aws));
-        server = ExtProcServer.start(ExtProcSettings.defaults(0, -1).withHost("127.0.0.1"),
+        server = ExtProcServer.start(ExtProcSettings.defaults(0, 0).withHost("127.0.0.1"),
                 ConfigLoader.parse(yaml, "translation.yaml", dir));
         envoy = new FakeEnvoy(server.port());
     }
@@ -184,6 +184,13 @@ class TranslationIT {
         assertThat(out.text()).endsWith("data: [DONE]\n\n");
         s.halfClose();
         s.awaitEnd();
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + server.adminPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).as("the translated answer's usage, under its backend and provider").contains(
+                "gen_ai_client_token_usage_sum{gen_ai_provider_name=\"anthropic\",gen_ai_token_type=\"output\","
+                        + "inference_pool=\"\",switchboard_backend=\"claude\"} 15.0");
+        assertThat(metrics).doesNotContain(ANTHROPIC_KEY);
     }
 
     @Test

@@ -8,6 +8,8 @@ import static dev.switchboard.core.metrics.ExtProcMetricNames.PICK_DURATION;
 import static dev.switchboard.core.metrics.ExtProcMetricNames.RESPONSES;
 import static dev.switchboard.core.metrics.ExtProcMetricNames.STREAMS;
 import static dev.switchboard.core.metrics.GenAiMetricNames.CONFIG_RELOADS;
+import static dev.switchboard.core.metrics.GenAiMetricNames.LABEL_BACKEND;
+import static dev.switchboard.core.metrics.GenAiMetricNames.LABEL_PROVIDER;
 import static dev.switchboard.core.metrics.GenAiMetricNames.LABEL_POOL;
 import static dev.switchboard.core.metrics.GenAiMetricNames.LABEL_RESULT;
 import static dev.switchboard.core.metrics.GenAiMetricNames.LABEL_STATUS;
@@ -46,7 +48,8 @@ public final class ExtProcMetrics {
             .labelNames(LABEL_POOL).classicUpperBounds(PICK_BUCKETS).register(registry);
     private final Histogram tokens = Histogram.builder().name(TOKEN_USAGE)
             .help("Tokens per request, as the model server's usage reports them.")
-            .labelNames(LABEL_POOL, LABEL_TOKEN_TYPE).classicUpperBounds(TOKEN_BUCKETS).register(registry);
+            .labelNames(LABEL_POOL, LABEL_BACKEND, LABEL_PROVIDER, LABEL_TOKEN_TYPE).classicUpperBounds(TOKEN_BUCKETS)
+            .register(registry);
     private final Counter responses = Counter.builder().name(RESPONSES)
             .help("Responses of picked (and body-routed) requests, by pool and the model server's HTTP status.")
             .labelNames(LABEL_POOL, LABEL_STATUS).register(registry);
@@ -135,13 +138,19 @@ public final class ExtProcMetrics {
         pickDuration.labelValues(pool).observe(nanos / 1e9);
     }
 
-    /** One response's usage, where the model server reported it. */
-    public void usage(String pool, UsageTail.Usage usage) {
+    /**
+     * One response's usage, where the model server or provider reported it.
+     *
+     * @param pool     the InferencePool that served it, or "" for an AIServiceBackend
+     * @param backend  the AIServiceBackend that served it (a translated request), or ""
+     * @param provider the served API's provider ({@code gen_ai.provider.name}; a pool's servers speak OpenAI's)
+     */
+    public void usage(String pool, String backend, String provider, UsageTail.Usage usage) {
         if (usage.promptTokens() >= 0) {
-            tokens.labelValues(pool, "input").observe(usage.promptTokens());
+            tokens.labelValues(pool, backend, provider, "input").observe(usage.promptTokens());
         }
         if (usage.completionTokens() >= 0) {
-            tokens.labelValues(pool, "output").observe(usage.completionTokens());
+            tokens.labelValues(pool, backend, provider, "output").observe(usage.completionTokens());
         }
     }
 
