@@ -46,7 +46,7 @@ final class TokenCounts {
         return switch (schema) {
             case ANTHROPIC -> anthropicClient
                     ? new UpstreamCall(Translator.path(api, backend, model, false, null), Map.of(), null, true,
-                            errorsOnly(api))
+                            Translator.errorsOnly(Codecs.client(api.family()), api))
                     : call(Translator.path(ClientApi.ANTHROPIC_COUNT_TOKENS, backend, model, false, null),
                             Map.of("content-type", "application/json", "anthropic-version", Translator.ANTHROPIC_VERSION),
                             ANTHROPIC.countTokensRequest(request), answer.from("input_tokens"));
@@ -58,7 +58,7 @@ final class TokenCounts {
                     answer.from("inputTokens"));
             case GEMINI_API, GCP_VERTEX_AI -> !anthropicClient
                     ? new UpstreamCall(Translator.path(api, backend, model, false, null), Map.of(), null, false,
-                            errorsOnly(api))
+                            Translator.errorsOnly(Codecs.client(api.family()), api))
                     : call(Translator.path(ClientApi.GEMINI_COUNT_TOKENS, backend, model, false, null),
                             Map.of("content-type", "application/json"), geminiCount(schema, request, model),
                             answer.from("totalTokens"));
@@ -71,17 +71,9 @@ final class TokenCounts {
         return new UpstreamCall(path, headers, body, false, plan);
     }
 
-    private static UpstreamCall.ResponsePlan errorsOnly(ClientApi api) throws TranslationException {
-        WireCodec client = Codecs.client(api.family());
-        return (status, context) -> status / 100 == 2 ? null : new ErrorTranslation(status, client, client);
-    }
-
     /** Bedrock's CountTokens takes an InvokeModel body, base64, which for Claude needs its max_tokens. */
     private static byte[] bedrockInvokeCount(Backend backend, ChatRequest request) throws TranslationException {
-        ChatRequest r = request.maxTokens() != null ? request : new ChatRequest(request.model(), request.system(),
-                request.messages(), request.tools(), request.toolChoice(), request.parallelToolCalls(), 1,
-                request.temperature(), request.topP(), request.topK(), request.stop(), request.responseFormat(),
-                request.thinking(), false, false, request.user(), request.extensions());
+        ChatRequest r = request.maxTokens() != null ? request : request.withMaxTokens(1);
         byte[] invoke = new AnthropicCodec(AnthropicCodec.Flavor.BEDROCK, backend.schema().version()).encodeRequest(r);
         ObjectNode root = JSON.createObjectNode();
         root.putObject("input").putObject("invokeModel").put("body", Base64.getEncoder().encodeToString(invoke));

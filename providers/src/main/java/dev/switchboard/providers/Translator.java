@@ -61,7 +61,7 @@ public final class Translator {
         WireCodec target = Codecs.backend(schema);
         ChatRequest request = client.decodeRequest(body.get(), pathModel).withModel(upstreamModel);
         if (api == ClientApi.GEMINI_STREAM_GENERATE || api == ClientApi.GEMINI_GENERATE) {
-            request = streamed(request, stream);
+            request = request.withStream(stream); // a Gemini client says it in its path
         }
         byte[] out = target.encodeRequest(request);
         return new UpstreamCall(path(ClientApi.chatOf(family, stream), backend, upstreamModel, stream, null),
@@ -85,16 +85,9 @@ public final class Translator {
     }
 
     /** Responses pass as they are, but errors come in the cloud's shape (Vertex, Bedrock), not the client's. */
-    private static UpstreamCall.ResponsePlan errorsOnly(WireCodec backend, ClientApi api) throws TranslationException {
+    static UpstreamCall.ResponsePlan errorsOnly(WireCodec backend, ClientApi api) throws TranslationException {
         WireCodec client = Codecs.client(api);
         return (status, context) -> status / 100 == 2 ? null : new ErrorTranslation(status, backend, client);
-    }
-
-    /** A Gemini client's stream choice is its method, not a body field. */
-    private static ChatRequest streamed(ChatRequest r, boolean stream) {
-        return new ChatRequest(r.model(), r.system(), r.messages(), r.tools(), r.toolChoice(), r.parallelToolCalls(),
-                r.maxTokens(), r.temperature(), r.topP(), r.topK(), r.stop(), r.responseFormat(), r.thinking(), stream,
-                r.includeUsage(), r.user(), r.extensions());
     }
 
     /** An Anthropic body for Claude on Vertex or Bedrock: the model is in the path, the version in the body. */

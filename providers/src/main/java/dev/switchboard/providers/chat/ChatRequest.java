@@ -63,6 +63,18 @@ public record ChatRequest(
                 topK, stop, responseFormat, thinking, stream, includeUsage, user, extensions);
     }
 
+    /** The same request, streamed or not (a Gemini client says it in its path, not its body). */
+    public ChatRequest withStream(boolean s) {
+        return new ChatRequest(model, system, messages, tools, toolChoice, parallelToolCalls, maxTokens, temperature,
+                topP, topK, stop, responseFormat, thinking, s, includeUsage, user, extensions);
+    }
+
+    /** The same request with another output limit. */
+    public ChatRequest withMaxTokens(Integer max) {
+        return new ChatRequest(model, system, messages, tools, toolChoice, parallelToolCalls, max, temperature, topP,
+                topK, stop, responseFormat, thinking, stream, includeUsage, user, extensions);
+    }
+
     /**
      * Extended thinking (Anthropic {@code thinking}, Gemini {@code thinkingConfig}, OpenAI {@code reasoning_effort}).
      *
