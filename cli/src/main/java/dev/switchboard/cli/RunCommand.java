@@ -17,7 +17,10 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs the gateway. With --config, serves that file and reloads it when it changes (an invalid",
             "change is rejected and the running configuration kept). Without, serves an embedded default: a simulated",
-            "model pool, plus each provider whose API-key variable (OPENAI_API_KEY) is set."})
+            "model pool, a simulated Claude and Gemini, plus each provider whose API-key variable is set",
+            "(OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, AWS_ACCESS_KEY_ID with AWS_REGION,",
+            "AZURE_OPENAI_API_KEY with AZURE_OPENAI_ENDPOINT). Provider credentials are not served beyond loopback",
+            "without client authentication unless --allow-unauthenticated says so."})
 final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, description = "Configuration file (YAML); see docs/gateway.md.")
     Path config;
@@ -34,6 +37,9 @@ final class RunCommand implements Callable<Integer> {
     int adminPort;
     @Option(names = "--io-threads", defaultValue = "0", description = "Event loop threads; 0 = one per core (default).")
     int ioThreads;
+    @Option(names = "--allow-unauthenticated", description = "Serve provider credentials on a non-loopback address"
+            + " without client authentication (only behind something that authenticates every client itself).")
+    boolean allowUnauthenticated;
 
     @Override
     public Integer call() throws Exception {
@@ -45,6 +51,14 @@ final class RunCommand implements Callable<Integer> {
             sims = EmbeddedDefault.startSims();
             gatewayConfig = ConfigLoader.parse(EmbeddedDefault.yaml(sims, System.getenv(), host, port, adminHost, adminPort),
                     "embedded default");
+        }
+        String refusal = allowUnauthenticated ? null : OpenRelayCheck.refusal(gatewayConfig);
+        if (refusal != null) {
+            if (sims != null) {
+                sims.close();
+            }
+            System.err.println("switchboard: " + refusal);
+            return 2;
         }
         GatewayServer server = GatewayServer.start(gatewayConfig, ioThreads);
         ConfigWatcher watcher = config == null ? null : new ConfigWatcher(config, server::reload);
