@@ -7,6 +7,7 @@ import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.PoolConfig;
 import dev.switchboard.core.config.SecurityPolicy;
 import dev.switchboard.picker.pool.PoolProfiles;
+import dev.switchboard.policy.Policies;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,6 +49,7 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         try {
             GatewayConfig c = ConfigLoader.load(file);
+            Policies.build(c.policies()); // client auth, limits, prices and guardrails, read as the gateway would
             for (PoolConfig p : c.pools()) {
                 PoolProfiles.build(p); // the picker configuration (EndpointPickerConfig), read as a pool would
             }

@@ -90,6 +90,7 @@ public final class ConfigLoader {
         List<ModelRewriteReader.Doc> rewriteDocs = new ArrayList<>();
         List<ObjectiveDoc> objectives = new ArrayList<>();
         List<LoraAdapters> loraAdapters = new ArrayList<>();
+        List<PolicyDocument> governance = new ArrayList<>();
         boolean sawGateway = false;
         for (int i = 0; i < docs.size(); i++) {
             JsonNode doc = docs.get(i);
@@ -170,9 +171,17 @@ public final class ConfigLoader {
                     }
                     loraAdapters.add(loraAdapters(f.object("data")));
                 }
+                case "ClientAuth", "RateLimitPolicy", "PriceTable", "Guardrail" -> {
+                    requireGroup(f, apiVersion, "switchboard.dev/");
+                    if (governance.stream().anyMatch(p -> p.kind().equals(kind) && p.name().equals(name))) {
+                        throw f.error("metadata.name", "a second document of this kind is named '" + name + "'");
+                    }
+                    governance.add(new PolicyDocument(kind, name, f.object("spec")));
+                }
                 default -> throw f.error("kind", "unsupported kind '" + kind + "'; expected Gateway, AIGatewayRoute,"
                         + " AIServiceBackend, BackendSecurityPolicy, Backend, InferencePool, Endpoints, InferenceObjective,"
-                        + " InferenceModelRewrite, " + PICKER_KIND + " or " + CONFIG_MAP_KIND);
+                        + " InferenceModelRewrite, " + PICKER_KIND + ", " + CONFIG_MAP_KIND + ", ClientAuth, RateLimitPolicy,"
+                        + " PriceTable or Guardrail");
             }
         }
         Map<String, Backend> backends = resolveBackends(services, endpoints);
@@ -202,7 +211,7 @@ public final class ConfigLoader {
             rules.addAll(rules(r, backends, pools));
         }
         return new GatewayConfig(listener, rules, List.copyOf(backends.values()), List.copyOf(pools.values()), source,
-                loraAdapters);
+                loraAdapters, governance);
     }
 
     /**

@@ -11,14 +11,21 @@ import java.util.List;
  * @param pools    every InferencePool
  * @param source   where it came from, for logs
  * @param loraAdapters the base models of LoRA adapters (ConfigMaps), for body-based routing
+ * @param policies governance documents (client auth, limits, prices, guardrails), in file order, for the policy module
  */
 public record GatewayConfig(ListenerSettings listener, List<RouteRule> rules, List<Backend> backends,
-        List<PoolConfig> pools, String source, List<LoraAdapters> loraAdapters) {
+        List<PoolConfig> pools, String source, List<LoraAdapters> loraAdapters, List<PolicyDocument> policies) {
     public GatewayConfig {
         rules = List.copyOf(rules);
         backends = List.copyOf(backends);
         pools = List.copyOf(pools);
         loraAdapters = List.copyOf(loraAdapters);
+        policies = List.copyOf(policies);
+    }
+
+    public GatewayConfig(ListenerSettings listener, List<RouteRule> rules, List<Backend> backends,
+            List<PoolConfig> pools, String source, List<LoraAdapters> loraAdapters) {
+        this(listener, rules, backends, pools, source, loraAdapters, List.of());
     }
 
     /** A configuration without LoRA adapter ConfigMaps. */

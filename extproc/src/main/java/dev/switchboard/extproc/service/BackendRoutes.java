@@ -7,6 +7,7 @@ import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.RouteRule;
 import dev.switchboard.core.error.ApiError;
 import dev.switchboard.core.http.HeaderNames;
+import dev.switchboard.policy.Policies;
 import dev.switchboard.providers.credentials.BackendCredentials;
 import java.time.Clock;
 import java.util.HashMap;
@@ -51,6 +52,7 @@ public final class BackendRoutes implements AutoCloseable {
      * {@code tokens}, which may block: not an event loop).
      */
     public static BackendRoutes of(GatewayConfig config, ScheduledExecutorService tokens) throws ConfigException {
+        Policies.build(config.policies());
         Map<String, Backend> byName = new HashMap<>();
         for (Backend b : config.backends()) {
             byName.put(b.name(), b);

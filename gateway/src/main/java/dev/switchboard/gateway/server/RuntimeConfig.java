@@ -5,6 +5,7 @@ import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.gateway.routing.Router;
 import dev.switchboard.picker.pool.InferencePool;
 import dev.switchboard.picker.pool.InferencePools;
+import dev.switchboard.policy.Policies;
 import dev.switchboard.providers.credentials.BackendCredentials;
 import java.time.Clock;
 import java.util.Map;
@@ -39,6 +40,7 @@ public final class RuntimeConfig {
     static RuntimeConfig build(GatewayConfig config, InferencePools pools, ScheduledExecutorService tokens)
             throws ConfigException {
         Router router = new Router(config);
+        Policies.build(config.policies());
         BackendCredentials credentials = BackendCredentials.start(config.backends(), Clock.systemUTC(), tokens);
         try {
             pools.apply(config.pools());
