@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * Keys from a JWKS URL, fetched on a thread this class owns: at start, every {@code refresh}, and when a token names
  * a key id not held (an issuer that rotated its keys), at most once per {@link #UNKNOWN_KID_INTERVAL} so a stream of
  * made-up ids cannot turn the gateway into a load generator against the issuer. Requests never wait for a fetch:
- * until the first one succeeds, tokens are refused with "keys not loaded yet"; a failed refresh keeps the keys held.
+ * until the first one succeeds, tokens are refused with "keys not loaded yet" (401; each such token counts as an
+ * unknown key id, so a URL that was down at start is retried within a minute of traffic); a failed refresh keeps
+ * the keys held.
  */
 final class JwksUrl implements JwksSource {
     private static final Logger LOG = LoggerFactory.getLogger(JwksUrl.class);

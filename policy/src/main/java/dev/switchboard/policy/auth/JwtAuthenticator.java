@@ -104,6 +104,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
         }
         Jwks held = keys.current();
         if (held.keys() == null) {
+            keys.unknownKeyId(); // no key is held: every kid is unknown (a URL that failed at start is retried)
             return Denials.invalidToken(held.problem() + "; retry shortly", "keys_not_loaded");
         }
         JWK key = held.keys().getKeyByKeyId(header.getKeyID());
