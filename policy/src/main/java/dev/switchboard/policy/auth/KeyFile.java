@@ -83,12 +83,16 @@ public final class KeyFile {
         return List.copyOf(keys);
     }
 
-    /** Reads the file; a file that does not exist yet holds no keys. */
+    /** Reads the file; a file that does not exist yet holds no keys. IllegalArgumentException naming it when it is bad. */
     public static List<KeyRecord> read(Path file) throws IOException {
         if (!Files.exists(file)) {
             return List.of();
         }
-        return parse(Files.readAllBytes(file));
+        try {
+            return parse(Files.readAllBytes(file));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the key file " + file + " cannot be used: " + e.getMessage(), e);
+        }
     }
 
     /**
