@@ -63,7 +63,11 @@ final class JwksUrl implements JwksSource {
             }
             lastUnknownKidFetch = now;
         }
-        thread.execute(this::fetch);
+        try {
+            thread.execute(this::fetch);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: a request that raced the shutdown gets the refusal it already has
+        }
     }
 
     /** One fetch, on the owned thread; never throws (the schedule would stop). */

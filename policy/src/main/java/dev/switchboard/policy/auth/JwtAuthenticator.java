@@ -204,7 +204,10 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
             Object v = c.getClaim(claim);
             if (v instanceof String || v instanceof Number || v instanceof Boolean) {
                 String s = v.toString();
-                labels.put(label, s.length() > MAX_LABEL_LENGTH ? s.substring(0, MAX_LABEL_LENGTH) : s);
+                // labels land in metrics and log lines: printable ASCII only, bounded
+                if (s.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f)) {
+                    labels.put(label, s.length() > MAX_LABEL_LENGTH ? s.substring(0, MAX_LABEL_LENGTH) : s);
+                }
             }
         });
         Quota quota = Quota.NONE;

@@ -108,6 +108,16 @@ class JwtAuthenticatorTest {
     }
 
     @Test
+    void onlyPrintableBoundedLabelsAreCopied() {
+        Principal odd = ((AuthResult.Authenticated) bearer(jwt, Tokens.sign(RSA, Tokens.claims()
+                .claim("org", "team\nx-injected: 1").build()))).principal();
+        assertThat(odd.labels()).isEmpty();
+        Principal longOne = ((AuthResult.Authenticated) bearer(jwt, Tokens.sign(RSA, Tokens.claims()
+                .claim("org", "x".repeat(500)).build()))).principal();
+        assertThat(longOne.labels().get("team")).hasSize(JwtAuthenticator.MAX_LABEL_LENGTH);
+    }
+
+    @Test
     void anUnknownTierIsForbidden() {
         AuthResult.Denied d = denied(bearer(jwt, Tokens.sign(RSA, Tokens.claims().claim("tier", "platinum").build())),
                 403, "token's tier (claim tier) is not one of gold");
@@ -168,6 +178,18 @@ class JwtAuthenticatorTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(bearer(jwt, token)).isInstanceOf(AuthResult.Authenticated.class));
         denied(bearer(jwt, noKid), 401, "token signed with an unknown key");
+    }
+
+    @Test
+    void aJwksFileWithPrivateKeysIsReadForItsPublicPartsOnly() throws Exception {
+        Path withPrivate = dir.resolve("private.json");
+        // a mistake: the issuer's signing key itself, private exponent and all
+        Files.writeString(withPrivate, new com.nimbusds.jose.jwk.JWKSet(RSA).toString(false));
+        assertThat(Files.readString(withPrivate)).contains(RSA.getPrivateExponent().toString());
+        try (CapturedLogs logs = new CapturedLogs(); JwksFile f = new JwksFile(withPrivate)) {
+            assertThat(f.current().keys().getKeys()).singleElement().satisfies(k -> assertThat(k.isPrivate()).isFalse());
+            assertThat(f.current().keys().toString(false) + logs.text()).doesNotContain(RSA.getPrivateExponent().toString());
+        }
     }
 
     @Test
