@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "switchboard", mixinStandardHelpOptions = true, version = "switchboard 0.1.0",
         description = "Switchboard: an AI inference gateway, with its model-server simulator and load generator.",
         subcommands = {RunCommand.class, ExtProcCommand.class, ValidateCommand.class, SimCommand.class, BenchCommand.class,
-                PickerBenchCommand.class, ExtProcBenchCommand.class})
+                PickerBenchCommand.class, ExtProcBenchCommand.class, KeysCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
