@@ -19,7 +19,7 @@ final class OpenRelayCheck {
 
     /** Why {@code c} must not start as it is, or null when it may. */
     static String refusal(GatewayConfig c) {
-        if (isLoopback(c.listener().host())) {
+        if (isLoopback(c.listener().host()) || c.policies().stream().anyMatch(p -> p.kind().equals("ClientAuth"))) {
             return null;
         }
         List<String> keyed = new ArrayList<>();
@@ -33,9 +33,9 @@ final class OpenRelayCheck {
         }
         return "refusing to serve provider credentials (backends " + String.join(", ", keyed) + ") on "
                 + c.listener().host() + ", which is not a loopback address, with no client authentication: anyone who"
-                + " reaches the port could spend them. Listen on 127.0.0.1, or put client keys in front (issue 12's"
-                + " ClientAuth), or start with --allow-unauthenticated if something in front of the gateway"
-                + " already authenticates every client.";
+                + " reaches the port could spend them. Listen on 127.0.0.1, or add a ClientAuth document (virtual keys"
+                + " from `switchboard keys create`, or JWTs: docs/governance.md), or start with"
+                + " --allow-unauthenticated if something in front of the gateway already authenticates every client.";
     }
 
     private static boolean setsCredential(HeaderMutation m) {

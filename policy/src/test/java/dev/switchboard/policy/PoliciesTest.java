@@ -1,5 +1,6 @@
 package dev.switchboard.policy;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.core.config.ConfigLoader;
@@ -10,12 +11,20 @@ class PoliciesTest {
     void aGovernanceDocumentThisBuildDoesNotEnforceIsRefusedWhereItIsNotIgnored() throws Exception {
         var config = ConfigLoader.parse("""
                 apiVersion: switchboard.dev/v1alpha1
-                kind: ClientAuth
-                metadata: {name: keys}
-                spec: {virtualKeys: {file: keys.yaml}}
+                kind: Guardrail
+                metadata: {name: chat}
+                spec: {steps: []}
                 """, "test.yaml");
-        assertThatThrownBy(() -> Policies.build(config.policies()))
-                .hasMessageContaining("test.yaml: document 1 (ClientAuth/keys)")
+        assertThatThrownBy(() -> Policies.check(config.policies()))
+                .hasMessageContaining("test.yaml: document 1 (Guardrail/chat)")
                 .hasMessageContaining("not enforced by this build yet");
+    }
+
+    @Test
+    void noDocumentsMeanNoAuthentication() throws Exception {
+        Policies none = Policies.start(ConfigLoader.parse("", "empty.yaml").policies(), name -> null,
+                java.time.Clock.systemUTC());
+        assertThat(none.authenticates()).isFalse();
+        assertThat(none.authenticator()).isNull();
     }
 }

@@ -176,7 +176,7 @@ public final class ConfigLoader {
                     if (governance.stream().anyMatch(p -> p.kind().equals(kind) && p.name().equals(name))) {
                         throw f.error("metadata.name", "a second document of this kind is named '" + name + "'");
                     }
-                    governance.add(new PolicyDocument(kind, name, f.object("spec")));
+                    governance.add(new PolicyDocument(kind, name, f.object("spec"), baseDir));
                 }
                 default -> throw f.error("kind", "unsupported kind '" + kind + "'; expected Gateway, AIGatewayRoute,"
                         + " AIServiceBackend, BackendSecurityPolicy, Backend, InferencePool, Endpoints, InferenceObjective,"

@@ -10,8 +10,9 @@ import java.util.List;
  * @param kind the document's kind, one of {@link #KINDS}
  * @param name {@code metadata.name}
  * @param spec the document's {@code spec}
+ * @param baseDir where the file's relative paths (a key file, a JWKS file) are resolved from
  */
-public record PolicyDocument(String kind, String name, Fields spec) {
+public record PolicyDocument(String kind, String name, Fields spec, java.nio.file.Path baseDir) {
     /** The kinds (all {@code switchboard.dev/}) whose specs the policy module reads. */
     public static final List<String> KINDS = List.of("ClientAuth", "RateLimitPolicy", "PriceTable", "Guardrail");
 }

@@ -19,6 +19,9 @@ import java.io.UncheckedIOException;
 public record ApiError(int status, String type, String message, String param, String code) {
     public static final String INVALID_REQUEST = "invalid_request_error";
     public static final String NOT_FOUND = "not_found_error";
+    /** OpenAI answers a bad key with 401 {@code invalid_request_error} and code {@code invalid_api_key}; the type is OpenAI's. */
+    public static final String AUTHENTICATION = "invalid_request_error";
+    public static final String PERMISSION = "permission_error";
     public static final String RATE_LIMIT = "rate_limit_error";
     public static final String SERVER_ERROR = "server_error";
     public static final String SERVICE_UNAVAILABLE = "service_unavailable";

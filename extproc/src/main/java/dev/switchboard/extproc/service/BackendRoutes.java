@@ -7,7 +7,6 @@ import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.RouteRule;
 import dev.switchboard.core.error.ApiError;
 import dev.switchboard.core.http.HeaderNames;
-import dev.switchboard.policy.Policies;
 import dev.switchboard.providers.credentials.BackendCredentials;
 import java.time.Clock;
 import java.util.HashMap;
@@ -52,7 +51,12 @@ public final class BackendRoutes implements AutoCloseable {
      * {@code tokens}, which may block: not an event loop).
      */
     public static BackendRoutes of(GatewayConfig config, ScheduledExecutorService tokens) throws ConfigException {
-        Policies.build(config.policies());
+        if (!config.policies().isEmpty()) { // the Envoy mode does not run the governance steps yet
+            var d = config.policies().get(0);
+            throw d.spec().error(d.kind() + " '" + d.name() + "' is enforced by `switchboard run`, not yet by"
+                    + " `switchboard extproc`; in front of Envoy, authenticate clients with Envoy Gateway's"
+                    + " SecurityPolicy (API keys, JWT) for now");
+        }
         Map<String, Backend> byName = new HashMap<>();
         for (Backend b : config.backends()) {
             byName.put(b.name(), b);

@@ -9,6 +9,9 @@ import dev.switchboard.core.http.HeaderValues;
 import dev.switchboard.core.model.RequestScanner;
 import dev.switchboard.gateway.server.GatewayContext;
 import dev.switchboard.gateway.server.RuntimeConfig;
+import dev.switchboard.policy.Principal;
+import dev.switchboard.policy.auth.AuthResult;
+import dev.switchboard.policy.auth.ClientCredentials;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
@@ -70,6 +73,10 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
     private boolean lingering;
     private long lingeredBytes;
     private ProxyExchange exchange;
+    /** The configuration the request arrived under: read once, at its head, and used to its end. */
+    private RuntimeConfig runtime;
+    /** Who sent the request (anonymous when the configuration authenticates no one). */
+    private Principal principal = Principal.ANONYMOUS;
 
     /** {@code buffers}: the budget this connection's request bodies draw on. */
     public ApiRequestHandler(GatewayContext gateway, RequestBuffers buffers) {
@@ -120,6 +127,18 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
             pending = RequestErrors.unknownPath(bare);
         } else if (!api.method.equals(req.method())) {
             pending = RequestErrors.methodNotAllowed(req.method(), api);
+        }
+        runtime = gateway.config();
+        principal = Principal.ANONYMOUS;
+        if (pending == null && runtime.policies().authenticates()) {
+            // before the body is read: a request without a valid credential costs no buffer and no parse
+            AuthResult who = runtime.policies().authenticator().authenticate(
+                    new ClientCredentials(req.headers()::getAll, q < 0 ? null : path.substring(q + 1)));
+            if (who instanceof AuthResult.Denied d) {
+                reject(ctx, RequestErrors.denied(d.status(), d.message(), d.code()), d.headers());
+                return;
+            }
+            principal = ((AuthResult.Authenticated) who).principal();
         }
         discarding = pending != null || api == Api.MODELS;
         long declared = HttpUtil.getContentLength(req, -1L);
@@ -174,7 +193,7 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
             ErrorResponses.send(ctx, shape, pending, requestId, keepAlive);
             return;
         }
-        RuntimeConfig config = gateway.config();
+        RuntimeConfig config = runtime;
         if (api == Api.MODELS) {
             ErrorResponses.send(ctx, HttpResponseStatus.OK, ModelList.json(config.router().catalog(),
                     ModelList.shapeFor(req.uri(), req.headers())), HttpHeaderValues.APPLICATION_JSON, requestId, keepAlive);
@@ -191,6 +210,13 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         if (rule == null) {
             dropBody();
             ErrorResponses.send(ctx, shape, RequestErrors.noRoute(model), requestId, keepAlive);
+            return;
+        }
+        if (!principal.mayUse(model, rule.name())) {
+            dropBody();
+            ErrorResponses.send(ctx, shape, RequestErrors.denied(403, "This key may not use model '" + model + "'"
+                    + (rule.name() == null ? "" : " through route '" + rule.name() + "'") + "; ask for a key that"
+                    + " lists it, or use one of the key's models.", "model_not_allowed"), requestId, keepAlive);
             return;
         }
         boolean stream = api == Api.GEMINI_STREAM_GENERATE || api.family() != ApiSchema.Family.GEMINI && scanner.stream();

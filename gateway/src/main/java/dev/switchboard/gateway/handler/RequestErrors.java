@@ -56,6 +56,11 @@ final class RequestErrors {
         return ApiError.badRequest("'stream' must be true or false.", "stream");
     }
 
+    /** A client that did not authenticate (401) or may not do this (403); the message says what to do. */
+    static ApiError denied(int status, String message, String code) {
+        return new ApiError(status, status == 401 ? ApiError.AUTHENTICATION : ApiError.PERMISSION, message, null, code);
+    }
+
     static ApiError noRoute(String model) {
         return new ApiError(404, ApiError.NOT_FOUND, "The model `" + model + "` does not exist or no route serves it;"
                 + " GET /v1/models lists the models this gateway serves.", "model", "model_not_found");

@@ -245,6 +245,7 @@ public final class GatewayServer implements AutoCloseable {
         RuntimeConfig old = context.config();
         context.swap(built);
         old.credentials().close(); // requests still on it keep their current keys and tokens
+        old.policies().close();
         LOG.info("configuration reloaded from {}: {} rules, {} backends", next.source(), next.rules().size(),
                 next.backends().size());
     }
@@ -275,6 +276,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         pools.close();
         context.config().credentials().close();
+        context.config().policies().close();
         tokens.shutdownNow();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         transport.resolver().close();

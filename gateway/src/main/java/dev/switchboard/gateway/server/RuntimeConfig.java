@@ -22,13 +22,15 @@ public final class RuntimeConfig {
     private final Router router;
     private final Map<String, InferencePool> pools;
     private final BackendCredentials credentials;
+    private final Policies policies;
 
     private RuntimeConfig(GatewayConfig config, Router router, Map<String, InferencePool> pools,
-            BackendCredentials credentials) {
+            BackendCredentials credentials, Policies policies) {
         this.config = config;
         this.router = router;
         this.pools = pools;
         this.credentials = credentials;
+        this.policies = policies;
     }
 
     /**
@@ -40,15 +42,27 @@ public final class RuntimeConfig {
     static RuntimeConfig build(GatewayConfig config, InferencePools pools, ScheduledExecutorService tokens)
             throws ConfigException {
         Router router = new Router(config);
-        Policies.build(config.policies());
-        BackendCredentials credentials = BackendCredentials.start(config.backends(), Clock.systemUTC(), tokens);
+        Policies policies = Policies.start(config.policies(), System::getenv, Clock.systemUTC());
+        BackendCredentials credentials;
+        try {
+            credentials = BackendCredentials.start(config.backends(), Clock.systemUTC(), tokens);
+        } catch (ConfigException | RuntimeException e) {
+            policies.close();
+            throw e;
+        }
         try {
             pools.apply(config.pools());
         } catch (ConfigException | RuntimeException e) {
             credentials.close();
+            policies.close();
             throw e;
         }
-        return new RuntimeConfig(config, router, pools.all(), credentials);
+        return new RuntimeConfig(config, router, pools.all(), credentials, policies);
+    }
+
+    /** Client authentication and the other governance steps (closed by the gateway when replaced). */
+    public Policies policies() {
+        return policies;
     }
 
     /** The backends' credentials (closed by the gateway when this configuration is replaced). */

@@ -1,0 +1,147 @@
+package dev.switchboard.gateway.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.errors.UnauthorizedException;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.errors.PermissionDeniedException;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.switchboard.core.config.ConfigLoader;
+import dev.switchboard.core.config.SecurityPolicy;
+import dev.switchboard.gateway.TestConfigs;
+import dev.switchboard.gateway.server.GatewayServer;
+import dev.switchboard.policy.Quota;
+import dev.switchboard.policy.auth.KeyFile;
+import dev.switchboard.policy.auth.KeyRecord;
+import dev.switchboard.policy.auth.ServerSecret;
+import dev.switchboard.policy.auth.VirtualKey;
+import dev.switchboard.sim.SimConfig;
+import dev.switchboard.sim.engine.EngineConfig;
+import dev.switchboard.sim.server.SimServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Virtual keys in front of the gateway, over real sockets, with the OpenAI and Anthropic SDKs as clients. */
+class ClientAuthIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String SIM = SimConfig.DEFAULT_MODEL;
+    @TempDir
+    static Path dir;
+    static SimServer sims;
+    static GatewayServer gateway;
+    static String good;
+    static String onlyOther;
+    static String revoked;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        sims = SimServer.start(SimConfig.defaults().withEndpoints(0, 1).withEngine(EngineConfig.defaults().withTimeScale(0)));
+        Path secretFile = Files.writeString(dir.resolve("secret"), "0123456789abcdef0123456789abcdef-test-secret");
+        ServerSecret secret = ServerSecret.load(new SecurityPolicy.Secret(null, secretFile), name -> null);
+        SecureRandom random = new SecureRandom();
+        VirtualKey.Issued a = VirtualKey.generate(random);
+        VirtualKey.Issued b = VirtualKey.generate(random);
+        VirtualKey.Issued c = VirtualKey.generate(random);
+        good = a.key();
+        onlyOther = b.key();
+        revoked = c.key();
+        Instant now = Instant.now();
+        KeyFile.write(dir.resolve("keys.json"), List.of(
+                new KeyRecord(a.id(), secret.hashHex(a.key()), Map.of("team", "search"), Set.of(), Set.of(), Quota.NONE,
+                        now, null, false),
+                new KeyRecord(b.id(), secret.hashHex(b.key()), Map.of(), Set.of("some-other-model"), Set.of(), Quota.NONE,
+                        now, null, false),
+                new KeyRecord(c.id(), secret.hashHex(c.key()), Map.of(), Set.of(), Set.of(), Quota.NONE, now, null, true)));
+        String yaml = TestConfigs.of(TestConfigs.gateway(""), TestConfigs.route("""
+                  - name: sim
+                    matches: [{headers: [{name: x-ai-eg-model, value: %s}]}]
+                    backendRefs: [{name: sim}]
+                """.formatted(SIM)), TestConfigs.backend("sim", sims.addresses().get(0).getPort()), """
+                apiVersion: switchboard.dev/v1alpha1
+                kind: ClientAuth
+                metadata: {name: clients}
+                spec:
+                  virtualKeys: {file: keys.json, secret: {file: secret}}
+                """);
+        gateway = GatewayServer.start(ConfigLoader.parse(yaml, "auth.yaml", dir), 1);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        sims.close();
+    }
+
+    static HttpResponse<String> chat(Map<String, String> headers, String query) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
+                + "/v1/chat/completions" + (query == null ? "" : "?" + query)))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + SIM + "\",\"max_tokens\":3,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+        headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aValidKeyIsServedAndNeverReachesTheUpstream() throws Exception {
+        var openai = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + gateway.port() + "/v1").apiKey(good)
+                .maxRetries(0).timeout(Duration.ofSeconds(20)).build();
+        var c = openai.chat().completions().create(ChatCompletionCreateParams.builder().model(SIM)
+                .addUserMessage("hi").maxCompletionTokens(3).build());
+        assertThat(c.choices().get(0).message().content()).isPresent();
+        // the Anthropic SDK sends its key as x-api-key: the same key works there
+        var anthropic = AnthropicOkHttpClient.builder().baseUrl("http://127.0.0.1:" + gateway.port()).apiKey(good)
+                .maxRetries(0).timeout(Duration.ofSeconds(20)).build();
+        assertThat(anthropic.messages().create(MessageCreateParams.builder().model(SIM).maxTokens(3)
+                .addUserMessage("hi").build()).content()).isNotEmpty();
+    }
+
+    @Test
+    void everyBypassIsRefusedInTheCallersShape() throws Exception {
+        assertThat(chat(Map.of(), null).statusCode()).as("no key").isEqualTo(401);
+        HttpResponse<String> wrong = chat(Map.of("authorization", "Bearer " + good.substring(0, good.length() - 2) + "xx"), null);
+        assertThat(wrong.statusCode()).as("wrong secret").isEqualTo(401);
+        assertThat(JSON.readTree(wrong.body()).path("error").path("code").asText()).isEqualTo("invalid_key");
+        assertThat(wrong.body()).doesNotContain(good.substring(good.length() - 10));
+        assertThat(chat(Map.of("authorization", "Bearer " + revoked), null).statusCode()).as("revoked").isEqualTo(401);
+        assertThat(chat(Map.of(), "key=" + good).statusCode()).as("a key in the query string").isEqualTo(401);
+        HttpResponse<String> twice = chat(Map.of("authorization", "Bearer " + good, "x-api-key", revoked), null);
+        assertThat(twice.statusCode()).as("two different credentials").isEqualTo(401);
+        assertThat(chat(Map.of("authorization", "Bearer " + good, "x-api-key", good), null).statusCode())
+                .as("the same key twice is one key").isEqualTo(200);
+
+        var anthropic = AnthropicOkHttpClient.builder().baseUrl("http://127.0.0.1:" + gateway.port()).apiKey("sk-sb-nope")
+                .maxRetries(0).timeout(Duration.ofSeconds(20)).build();
+        assertThatThrownBy(() -> anthropic.messages().create(MessageCreateParams.builder().model(SIM).maxTokens(3)
+                .addUserMessage("hi").build())).isInstanceOf(UnauthorizedException.class);
+    }
+
+    @Test
+    void aModelOutsideTheKeysListIs403() {
+        var openai = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + gateway.port() + "/v1")
+                .apiKey(onlyOther).maxRetries(0).timeout(Duration.ofSeconds(20)).build();
+        assertThatThrownBy(() -> openai.chat().completions().create(ChatCompletionCreateParams.builder().model(SIM)
+                .addUserMessage("hi").maxCompletionTokens(3).build()))
+                .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("may not use model");
+    }
+}
