@@ -5,6 +5,7 @@ import dev.switchboard.core.config.Upstream;
 import dev.switchboard.core.model.UsageTail;
 import dev.switchboard.gateway.handler.RequestInfo;
 import dev.switchboard.gateway.routing.Attempt;
+import dev.switchboard.policy.Principal;
 import java.time.Instant;
 
 /**
@@ -17,17 +18,19 @@ import java.time.Instant;
  * @param promptTokens     from the upstream's usage, or -1
  * @param completionTokens from the upstream's usage, or -1
  * @param error            why the gateway answered with an error or cut the response, or null
+ * @param principal        who sent it: its id and labels (a key's team and user; never the key)
  */
 record AccessLogEntry(Instant time, String requestId, String api, String model, String backend, Upstream upstream,
         int status, int attempts, boolean stream, boolean complete, long requestBytes, long durationNanos,
-        long firstByteNanos, long promptTokens, long completionTokens, String error) {
+        long firstByteNanos, long promptTokens, long completionTokens, String error, Principal principal) {
 
     static AccessLogEntry of(RequestInfo info, Attempt attempt, int status, int attempts, long durationNanos,
             long firstByteNanos, UsageTail.Usage usage, boolean complete, String error) {
         return new AccessLogEntry(Instant.now(), info.requestId(), info.api(), info.model(),
                 attempt == null ? null : attempt.ref().backend().name(), attempt == null ? null : attempt.upstream(),
                 status, attempts, info.stream(), complete, info.bodyBytes(), durationNanos, firstByteNanos,
-                usage == null ? -1 : usage.promptTokens(), usage == null ? -1 : usage.completionTokens(), error);
+                usage == null ? -1 : usage.promptTokens(), usage == null ? -1 : usage.completionTokens(), error,
+                info.principal());
     }
 
     /** Appends this entry as one JSON object (no line break) to {@code sb}. */
@@ -52,7 +55,16 @@ record AccessLogEntry(Instant time, String requestId, String api, String model, 
         sb.append(",\"prompt_tokens\":");
         count(sb, promptTokens).append(",\"completion_tokens\":");
         count(sb, completionTokens).append(',');
-        return field(sb, "error", error).append('}');
+        field(sb, "error", error);
+        if (principal != null && principal.source() != Principal.Source.ANONYMOUS) {
+            sb.append(',');
+            field(sb, "principal", principal.id());
+            for (var label : principal.labels().entrySet()) { // bounded: the authenticator copies only configured labels
+                sb.append(',');
+                field(sb, "principal_" + label.getKey(), label.getValue());
+            }
+        }
+        return sb.append('}');
     }
 
     private static StringBuilder count(StringBuilder sb, long n) {

@@ -221,7 +221,7 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         }
         boolean stream = api == Api.GEMINI_STREAM_GENERATE || api.family() != ApiSchema.Family.GEMINI && scanner.stream();
         RequestInfo info = new RequestInfo(requestId, api.path, model, stream, scanner.modelStart(),
-                scanner.modelEnd(), scanner.promptStart(), keepAlive, startNanos, System.nanoTime(), body.size());
+                scanner.modelEnd(), scanner.promptStart(), keepAlive, startNanos, System.nanoTime(), body.size(), principal);
         scanner = null; // not kept for the length of a stream
         RequestBody owned = body;
         body = null;

@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.handler;
 
+import dev.switchboard.policy.Principal;
+
 /**
  * What the gateway learned about a request while reading it.
  *
@@ -14,8 +16,16 @@ package dev.switchboard.gateway.handler;
  * @param startNanos  when the request head arrived
  * @param readyNanos  when the whole body had arrived
  * @param bodyBytes   body size
+ * @param principal   who sent it (anonymous without client authentication)
  */
 public record RequestInfo(
         String requestId, String api, String model, boolean stream, long modelStart, long modelEnd, long promptStart,
-        boolean keepAlive, long startNanos, long readyNanos, long bodyBytes) {
+        boolean keepAlive, long startNanos, long readyNanos, long bodyBytes, Principal principal) {
+
+    /** A request with no authenticated sender. */
+    public RequestInfo(String requestId, String api, String model, boolean stream, long modelStart, long modelEnd,
+            long promptStart, boolean keepAlive, long startNanos, long readyNanos, long bodyBytes) {
+        this(requestId, api, model, stream, modelStart, modelEnd, promptStart, keepAlive, startNanos, readyNanos,
+                bodyBytes, Principal.ANONYMOUS);
+    }
 }

@@ -2,10 +2,12 @@ package dev.switchboard.gateway.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.errors.UnauthorizedException;
 import com.anthropic.models.messages.MessageCreateParams;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.PermissionDeniedException;
@@ -13,6 +15,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.SecurityPolicy;
 import dev.switchboard.gateway.TestConfigs;
+import dev.switchboard.gateway.admin.AccessLogCapture;
 import dev.switchboard.gateway.server.GatewayServer;
 import dev.switchboard.policy.Quota;
 import dev.switchboard.policy.auth.KeyFile;
@@ -48,6 +51,7 @@ class ClientAuthIT {
     static SimServer sims;
     static GatewayServer gateway;
     static String good;
+    static String goodId;
     static String onlyOther;
     static String revoked;
     static final HttpClient http = HttpClient.newHttpClient();
@@ -62,6 +66,7 @@ class ClientAuthIT {
         VirtualKey.Issued b = VirtualKey.generate(random);
         VirtualKey.Issued c = VirtualKey.generate(random);
         good = a.key();
+        goodId = a.id();
         onlyOther = b.key();
         revoked = c.key();
         Instant now = Instant.now();
@@ -104,6 +109,14 @@ class ClientAuthIT {
 
     @Test
     void aValidKeyIsServedAndNeverReachesTheUpstream() throws Exception {
+        try (AccessLogCapture log = AccessLogCapture.install()) {
+            assertThat(chat(Map.of("authorization", "Bearer " + good), null).statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(5)).until(() -> !log.lines.isEmpty());
+            JsonNode line = JSON.readTree(log.lines.getLast());
+            assertThat(line.path("principal").asText()).isEqualTo(goodId);
+            assertThat(line.path("principal_team").asText()).isEqualTo("search");
+            assertThat(log.lines.toString()).doesNotContain(good);
+        }
         var openai = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + gateway.port() + "/v1").apiKey(good)
                 .maxRetries(0).timeout(Duration.ofSeconds(20)).build();
         var c = openai.chat().completions().create(ChatCompletionCreateParams.builder().model(SIM)
