@@ -126,7 +126,7 @@ public final class RateLimitPolicyReader {
         } catch (NumberFormatException e) {
             throw f.error(field, "expected US dollars, like \"5.00\", got " + v);
         } catch (IllegalArgumentException e) {
-            throw f.error(field, e.getMessage().replace("dollars per million tokens", "dollars"));
+            throw f.error(field, e.getMessage().replace("dollars per million tokens", "US dollars"));
         }
     }
 
@@ -149,6 +149,11 @@ public final class RateLimitPolicyReader {
         f.only("host", "port", "password", "commandTimeout", "keyPrefix");
         String passwordEnv = null;
         if (f.has("password")) {
+            if (!f.node().get("password").isObject()) {
+                // never echo the value: a password written inline is a secret in the wrong place
+                throw f.error("password", "expected {env: VARIABLE} naming where the password is; a password is"
+                        + " never written inline");
+            }
             Fields p = f.object("password").only("env");
             passwordEnv = p.string("env");
         }
