@@ -43,6 +43,11 @@ public final class Reservations {
         return d;
     }
 
+    /** A charge in the units a store keeps: token-milliseconds for rates (see LimitMath), micro-dollars for budgets. */
+    public static long scaled(Limit limit, long units) {
+        return Admission.scaled(limit, units);
+    }
+
     public static Reservation.Granted granted(LimitPlan plan, LimitOutcome o, Ticket ticket) {
         Map<String, String> headers = RateLimitHeaders.of(plan.limits(), o);
         boolean clamped = o.granted() < plan.requestedOutput();
