@@ -191,4 +191,62 @@ class RedisRateLimiterIT {
         reserve(a, p, 100, 100);
         assertThat(redis.hashField(PREFIX + "p/team/budget", "v")).isEqualTo(spentDuringOutage.get() + 1250);
     }
+
+    @Test
+    void luaClampsAndRefusesExactlyAsTheLocalLimiterDoes() {
+        RedisRateLimiter shared = replica();
+        dev.switchboard.policy.limits.LocalRateLimiter local =
+                new dev.switchboard.policy.limits.LocalRateLimiter(RESOLVER, Clock.systemUTC());
+        Principal p = principal("mirror", new Quota(-1, -1, new Quota.Budget(50_000, Duration.ofDays(1))));
+        long[][] requests = {{1000, 2000}, {3000, 1000}, {0, 4096}, {17, 3}, {4000, 10}, {10, 100}, {1, 1}};
+        for (long[] r : requests) {
+            Reservation viaRedis = reserve(shared, p, r[0], r[1]);
+            Reservation viaMemory = local.reserveNow(new ReservationRequest(p, "gpt-4o", null, r[0], r[1]));
+            assertThat(viaRedis.getClass()).isEqualTo(viaMemory.getClass());
+            if (viaRedis instanceof Reservation.Granted g) {
+                assertThat(g.maxOutputTokens()).isEqualTo(((Reservation.Granted) viaMemory).maxOutputTokens());
+                assertThat(g.headers()).isEqualTo(((Reservation.Granted) viaMemory).headers());
+            } else {
+                Refusal a = ((Reservation.Refused) viaRedis).refusal();
+                Refusal b = ((Reservation.Refused) viaMemory).refusal();
+                assertThat(a.status()).isEqualTo(b.status());
+                assertThat(a.code()).isEqualTo(b.code());
+            }
+        }
+    }
+
+    @Test
+    void aTicketSettledAfterItsLifetimeStaysChargedAtItsReservation() throws Exception {
+        AtomicLong now = new AtomicLong(System.currentTimeMillis());
+        java.time.InstantSource clock = () -> java.time.Instant.ofEpochMilli(now.get());
+        RedisRateLimiter r = RedisRateLimiter.create(RESOLVER, new RateLimitPolicy.RedisStore("127.0.0.1", redis.port,
+                null, Duration.ofMillis(250), PREFIX), name -> null, clock);
+        replicas.add(r);
+        Principal p = principal("late", new Quota(-1, -1, new Quota.Budget(100_000, Duration.ofDays(1))));
+        Reservation.Granted g = (Reservation.Granted) reserve(r, p, 0, 1000);   // 10,000 µ$
+        now.addAndGet(RateLimitPolicy.DEFAULT.ticketLifetime().toMillis() + 1);
+        g.ticket().settle(0, 1, 0).toCompletableFuture().join();
+        assertThat(redis.hashField(PREFIX + "p/late/budget", "v")).isEqualTo(10_000);
+        Reservation.Granted h = (Reservation.Granted) reserve(r, p, 0, 1000);
+        h.ticket().settle(0, 1, 0).toCompletableFuture().join();               // in time: 9,990 µ$ back
+        assertThat(redis.hashField(PREFIX + "p/late/budget", "v")).isEqualTo(10_010);
+    }
+
+    @Test
+    void theRedisPasswordNeverReachesTheLogs() throws Exception {
+        redis.command("CONFIG SET requirepass right-password");
+        RedisRateLimiter r = RedisRateLimiter.create(RESOLVER, new RateLimitPolicy.RedisStore("127.0.0.1", redis.port,
+                "SB_TEST_REDIS_PASSWORD", Duration.ofMillis(250), PREFIX), name -> "wrong-secret-xyz",
+                Clock.systemUTC());
+        replicas.add(r);
+        assertThat(r.state()).isEqualTo(RedisRateLimiter.State.LOCAL_FALLBACK);
+        assertThat(reserve(r, principal("a", new Quota(5, -1, null)), 1, 1)).isInstanceOf(Reservation.Granted.class);
+        assertThat(logs.list).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.getFormattedMessage()).doesNotContain("wrong-secret-xyz");
+            if (e.getThrowableProxy() != null) {
+                assertThat(e.getThrowableProxy().getMessage()).doesNotContain("wrong-secret-xyz");
+            }
+        });
+        assertThat(r.toString()).doesNotContain("wrong-secret-xyz");
+    }
 }
