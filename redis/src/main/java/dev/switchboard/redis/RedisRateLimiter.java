@@ -1,7 +1,6 @@
 package dev.switchboard.redis;
 
 import dev.switchboard.policy.limits.Limit;
-import dev.switchboard.policy.limits.LimitOutcome;
 import dev.switchboard.policy.limits.LimitPlan;
 import dev.switchboard.policy.limits.LimitResolver;
 import dev.switchboard.policy.limits.LocalRateLimiter;
@@ -15,7 +14,6 @@ import dev.switchboard.policy.limits.Ticket;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -72,8 +70,6 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     static final Duration RECONNECT_MAX = Duration.ofSeconds(2);
 
     private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
-    private static final LuaScript RESERVE = LuaScript.load("reserve.lua");
-    private static final LuaScript ADJUST = LuaScript.load("adjust.lua");
 
     /** Where the limits are kept now, for a gauge ({@link #gaugeValue}: 1 shared, 0 local). */
     public enum State {
@@ -91,7 +87,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private final ClientResources resources;
     private final RedisClient client;
     private final RedisURI uri;
-    private final String prefix;
+    private final LimitScripts scripts;
     private final String where;
     private final SpendLedger ledger = new SpendLedger();
     private final LocalRateLimiter local;
@@ -123,7 +119,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         this.resolver = resolver;
         this.clock = clock;
         this.uri = uri;
-        this.prefix = prefix;
+        this.scripts = new LimitScripts(prefix);
         this.where = uri.getHost() + ":" + uri.getPort();
         this.local = new LocalRateLimiter(resolver, clock, ledger);
         // reconnect soon after Redis returns (Lettuce's default backs off to 30 s); probes ride on this connection
@@ -161,44 +157,19 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         if (!ledger.isEmpty()) {
             handOver(c);   // local settlements that came in after the last hand-over
         }
-        List<Limit> limits = plan.limits();
-        String[] keys = keys(limits);
-        String[] args = new String[5 + 5 * limits.size()];
-        long inPrice = plan.price() == null ? 0 : plan.price().inputMicrosPerMillion();
-        long outPrice = plan.price() == null ? 0 : plan.price().outputMicrosPerMillion();
-        fill(args, 0, plan.promptTokens(), plan.requestedOutput(), plan.minOutput(), inPrice, outPrice);
-        for (int i = 0; i < limits.size(); i++) {
-            Limit l = limits.get(i);
-            fill(args, 5 + 5 * i, kind(l), l.amount(), l.periodMillis(), l.counted().inputWeight,
-                    l.counted().outputWeight);
-        }
-        return RESERVE.<List<Object>>run(c.async(), ScriptOutputType.MULTI, keys, args).handle((reply, e) -> {
+        return scripts.reserve(c.async(), plan).handle((reply, e) -> {
             if (e != null) {
                 markDown(e);
                 return local.reserveNow(request);
             }
-            return decode(plan, reply);
+            if (reply.outcome().granted() < 0) {
+                return Reservations.refused(plan, reply.outcome());
+            }
+            long granted = reply.outcome().granted();
+            long deadline = clock.millis() + resolver.policy().ticketLifetime().toMillis();
+            return Reservations.granted(plan, reply.outcome(), new RedisTicket(plan, granted,
+                    Reservations.reserved(plan, granted), reply.redisNow(), deadline));
         });
-    }
-
-    private Reservation decode(LimitPlan plan, List<Object> reply) {
-        int n = plan.limits().size();
-        long[] remaining = new long[n];
-        long[] reset = new long[n];
-        for (int i = 0; i < n; i++) {
-            remaining[i] = (Long) reply.get(4 + i);
-            reset[i] = (Long) reply.get(4 + n + i);
-        }
-        long head = (Long) reply.get(0);
-        long second = (Long) reply.get(1);
-        long redisNow = (Long) reply.get(3);
-        if (head == 0) {
-            return Reservations.refused(plan, new LimitOutcome(-1, (int) second, (Long) reply.get(2), remaining, reset));
-        }
-        LimitOutcome o = new LimitOutcome(second, -1, 0, remaining, reset);
-        long deadline = clock.millis() + resolver.policy().ticketLifetime().toMillis();
-        return Reservations.granted(plan, o, new RedisTicket(plan, second, Reservations.reserved(plan, second),
-                redisNow, deadline));
     }
 
     private void markDown(Throwable e) {
@@ -241,41 +212,21 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             return CompletableFuture.completedFuture(0);
         }
         List<Limit> limits = new ArrayList<>();
-        String[] args = new String[5 * spends.size()];
+        long[] scaled = new long[spends.size()];
+        long[] windows = new long[spends.size()];
         for (int i = 0; i < spends.size(); i++) {
-            SpendLedger.Spend s = spends.get(i);
-            limits.add(s.limit());
-            fill(args, 5 * i, kind(s.limit()), s.limit().amount(), s.limit().periodMillis(), s.scaled(), s.window());
+            SpendLedger.Spend sp = spends.get(i);
+            limits.add(sp.limit());
+            scaled[i] = sp.scaled();
+            windows[i] = sp.window();
         }
-        return ADJUST.<Long>run(c.async(), ScriptOutputType.INTEGER, keys(limits), args).handle((r, e) -> {
+        return scripts.adjust(c.async(), limits, scaled, windows).handle((r, e) -> {
             if (e != null) {
                 ledger.restore(spends);
                 throw new IllegalStateException("hand-over failed", e);
             }
             return spends.size();
         });
-    }
-
-    private String[] keys(List<Limit> limits) {
-        String[] keys = new String[limits.size()];
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = prefix + limits.get(i).key();
-        }
-        return keys;
-    }
-
-    private static int kind(Limit l) {
-        return switch (l.kind()) {
-            case REQUESTS -> 1;
-            case TOKENS -> 2;
-            case BUDGET -> 3;
-        };
-    }
-
-    private static void fill(String[] args, int at, long... values) {
-        for (int i = 0; i < values.length; i++) {
-            args[at + i] = Long.toString(values[i]);
-        }
     }
 
     /** The failure for a log line: its type and message, never the URI (which may hold the password). */
@@ -317,24 +268,23 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             }
             long[] deltas = Reservations.deltas(plan, reserved, inputTokens, outputTokens, cachedTokens);
             List<Limit> limits = plan.limits();
-            String[] args = new String[5 * limits.size()];
+            long[] scaled = new long[limits.size()];
+            long[] windows = new long[limits.size()];
             for (int i = 0; i < limits.size(); i++) {
-                Limit l = limits.get(i);
-                fill(args, 5 * i, kind(l), l.amount(), l.periodMillis(), Reservations.scaled(l, deltas[i]),
-                        Math.floorDiv(redisNow, l.periodMillis()));
+                scaled[i] = Reservations.scaled(limits.get(i), deltas[i]);
+                windows[i] = Math.floorDiv(redisNow, limits.get(i).periodMillis());
             }
             StatefulRedisConnection<String, String> c = connection;
             CompletionStage<Long> sent = c == null || state.get() != State.SHARED
                     ? CompletableFuture.failedFuture(new IllegalStateException("Redis is down"))
-                    : ADJUST.run(c.async(), ScriptOutputType.INTEGER, keys(limits), args);
+                    : scripts.adjust(c.async(), limits, scaled, windows);
             return sent.handle((r, e) -> {
                 if (e != null) {
                     markDown(e);
                     long now = clock.millis();
                     for (int i = 0; i < limits.size(); i++) {
                         Limit l = limits.get(i);
-                        ledger.charged(l, l.kind() == Limit.Kind.BUDGET
-                                ? Math.floorDiv(redisNow, l.periodMillis()) : now, deltas[i]);
+                        ledger.charged(l, l.kind() == Limit.Kind.BUDGET ? windows[i] : now, deltas[i]);
                     }
                 }
                 return null;
