@@ -249,4 +249,45 @@ class RedisRateLimiterIT {
         });
         assertThat(r.toString()).doesNotContain("wrong-secret-xyz");
     }
+
+    @Test
+    void redisKilledWhileFiftyClientsAreMidRequestLeavesNoRequestUndecided() throws Exception {
+        RedisRateLimiter a = replica();
+        RedisRateLimiter b = replica();
+        Principal p = principal("busy", new Quota(1_000_000, 100_000_000, new Quota.Budget(1_000_000_000,
+                Duration.ofDays(1))));
+        AtomicLong decided = new AtomicLong();
+        java.util.concurrent.CountDownLatch warmedUp = new java.util.concurrent.CountDownLatch(200);
+        ExecutorService clients = Executors.newFixedThreadPool(50);
+        try {
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int c = 0; c < 50; c++) {
+                RedisRateLimiter replica = c % 2 == 0 ? a : b;
+                done.add(clients.submit(() -> {
+                    int granted = 0;
+                    for (int i = 0; i < 40; i++) {
+                        if (reserve(replica, p, 50, 50) instanceof Reservation.Granted g) {
+                            granted++;
+                            g.ticket().settle(50, 20, 0).toCompletableFuture().join();
+                        }
+                        decided.incrementAndGet();
+                        warmedUp.countDown();
+                    }
+                    return granted;
+                }));
+            }
+            assertThat(warmedUp.await(30, TimeUnit.SECONDS)).isTrue();
+            redis.kill();   // while requests and settlements are in flight
+            int granted = 0;
+            for (Future<Integer> f : done) {
+                granted += f.get(60, TimeUnit.SECONDS);   // no exception: every stage completed normally
+            }
+            assertThat(granted).isEqualTo(2000);         // generous limits: every request granted, none failed
+            assertThat(decided.get()).isEqualTo(2000);
+        } finally {
+            clients.shutdownNow();
+        }
+        assertThat(a.state()).isEqualTo(RedisRateLimiter.State.LOCAL_FALLBACK);
+        assertThat(b.state()).isEqualTo(RedisRateLimiter.State.LOCAL_FALLBACK);
+    }
 }
