@@ -65,7 +65,7 @@ public final class Translator {
         }
         byte[] out = target.encodeRequest(request);
         return new UpstreamCall(path(ClientApi.chatOf(family, stream), backend, upstreamModel, stream, null),
-                headers(family, null), out, false, new ChatResponses(target, client, stream, request));
+                headers(family), out, false, new ChatResponses(target, client, stream, request));
     }
 
     private static UpstreamCall sameFamily(ClientApi api, Backend backend, Supplier<byte[]> body, String model,
@@ -113,10 +113,9 @@ public final class Translator {
     }
 
     /** The headers a family's requests need beside the body. */
-    private static Map<String, String> headers(ApiSchema.Family family, String anthropicVersion) {
+    private static Map<String, String> headers(ApiSchema.Family family) {
         return switch (family) {
-            case ANTHROPIC -> Map.of("content-type", "application/json", "anthropic-version",
-                    anthropicVersion != null ? anthropicVersion : ANTHROPIC_VERSION);
+            case ANTHROPIC -> Map.of("content-type", "application/json", "anthropic-version", ANTHROPIC_VERSION);
             default -> Map.of("content-type", "application/json");
         };
     }
