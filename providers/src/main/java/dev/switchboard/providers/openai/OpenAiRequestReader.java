@@ -13,9 +13,7 @@ import dev.switchboard.providers.TranslationException;
 import dev.switchboard.providers.chat.ChatRequest;
 import dev.switchboard.providers.chat.Message;
 import dev.switchboard.providers.chat.Part;
-import dev.switchboard.providers.chat.ResponseFormat;
 import dev.switchboard.providers.chat.Tool;
-import dev.switchboard.providers.chat.ToolChoice;
 import dev.switchboard.providers.wire.JsonBodies;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -76,9 +74,10 @@ final class OpenAiRequestReader {
         Integer maxTokens = maxCompletionTokens != null ? maxCompletionTokens : integer(root, "max_tokens");
         String effort = text(root, "reasoning_effort");
         String user = text(root, "user");
-        return new ChatRequest(text(root, "model"), system, messages, readTools(root), readToolChoice(root),
+        return new ChatRequest(text(root, "model"), system, messages, readTools(root),
+                OpenAiChoices.toolChoice(root.get("tool_choice"), true),
                 bool(root, "parallel_tool_calls"), maxTokens, number(root, "temperature"), number(root, "top_p"), null,
-                readStop(root), readResponseFormat(root),
+                readStop(root), OpenAiChoices.responseFormat(root.get("response_format"), "response_format", true),
                 effort == null ? null : new ChatRequest.Thinking(null, effort),
                 Boolean.TRUE.equals(bool(root, "stream")),
                 Boolean.TRUE.equals(bool(root.path("stream_options"), "include_usage")),
@@ -148,27 +147,6 @@ final class OpenAiRequestReader {
         return out;
     }
 
-    private static ToolChoice readToolChoice(JsonNode root) throws TranslationException {
-        JsonNode c = root.get("tool_choice");
-        if (c == null || c.isNull()) {
-            return null;
-        }
-        if (c.isTextual()) {
-            return switch (c.asText()) {
-                case "auto" -> ToolChoice.AUTO;
-                case "none" -> ToolChoice.NONE;
-                case "required" -> ToolChoice.REQUIRED;
-                default -> throw new TranslationException("tool_choice must be auto, none, required or a function",
-                        "tool_choice");
-            };
-        }
-        if ("function".equals(c.path("type").asText())) {
-            return ToolChoice.tool(required(c.path("function"), "name", "tool_choice.function"));
-        }
-        throw new TranslationException("tool_choice of type '" + c.path("type").asText() + "' cannot be translated; "
-                + "use auto, none, required or a function", "tool_choice.type");
-    }
-
     private static List<String> readStop(JsonNode root) throws TranslationException {
         JsonNode s = root.get("stop");
         if (s == null || s.isNull()) {
@@ -185,21 +163,4 @@ final class OpenAiRequestReader {
         return out;
     }
 
-    private static ResponseFormat readResponseFormat(JsonNode root) throws TranslationException {
-        JsonNode f = root.get("response_format");
-        if (f == null || f.isNull()) {
-            return null;
-        }
-        return switch (f.path("type").asText()) {
-            case "text" -> null;
-            case "json_object" -> new ResponseFormat(ResponseFormat.Type.JSON_OBJECT, null, null, null);
-            case "json_schema" -> {
-                JsonNode s = f.path("json_schema");
-                yield new ResponseFormat(ResponseFormat.Type.JSON_SCHEMA, s.path("name").asText(null),
-                        s.hasNonNull("schema") ? s.get("schema") : null, bool(s, "strict"));
-            }
-            default -> throw new TranslationException("response_format type must be text, json_object or "
-                    + "json_schema", "response_format.type");
-        };
-    }
 }

@@ -14,7 +14,6 @@ import dev.switchboard.providers.chat.Message;
 import dev.switchboard.providers.chat.Part;
 import dev.switchboard.providers.chat.ResponseFormat;
 import dev.switchboard.providers.chat.Tool;
-import dev.switchboard.providers.chat.ToolChoice;
 import dev.switchboard.providers.wire.JsonBodies;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -85,9 +84,11 @@ final class ResponsesRequestReader {
             extensions.set("verbosity", textConfig.get("verbosity"));
         }
         String user = text(root, "user");
-        return new ChatRequest(text(root, "model"), system, messages, readTools(root), readToolChoice(root),
+        return new ChatRequest(text(root, "model"), system, messages, readTools(root),
+                OpenAiChoices.toolChoice(root.get("tool_choice"), false),
                 bool(root, "parallel_tool_calls"), integer(root, "max_output_tokens"), number(root, "temperature"),
-                number(root, "top_p"), null, List.of(), readFormat(textConfig), readThinking(root),
+                number(root, "top_p"), null, List.of(),
+                OpenAiChoices.responseFormat(textConfig.get("format"), "text.format", false), readThinking(root),
                 Boolean.TRUE.equals(bool(root, "stream")), false,
                 user != null ? user : text(root, "safety_identifier"), extensions.isEmpty() ? null : extensions);
     }
@@ -145,42 +146,6 @@ final class ResponsesRequestReader {
                     t.hasNonNull("parameters") ? t.get("parameters") : null, bool(t, "strict")));
         }
         return out;
-    }
-
-    private static ToolChoice readToolChoice(JsonNode root) throws TranslationException {
-        JsonNode c = root.get("tool_choice");
-        if (c == null || c.isNull()) {
-            return null;
-        }
-        if (c.isTextual()) {
-            return switch (c.asText()) {
-                case "auto" -> ToolChoice.AUTO;
-                case "none" -> ToolChoice.NONE;
-                case "required" -> ToolChoice.REQUIRED;
-                default -> throw new TranslationException("tool_choice must be auto, none, required or a function",
-                        "tool_choice");
-            };
-        }
-        if ("function".equals(c.path("type").asText())) {
-            return ToolChoice.tool(required(c, "name", "tool_choice"));
-        }
-        throw new TranslationException("tool_choice of type '" + c.path("type").asText() + "' cannot be translated "
-                + "for this backend; use auto, none, required or a function", "tool_choice.type");
-    }
-
-    private static ResponseFormat readFormat(JsonNode text) throws TranslationException {
-        JsonNode f = text.get("format");
-        if (f == null || f.isNull()) {
-            return null;
-        }
-        return switch (f.path("type").asText()) {
-            case "text" -> null;
-            case "json_object" -> new ResponseFormat(ResponseFormat.Type.JSON_OBJECT, null, null, null);
-            case "json_schema" -> new ResponseFormat(ResponseFormat.Type.JSON_SCHEMA, f.path("name").asText(null),
-                    f.hasNonNull("schema") ? f.get("schema") : null, bool(f, "strict"));
-            default -> throw new TranslationException("text.format type must be text, json_object or json_schema",
-                    "text.format.type");
-        };
     }
 
     private static ChatRequest.Thinking readThinking(JsonNode root) throws TranslationException {
