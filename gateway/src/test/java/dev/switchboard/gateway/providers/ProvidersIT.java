@@ -356,6 +356,49 @@ class ProvidersIT {
         assertThat(finishes).containsExactly("stop");
     }
 
+    @Test
+    void aSlowReaderGetsAWholeTranslatedStreamTheUpstreamHeldBackForIt() throws Exception {
+        List<String> events = new ArrayList<>();
+        events.add("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_s\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"claude-sonnet-4-5\",\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":4,\"output_tokens\":1}}}\n\n");
+        events.add("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
+        int deltas = 600;
+        // ~170 KB of stream through a 4 KB receive window: far more than the socket buffers between the two hold
+        for (int i = 0; i < deltas; i++) {
+            events.add("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"w" + "x".repeat(80) + " \"}}\n\n");
+        }
+        events.add("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
+        events.add("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":600}}\n\n");
+        events.add("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+        claude.reply(ScriptedUpstream.Reply.sse(events));
+        String body = "{\"model\":\"claude-sonnet-4-5\",\"stream\":true,\"max_tokens\":4000,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"long\"}]}";
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+            socket.setReceiveBufferSize(4096);
+            socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json"
+                    + "\r\nconnection: close\r\ncontent-length: " + body.length() + "\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.UTF_8));
+            java.io.InputStream in = socket.getInputStream();
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[2048];
+            long start = System.nanoTime();
+            for (int n; (n = in.read(buf)) > 0; ) {
+                got.write(buf, 0, n);
+                if (System.nanoTime() - start < 1_500_000_000L) {
+                    Thread.sleep(5); // reads slowly for the first 1.5 s: the gateway must hold the upstream back
+                }
+            }
+            String text = got.toString(StandardCharsets.UTF_8);
+            claude.next();
+            assertThat(text).startsWith("HTTP/1.1 200");
+            int chunks = 0;
+            for (int i = text.indexOf("\"content\":\"w"); i >= 0; i = text.indexOf("\"content\":\"w", i + 1)) {
+                chunks++;
+            }
+            assertThat(chunks).as("every delta, in order, none lost to the slow reader").isEqualTo(deltas);
+            assertThat(text).contains("\"finish_reason\":\"stop\"").contains("data: [DONE]");
+        }
+    }
+
     HttpResponse<String> post(String path, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
                 .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),

@@ -105,6 +105,7 @@ final class ScriptedUpstream implements AutoCloseable {
     /** HTTP/1.1 by hand: requests with a Content-Length body, replies chunked (or with a length when whole). */
     private void serve(Socket socket) {
         try (socket) {
+            socket.setTcpNoDelay(true);
             InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             while (true) {
@@ -145,9 +146,15 @@ final class ScriptedUpstream implements AutoCloseable {
                         out.flush();
                         return;
                     }
-                    out.write((Integer.toHexString(p.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.write(p);
-                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    // one write per chunk, as a server's own buffering would send it (three small writes would
+                    // meet Nagle's algorithm and the reader's delayed ACK: a 40 ms stall per piece)
+                    byte[] size = (Integer.toHexString(p.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                    byte[] chunk = new byte[size.length + p.length + 2];
+                    System.arraycopy(size, 0, chunk, 0, size.length);
+                    System.arraycopy(p, 0, chunk, size.length, p.length);
+                    chunk[chunk.length - 2] = '\r';
+                    chunk[chunk.length - 1] = '\n';
+                    out.write(chunk);
                     out.flush();
                     sent++;
                 }
