@@ -14,7 +14,10 @@ public interface ResponseTranslation {
     /** Whether output follows input chunk by chunk (so the client's head goes out now, without a length). */
     boolean streamed();
 
-    /** The client response's content type. */
+    /**
+     * The client response's content type, or null to keep the upstream's: only a response relayed byte for byte
+     * (watched by a {@link dev.switchboard.providers.govern.ResponseHook} that does not rewrite) answers null.
+     */
     String contentType();
 
     void feed(ByteBuffer chunk);

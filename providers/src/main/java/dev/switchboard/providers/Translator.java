@@ -6,6 +6,7 @@ import dev.switchboard.core.config.ApiSchema;
 import dev.switchboard.core.config.Backend;
 import dev.switchboard.core.config.SecurityPolicy;
 import dev.switchboard.providers.chat.ChatRequest;
+import dev.switchboard.providers.govern.ResponseHook;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -44,13 +45,33 @@ public final class Translator {
      */
     public static UpstreamCall call(ClientApi api, Backend backend, Supplier<byte[]> body, String pathModel,
             String upstreamModel, boolean stream, String clientQuery) throws TranslationException {
+        return call(api, backend, body, pathModel, upstreamModel, stream, clientQuery, null);
+    }
+
+    /**
+     * The call for one attempt, with {@code hook} seeing the events of every 2xx response of a chat API (see
+     * {@link #hookSees} for the calls it does not see; {@link ResponseHook} for what it may do).
+     *
+     * @param hook sees the response's events, or null (then this is the 7-argument call)
+     * @throws TranslationException as the 7-argument call
+     */
+    public static UpstreamCall call(ClientApi api, Backend backend, Supplier<byte[]> body, String pathModel,
+            String upstreamModel, boolean stream, String clientQuery, ResponseHook hook) throws TranslationException {
         Backend.Schema schema = backend.schema();
         ApiSchema.Family family = schema.name().family();
         if (api.countsTokens()) {
             return TokenCounts.call(api, backend, body, pathModel, upstreamModel);
         }
         if (api.family() == family) {
-            return sameFamily(api, backend, body, upstreamModel, stream, clientQuery);
+            if (hook == null) {
+                return sameFamily(api, backend, body, upstreamModel, stream, clientQuery);
+            }
+            // a Gemini stream the client wants as a JSON array is asked for as SSE, which the codec reads
+            String upstreamQuery = HookedResponses.wantsGeminiArray(api, clientQuery) ? clientQuery + "&alt=sse"
+                    : clientQuery;
+            UpstreamCall call = sameFamily(api, backend, body, upstreamModel, stream, upstreamQuery);
+            return new UpstreamCall(call.path(), call.headers(), call.body(), call.modelInBody(),
+                    HookedResponses.plan(call.responses(), api, schema, body, stream, clientQuery, hook), call.local());
         }
         if (!api.isChat()) {
             throw new TranslationException(describe(api) + " cannot be sent to backend '" + backend.name()
@@ -65,7 +86,17 @@ public final class Translator {
         }
         byte[] out = target.encodeRequest(request);
         return new UpstreamCall(path(ClientApi.chatOf(family, stream), backend, upstreamModel, stream, null),
-                headers(family), out, false, new ChatResponses(target, client, stream, request));
+                headers(family), out, false,
+                new ChatResponses(target, client, stream, request.includeUsage(), request, hook));
+    }
+
+    /**
+     * Whether a {@link ResponseHook} passed for {@code api} on a backend of {@code schema} sees its 2xx responses:
+     * every chat API's, but for the Responses API to an OpenAI-family backend (passed through; no codec reads its
+     * answers). Token counts, completions and embeddings have no event model: a hook passed for them is not called.
+     */
+    public static boolean hookSees(ClientApi api, ApiSchema schema) {
+        return HookedResponses.sees(api, schema);
     }
 
     private static UpstreamCall sameFamily(ClientApi api, Backend backend, Supplier<byte[]> body, String model,

@@ -1,0 +1,110 @@
+package dev.switchboard.providers;
+
+import dev.switchboard.providers.chat.ChatError;
+import dev.switchboard.providers.chat.ChatEvents;
+import dev.switchboard.providers.chat.FinishReason;
+import dev.switchboard.providers.chat.Usage;
+import dev.switchboard.providers.govern.ResponseHook;
+import dev.switchboard.providers.wire.ByteSink;
+import java.nio.ByteBuffer;
+
+/**
+ * A 2xx response relayed byte for byte, with a decoder beside the relay feeding a watching {@link ResponseHook}: what
+ * the hook forwards is dropped but for the usage. The relay comes first: a body the side decoder cannot read (a
+ * decoder that throws) stops the decoding, never the response; the usage is then what was seen before.
+ */
+final class ObservedResponse implements ResponseTranslation {
+    private final boolean stream;
+    private final ResponseDecoder decoder;
+    private final ByteSink out = new ByteSink(1024);
+    private Usage usage = Usage.UNKNOWN;
+    private boolean decoding = true;
+
+    /** {@code backend}: the codec that reads this response's format (for a Gemini client, the one its query chose). */
+    ObservedResponse(WireCodec backend, boolean stream, ResponseHook hook) {
+        this.stream = stream;
+        this.decoder = backend.responseDecoder(stream, hook.wrap(new UsageOnly()));
+    }
+
+    @Override
+    public boolean streamed() {
+        return stream;
+    }
+
+    /** Null: the upstream's content type is kept, as the bytes are. */
+    @Override
+    public String contentType() {
+        return null;
+    }
+
+    @Override
+    public void feed(ByteBuffer chunk) {
+        out.write(chunk.duplicate());
+        if (decoding) {
+            try {
+                decoder.feed(chunk);
+            } catch (RuntimeException e) { // a body the decoder cannot read still reaches the client as it is
+                decoding = false;
+            }
+        }
+    }
+
+    @Override
+    public void end() {
+        if (decoding) {
+            try {
+                decoder.end();
+            } catch (RuntimeException e) {
+                decoding = false;
+            }
+        }
+    }
+
+    @Override
+    public ByteSink out() {
+        return out;
+    }
+
+    @Override
+    public Usage usage() {
+        return usage;
+    }
+
+    /** The client gets the upstream's bytes, so of what the hook forwards only the usage is kept. */
+    private final class UsageOnly implements ChatEvents {
+        @Override
+        public void usage(Usage u) {
+            usage = usage.merge(u);
+        }
+
+        @Override
+        public void start(String id, String model) {}
+
+        @Override
+        public void text(CharSequence delta) {}
+
+        @Override
+        public void thinking(CharSequence delta) {}
+
+        @Override
+        public void thinkingSignature(String signature) {}
+
+        @Override
+        public void redactedThinking(String data) {}
+
+        @Override
+        public void toolCall(int index, String id, String name) {}
+
+        @Override
+        public void toolArguments(int index, CharSequence delta) {}
+
+        @Override
+        public void finish(FinishReason reason, String stopSequence) {}
+
+        @Override
+        public void end() {}
+
+        @Override
+        public void error(ChatError error) {}
+    }
+}
