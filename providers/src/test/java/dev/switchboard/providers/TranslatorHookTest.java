@@ -107,12 +107,14 @@ class TranslatorHookTest {
     @ParameterizedTest
     @MethodSource("cases")
     void aHooksErrorEndsTheStreamWithTheClientsErrorEvent(Case c) throws Exception {
-        ResponseTranslation t = open(c, true, new Blocking());
-        String out = run(t, c.streamed(), 3);
-        RecordedEvents seen = clientEvents(c, true, out);
-        assertThat(seen.lines()).noneMatch(l -> l.startsWith("text")).last().asString()
-                .startsWith("error:").contains("blocked by policy");
-        assertThat(out.substring(out.lastIndexOf("blocked by policy"))).doesNotContain("data: {\"");
+        for (int chunk : new int[] {3, c.streamed().length}) { // whole: the hook forwards on within one feed
+            ResponseTranslation t = open(c, true, new Blocking());
+            String out = run(t, c.streamed(), chunk);
+            RecordedEvents seen = clientEvents(c, true, out);
+            assertThat(seen.lines()).as("chunk %d", chunk).noneMatch(l -> l.startsWith("text")).last().asString()
+                    .startsWith("error:").contains("blocked by policy");
+            assertThat(out.substring(out.lastIndexOf("blocked by policy"))).doesNotContain("data: {\"");
+        }
     }
 
     @ParameterizedTest
