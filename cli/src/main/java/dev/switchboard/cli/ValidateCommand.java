@@ -49,7 +49,7 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         try {
             GatewayConfig c = ConfigLoader.load(file);
-            Policies.check(c.policies()); // client auth, limits, prices and guardrails, read as the gateway would
+            Policies.check(c.policies(), c.routeNames()); // client auth, limits, prices and guardrails, read as the gateway would
             for (PoolConfig p : c.pools()) {
                 PoolProfiles.build(p); // the picker configuration (EndpointPickerConfig), read as a pool would
             }

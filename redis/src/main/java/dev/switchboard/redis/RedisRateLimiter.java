@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * Limits shared by every gateway replica that points at one Redis: each reservation and each settlement is one Lua
  * script ({@code reserve.lua}, {@code adjust.lua}) that checks and charges all of a request's limits atomically.
  */
-public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
+public final class RedisRateLimiter implements RateLimiter {
     /*
      * Exactness: the script decides with every limit's state in hand and charges the clamped reservation before it
      * returns, so concurrent replicas are serialized by Redis: a shared budget is overspent only by what settlements
@@ -144,6 +144,11 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     /** Where the limits are decided now. */
     public State state() {
         return state.get();
+    }
+
+    @Override
+    public Store store() {
+        return state.get() == State.SHARED ? Store.SHARED : Store.LOCAL_FALLBACK;
     }
 
     @Override

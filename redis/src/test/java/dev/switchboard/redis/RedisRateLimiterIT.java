@@ -1,5 +1,7 @@
 package dev.switchboard.redis;
 
+import dev.switchboard.testing.RedisServerProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

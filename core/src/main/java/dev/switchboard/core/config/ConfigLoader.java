@@ -551,7 +551,7 @@ public final class ConfigLoader {
             Fields timeouts = rule.optionalObject("timeouts").only("request", "backendRequest");
             Fields retry = rule.optionalObject("retry").only("numRetries", "backoff");
             RouteRule.RetryPolicy d = RouteRule.RetryPolicy.DEFAULT;
-            out.add(new RouteRule(rule.optionalString("name", r.name() + "/" + i), matches, refs,
+            out.add(new RouteRule(r.name(), rule.optionalString("name", r.name() + "/" + i), matches, refs,
                     timeouts.duration("request", RouteRule.DEFAULT_REQUEST_TIMEOUT),
                     rule.duration("streamIdleTimeout", RouteRule.DEFAULT_STREAM_IDLE_TIMEOUT),
                     new RouteRule.RetryPolicy(retry.integer("numRetries", d.numRetries(), 0, 10),

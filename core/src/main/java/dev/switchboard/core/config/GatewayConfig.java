@@ -33,4 +33,13 @@ public record GatewayConfig(ListenerSettings listener, List<RouteRule> rules, Li
             List<PoolConfig> pools, String source) {
         this(listener, rules, backends, pools, source, List.of());
     }
+
+    /** The names of the AIGatewayRoutes the rules came from (what a Guardrail's targetRefs name). */
+    public java.util.Set<String> routeNames() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (RouteRule r : rules) {
+            names.add(r.route());
+        }
+        return names;
+    }
 }

@@ -7,6 +7,7 @@ import java.util.function.Function;
 /**
  * One rule of an {@code AIGatewayRoute}: when it matches, and where requests go.
  *
+ * @param route             the {@code AIGatewayRoute} it belongs to (what a Guardrail's targetRefs name)
  * @param name              rule name (route name and index when unnamed)
  * @param matches           alternatives; the rule matches if any matches (all its header matches hold); empty = all
  * @param backendRefs       where requests go
@@ -15,7 +16,7 @@ import java.util.function.Function;
  * @param retry             how failed attempts are retried
  */
 public record RouteRule(
-        String name, List<List<HeaderMatch>> matches, List<BackendRef> backendRefs, Duration requestTimeout,
+        String route, String name, List<List<HeaderMatch>> matches, List<BackendRef> backendRefs, Duration requestTimeout,
         Duration streamIdleTimeout, RetryPolicy retry) {
 
     /** Envoy AI Gateway's default request timeout. */

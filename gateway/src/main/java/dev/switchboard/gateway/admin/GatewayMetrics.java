@@ -66,6 +66,11 @@ public final class GatewayMetrics {
     private final Counter dropped = Counter.builder().name(POOL_REQUESTS_DROPPED)
             .help("Requests an InferencePool's admission answered with 429 or 503 instead of sending them on.")
             .labelNames(LABEL_POOL, LABEL_REASON).register(registry);
+    private final Counter refusals = Counter.builder().name("switchboard_governance_refusals")
+            .help("Requests refused by a governance step before they were sent: a limit, a budget, a guardrail"
+                    + " (label code: rate_limit_exceeded, insufficient_quota, request_exceeds_limit, model_not_priced,"
+                    + " content_blocked, ...).")
+            .labelNames("code").register(registry);
 
     /**
      * Records one finished request.
@@ -157,6 +162,25 @@ public final class GatewayMetrics {
         GaugeWithCallback.builder().name(REQUEST_BUFFER_LIMIT_BYTES)
                 .help("maxBufferedRequestBytes: past it, requests are answered 503.")
                 .callback(cb -> cb.call(limit))
+                .register(registry);
+    }
+
+    /** A request the governance steps refused (a limit, a budget, a guardrail), by its error code. */
+    public void refused(String code) {
+        refusals.labelValues(code == null ? "" : code).inc();
+    }
+
+    /** The rate limiter's store: 1 shared, 0 deciding locally because the shared store is down; absent for memory. */
+    public void rateLimitStore(java.util.function.Supplier<dev.switchboard.policy.limits.RateLimiter> current) {
+        GaugeWithCallback.builder().name("switchboard_rate_limit_store_shared")
+                .help("1 while limits are kept in the shared store (Redis), 0 while this replica decides on local"
+                        + " counts because the store cannot be reached.")
+                .callback(cb -> {
+                    var limiter = current.get();
+                    if (limiter != null && limiter.store() != dev.switchboard.policy.limits.RateLimiter.Store.MEMORY) {
+                        cb.call(limiter.store() == dev.switchboard.policy.limits.RateLimiter.Store.SHARED ? 1 : 0);
+                    }
+                })
                 .register(registry);
     }
 

@@ -3,6 +3,7 @@ package dev.switchboard.gateway.server;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.ListenerSettings;
+import dev.switchboard.policy.Policies;
 import dev.switchboard.gateway.admin.AccessLog;
 import dev.switchboard.gateway.admin.AdminHandler;
 import dev.switchboard.gateway.admin.GatewayMetrics;
@@ -80,7 +81,7 @@ public final class GatewayServer implements AutoCloseable {
         this.pools = new InferencePools(poolEnvironment(group, this.transport));
         RuntimeConfig runtime;
         try {
-            runtime = RuntimeConfig.build(config, pools, tokens);
+            runtime = RuntimeConfig.build(config, pools, tokens, Policies.NONE);
         } catch (ConfigException | RuntimeException e) {
             tokens.shutdownNow();
             pools.close();
@@ -100,6 +101,7 @@ public final class GatewayServer implements AutoCloseable {
         context.metrics().accessLogDropped(context.accessLog()::dropped);
         context.metrics().requestBuffers(context.requestBuffers()::used, context.requestBuffers().limit());
         context.metrics().configuredModels(runtime.router().models());
+        context.metrics().rateLimitStore(() -> context.config().policies().limiter());
     }
 
     /** Pools read their endpoints' /metrics over HTTP and run flow control's ticks on the gateway's loops. */
@@ -240,7 +242,7 @@ public final class GatewayServer implements AutoCloseable {
         if (!next.listener().equals(listener)) {
             LOG.warn("listener settings changed in {}; they take effect at the next restart", next.source());
         }
-        RuntimeConfig built = RuntimeConfig.build(next, pools, tokens);
+        RuntimeConfig built = RuntimeConfig.build(next, pools, tokens, context.config().policies());
         context.metrics().configuredModels(built.router().models()); // before the swap: its first requests are labelled right
         RuntimeConfig old = context.config();
         context.swap(built);

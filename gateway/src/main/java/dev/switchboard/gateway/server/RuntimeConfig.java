@@ -7,6 +7,7 @@ import dev.switchboard.picker.pool.InferencePool;
 import dev.switchboard.picker.pool.InferencePools;
 import dev.switchboard.policy.Policies;
 import dev.switchboard.providers.credentials.BackendCredentials;
+import dev.switchboard.redis.RedisRateLimiter;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,10 +40,11 @@ public final class RuntimeConfig {
      *
      * @throws ConfigException when a pool's picker configuration is invalid; nothing has changed then
      */
-    static RuntimeConfig build(GatewayConfig config, InferencePools pools, ScheduledExecutorService tokens)
-            throws ConfigException {
+    static RuntimeConfig build(GatewayConfig config, InferencePools pools, ScheduledExecutorService tokens,
+            Policies previous) throws ConfigException {
         Router router = new Router(config);
-        Policies policies = Policies.start(config.policies(), System::getenv, Clock.systemUTC());
+        Policies policies = Policies.start(config.policies(), config.routeNames(), System::getenv, Clock.systemUTC(),
+                RedisRateLimiter::create, previous);
         BackendCredentials credentials;
         try {
             credentials = BackendCredentials.start(config.backends(), Clock.systemUTC(), tokens);

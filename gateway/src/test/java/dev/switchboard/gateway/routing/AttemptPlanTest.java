@@ -26,7 +26,7 @@ class AttemptPlanTest {
     }
 
     static RouteRule rule(int retries, BackendRef... refs) {
-        return new RouteRule("r", List.of(), List.of(refs), Duration.ofSeconds(60), Duration.ofSeconds(30),
+        return new RouteRule("route", "r", List.of(), List.of(refs), Duration.ofSeconds(60), Duration.ofSeconds(30),
                 new RouteRule.RetryPolicy(retries, Duration.ofMillis(1)));
     }
 

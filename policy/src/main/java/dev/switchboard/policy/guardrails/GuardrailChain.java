@@ -35,6 +35,11 @@ public final class GuardrailChain {
         return steps;
     }
 
+    /** Whether any step checks responses (local rules, or a callout on whole answers). */
+    public boolean checksResponses() {
+        return !responseRules.isEmpty() || steps.stream().anyMatch(g -> g instanceof CalloutGuardrail);
+    }
+
     /**
      * The request's outcome.
      *

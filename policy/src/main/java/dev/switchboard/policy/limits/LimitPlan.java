@@ -19,4 +19,17 @@ public record LimitPlan(List<Limit> limits, Price price, long promptTokens, long
     public LimitPlan {
         limits = List.copyOf(limits);
     }
+
+    /**
+     * Whether a limit here counts output (a token limit that counts output tokens, or a budget): only then does the
+     * output bound matter, and is a request that set none given the default one.
+     */
+    public boolean boundsOutput() {
+        for (Limit l : limits) {
+            if (l.kind() == Limit.Kind.BUDGET || l.kind() == Limit.Kind.TOKENS && l.counted().outputWeight > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -37,14 +37,29 @@ public final class LocalRateLimiter implements RateLimiter {
     private final LimitResolver resolver;
     private final InstantSource clock;
     private final ChargeListener listener;
-    private final ConcurrentHashMap<String, Meter> meters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Meter> meters;
     private final AtomicLong operations = new AtomicLong();
     private final ReentrantLock sweeping = new ReentrantLock();
 
     public LocalRateLimiter(LimitResolver resolver, InstantSource clock, ChargeListener listener) {
+        this(resolver, clock, listener, new ConcurrentHashMap<>());
+    }
+
+    private LocalRateLimiter(LimitResolver resolver, InstantSource clock, ChargeListener listener,
+            ConcurrentHashMap<String, Meter> meters) {
         this.resolver = resolver;
         this.clock = clock;
         this.listener = listener;
+        this.meters = meters;
+    }
+
+    /**
+     * A limiter for a reloaded configuration that keeps this one's counts: a key both resolve to keeps what it
+     * spent (a reload must not hand out a fresh budget), with the new limit's amount and period from its next use.
+     * Tickets of either settle into the same state.
+     */
+    public LocalRateLimiter reconfigured(LimitResolver newResolver) {
+        return new LocalRateLimiter(newResolver, clock, listener, meters);
     }
 
     public LocalRateLimiter(LimitResolver resolver, InstantSource clock) {

@@ -54,7 +54,7 @@ public final class Reservations {
         if (clamped) {
             headers.put(RateLimitHeaders.MAX_TOKENS, Long.toString(o.granted()));
         }
-        return new Reservation.Granted(ticket, o.granted(), clamped || !plan.clientBound(), headers);
+        return new Reservation.Granted(ticket, o.granted(), clamped || !plan.clientBound() && plan.boundsOutput(), headers);
     }
 
     public static Reservation.Refused refused(LimitPlan plan, LimitOutcome o) {

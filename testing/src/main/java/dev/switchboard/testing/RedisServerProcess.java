@@ -1,4 +1,4 @@
-package dev.switchboard.redis;
+package dev.switchboard.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -8,18 +8,17 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 
 /** A real redis-server on a free loopback port, started (and restarted, on the same port) by a test. */
-final class RedisServerProcess implements AutoCloseable {
-    final int port;
+public final class RedisServerProcess implements AutoCloseable {
+    public final int port;
     private Process process;
 
     private RedisServerProcess(int port) {
         this.port = port;
     }
 
-    static boolean installed() {
+    public static boolean installed() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (new File(dir, "redis-server").canExecute()) {
                 return true;
@@ -28,7 +27,7 @@ final class RedisServerProcess implements AutoCloseable {
         return false;
     }
 
-    static RedisServerProcess start() throws IOException {
+    public static RedisServerProcess start() throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -39,20 +38,40 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** Starts the server (empty: no persistence) and waits until it answers PING. */
-    void startAgain() throws IOException {
+    public void startAgain() throws IOException {
         process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Awaitility.await().atMost(10, TimeUnit.SECONDS).ignoreExceptions().until(() -> command("PING").contains("PONG"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                if (command("PING").contains("PONG")) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw notYet;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("redis-server on port " + port + " did not answer PING within 10 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for redis-server", e);
+            }
+        }
     }
 
     /** Kills it (SIGKILL: no goodbye to clients) and waits for the exit. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
 
     /** One inline command over a plain socket; the raw reply. */
-    String command(String line) throws IOException {
+    public String command(String line) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(2000);
             OutputStream out = s.getOutputStream();
@@ -66,7 +85,7 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** A hash field as a number, or -1 when absent. */
-    long hashField(String key, String field) throws IOException {
+    public long hashField(String key, String field) throws IOException {
         String reply = command("HGET " + key + " " + field);
         if (reply.startsWith("$-1")) {
             return -1;
