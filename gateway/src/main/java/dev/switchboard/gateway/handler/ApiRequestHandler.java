@@ -12,6 +12,8 @@ import dev.switchboard.gateway.server.RuntimeConfig;
 import dev.switchboard.policy.Principal;
 import dev.switchboard.policy.auth.AuthResult;
 import dev.switchboard.policy.auth.ClientCredentials;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
@@ -24,6 +26,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -225,15 +228,85 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         scanner = null; // not kept for the length of a stream
         RequestBody owned = body;
         body = null;
+        Governance governance = Governance.of(config.policies(), rule, api, principal, model, stream);
+        if (governance == null) {
+            startExchange(ctx, config, req, owned, info, rule, null);
+            return;
+        }
+        // guardrails and limits may wait on a service (a callout, Redis): the rest happens back on this loop
+        governance.admit(ByteBufUtil.getBytes(owned.content()), api).whenComplete((decision, e) -> onLoop(ctx, () ->
+                admitted(ctx, config, req, owned, info, rule, governance, decision)));
+    }
+
+    /** The governance steps decided: refuse, or start the exchange (with the body they rewrote, if they did). */
+    private void admitted(ChannelHandlerContext ctx, RuntimeConfig config, HttpRequest req, RequestBody owned,
+            RequestInfo info, RouteRule rule, Governance governance, Governance.Decision decision) {
+        if (!ctx.channel().isActive()) { // the client left while the steps ran
+            owned.release();
+            governance.settle(null, false, false);
+            return;
+        }
+        if (decision instanceof Governance.Refuse refuse) {
+            owned.release();
+            governance.settle(null, false, false);
+            long took = System.nanoTime() - info.startNanos();
+            gateway.metrics().refused(refuse.error().code());
+            gateway.metrics().request(info, null, refuse.error().status(), took, -1, null);
+            gateway.accessLog().log(info, null, refuse.error().status(), 0, took, -1, null, false, refuse.audit());
+            ErrorResponses.send(ctx, shape, refuse.error(), info.requestId(), info.keepAlive(), refuse.headers());
+            return;
+        }
+        byte[] edited = ((Governance.Go) decision).body();
+        if (edited == null) {
+            startExchange(ctx, config, req, owned, info, rule, governance);
+            return;
+        }
+        owned.release();
+        RequestBody rewritten = new RequestBody(ctx.alloc(), buffers, Math.max(edited.length,
+                gateway.listener().maxBodyBytes()), edited.length);
+        RequestScanner rescan = new RequestScanner();
+        try {
+            if (rewritten.append(Unpooled.wrappedBuffer(edited)) != null) {
+                rewritten.release();
+                governance.settle(null, false, false);
+                ErrorResponses.send(ctx, shape, RequestErrors.noBufferSpace(buffers), info.requestId(),
+                        info.keepAlive(), RETRY_SOON);
+                return;
+            }
+            rescan.feed(ByteBuffer.wrap(edited));
+            rescan.end();
+        } catch (IOException e) { // the gateway wrote it: cannot happen
+            throw new IllegalStateException(e);
+        }
+        RequestInfo moved = new RequestInfo(info.requestId(), info.api(), info.model(), info.stream(),
+                rescan.modelStart(), rescan.modelEnd(), rescan.promptStart(), info.keepAlive(), info.startNanos(),
+                info.readyNanos(), edited.length, info.principal());
+        startExchange(ctx, config, req, rewritten, moved, rule, governance);
+    }
+
+    private void startExchange(ChannelHandlerContext ctx, RuntimeConfig config, HttpRequest req, RequestBody owned,
+            RequestInfo info, RouteRule rule, Governance governance) {
         // the connection goes on reading while the exchange runs (switching reads off and on again cost two
         // epoll_ctl calls per request): what a client pipelines behind the request waits in the PipeliningHandler,
         // which bounds it, and a client that hangs up ends the exchange
         gateway.inFlight().incrementAndGet();
-        exchange = new ProxyExchange(ctx, gateway, config, req, owned, info, target, rule, () -> {
+        exchange = new ProxyExchange(ctx, gateway, config, req, owned, info, target, rule, governance, () -> {
             gateway.inFlight().decrementAndGet();
             exchange = null;
         });
         exchange.start();
+    }
+
+    private static void onLoop(ChannelHandlerContext ctx, Runnable task) {
+        if (ctx.executor().inEventLoop()) {
+            task.run();
+        } else {
+            try {
+                ctx.executor().execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the gateway is shutting down and this connection with it
+            }
+        }
     }
 
     private ApiError validate() {

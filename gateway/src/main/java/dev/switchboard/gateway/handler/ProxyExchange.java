@@ -111,6 +111,10 @@ final class ProxyExchange implements UpstreamListener {
     /** The attempts; built once the request is admitted (null while it waits in a pool's queue). */
     private AttemptPlan plan;
     private final Runnable onDone;
+    /** The request's guardrails and limits, or null when none apply. */
+    private final Governance governance;
+    /** Whether an attempt's request was written to a backend (so the request may have cost something). */
+    private boolean sentUpstream;
 
     private UpstreamConnection connection;
     /** This attempt's share of its pool endpoint's load, or null when the attempt is not on a pool. */
@@ -141,8 +145,10 @@ final class ProxyExchange implements UpstreamListener {
      * @param config the configuration that routed the request to {@code rule}: its pools serve the request
      */
     ProxyExchange(ChannelHandlerContext ctx, GatewayContext gateway, RuntimeConfig config, HttpRequest request,
-            RequestBody body, RequestInfo info, Api.Target target, RouteRule rule, Runnable onDone) {
+            RequestBody body, RequestInfo info, Api.Target target, RouteRule rule, Governance governance,
+            Runnable onDone) {
         this.target = target;
+        this.governance = governance;
         this.ctx = ctx;
         this.gateway = gateway;
         this.request = request;
@@ -250,9 +256,18 @@ final class ProxyExchange implements UpstreamListener {
      */
     private boolean planCall() {
         override = pools.upstreamModel(attempt);
+        String unguardable = governance == null ? null : governance.unguardable(target.api(), attempt.ref().backend());
+        if (unguardable != null) {
+            status = 400;
+            error = unguardable;
+            ErrorResponses.send(ctx, target.api().family(), ApiError.badRequest(unguardable, null), info.requestId(),
+                    info.keepAlive());
+            end(false);
+            return false;
+        }
         try {
             call = Translator.call(target.api().client, attempt.ref().backend(), () -> ByteBufUtil.getBytes(body.content()),
-                    target.pathModel(), override != null ? override : info.model(), info.stream(), query());
+                    target.pathModel(), override != null ? override : info.model(), info.stream(), query(), governance);
         } catch (TranslationException e) { // this request cannot be said in this backend's API: the client's to fix
             status = 400;
             error = e.getMessage();
@@ -310,6 +325,7 @@ final class ProxyExchange implements UpstreamListener {
         if (pooledConnection && plan.made() == 1) {
             gateway.metrics().overhead(System.nanoTime() - info.readyNanos());
         }
+        sentUpstream = true;
         connection.channel().writeAndFlush(upstreamRequest).addListener(w -> {
             if (!w.isSuccess()) {
                 onFailure(w.cause());
@@ -374,6 +390,14 @@ final class ProxyExchange implements UpstreamListener {
         }
     }
 
+    /**
+     * Whether the translation relays the backend's bytes as they are (a hook only watches them): a cut stream is
+     * then cut for the client too, as without the hook, rather than ended in the gateway's words.
+     */
+    private boolean relayedAsIs() {
+        return translation.contentType() == null;
+    }
+
     /** The client's head for a translated response: the upstream's status and headers, without its body. */
     private static HttpResponse clientHead(HttpResponse head) {
         return new DefaultHttpResponse(HttpVersion.HTTP_1_1, head.status(), head.headers());
@@ -434,7 +458,20 @@ final class ProxyExchange implements UpstreamListener {
             ctx.write(LastHttpContent.EMPTY_LAST_CONTENT);
             ctx.flush();
             finish(upstreamKeepAlive);
+        } else if (governance != null && governance.blocked() != null) {
+            blockedMidStream();
         }
+    }
+
+    /**
+     * A guardrail ended the stream (its error event is written): end the client's response and close the upstream
+     * connection, so the model server stops generating what nobody will read.
+     */
+    private void blockedMidStream() {
+        error = "guardrail rule " + governance.blocked().ruleId() + " blocked the response";
+        dropConnection();
+        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        end(true);
     }
 
     /**
@@ -503,10 +540,12 @@ final class ProxyExchange implements UpstreamListener {
         // the upstream's head goes on to the client as it is, its hop-by-hop headers replaced by the client's own
         HttpHeaders out = head.headers();
         out.remove(HttpHeaderNames.CONNECTION).remove("keep-alive").remove("proxy-connection");
-        if (translation != null) { // the body changes: its length and encoding are the gateway's now
-            out.remove(HttpHeaderNames.CONTENT_LENGTH).remove(HttpHeaderNames.TRANSFER_ENCODING)
-                    .remove(HttpHeaderNames.CONTENT_ENCODING);
-            out.set(HttpHeaderNames.CONTENT_TYPE, translation.contentType());
+        if (translation != null) { // the body is the gateway's now: its length (and encoding, if it changes)
+            out.remove(HttpHeaderNames.CONTENT_LENGTH).remove(HttpHeaderNames.TRANSFER_ENCODING);
+            if (!relayedAsIs()) {
+                out.remove(HttpHeaderNames.CONTENT_ENCODING);
+                out.set(HttpHeaderNames.CONTENT_TYPE, translation.contentType());
+            }
             if (translation.streamed()) {
                 out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             } else {
@@ -518,6 +557,9 @@ final class ProxyExchange implements UpstreamListener {
         }
         out.set(HeaderNames.REQUEST_ID, info.requestId());
         out.set(HeaderNames.BACKEND, attempt.ref().backend().name());
+        if (governance != null) {
+            governance.responseHeaders().forEach(out::set);
+        }
         pools.addResponseHeaders(attempt, out);
         HttpUtil.setKeepAlive(head, info.keepAlive());
         return true;
@@ -557,7 +599,7 @@ final class ProxyExchange implements UpstreamListener {
         if (committed) {
             gateway.outliers().failure(attempt.upstream());
             String why = "backend '" + attempt.ref().backend().name() + "' " + what + " mid-response";
-            if (translation != null && heldHead == null) {
+            if (translation != null && heldHead == null && !relayedAsIs()) {
                 endTranslatedStream(why);
             } else {
                 abort(why);
@@ -682,6 +724,11 @@ final class ProxyExchange implements UpstreamListener {
         long firstByte = firstByteNanos < 0 ? -1 : firstByteNanos - info.startNanos();
         UsageTail.Usage usage = !complete ? null : translation != null ? usage(translation.usage())
                 : usageTail != null ? usageTail.usage() : null;
+        if (governance != null) {
+            governance.settle(translation != null ? translation.usage() : usage == null ? null
+                    : new Usage(usage.promptTokens(), usage.completionTokens(), usage.cachedTokens(), -1, -1),
+                    complete, sentUpstream);
+        }
         gateway.metrics().request(info, attempt, status, now - info.startNanos(), firstByte, usage);
         gateway.accessLog().log(info, attempt, status, attemptsMade(), now - info.startNanos(), firstByte, usage, complete,
                 error);

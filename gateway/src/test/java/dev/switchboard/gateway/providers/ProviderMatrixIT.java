@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.providers;
 
+import dev.switchboard.gateway.ScriptedUpstream;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
