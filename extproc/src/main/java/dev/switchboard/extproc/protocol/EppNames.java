@@ -34,6 +34,13 @@ public final class EppNames {
      * among a cluster's upstream filters.
      */
     public static final String TRANSLATE = "x-switchboard-translate";
+    /**
+     * Dynamic metadata key, under {@link #LB_NAMESPACE}: the id of the authenticated client (a virtual key's id,
+     * a JWT's subject; never a credential), for Envoy's access log.
+     */
+    public static final String PRINCIPAL = "principal";
+    /** Prefix of the dynamic metadata keys {@code principal.<label>}: the principal's labels ({@code team}, ...). */
+    public static final String PRINCIPAL_LABEL_PREFIX = PRINCIPAL + ".";
 
     /** Largest body chunk Envoy is sent back in one message: the reference EPP's limit, under Envoy's 64 KiB advice. */
     public static final int BODY_CHUNK_BYTES = 62_000;
