@@ -218,6 +218,19 @@ class ClientAuthIT {
     }
 
     @Test
+    void aCallWithAuthOffIsNotAuthenticatedForASecondFilterAfterTheOneThatWas() throws Exception {
+        FakeEnvoy.Stream s = f.envoy.openWith(Map.of("x-switchboard-pool", "sims", "x-switchboard-auth", "off"));
+        s.requestHeaders(FakeEnvoy.post("/v1/chat/completions", Map.of()), false, null);
+        s.requestBody(ExtProcFixture.chat(ExtProcFixture.MODEL, "hello"), 16 * 1024, true);
+        FakeEnvoy.Forwarded fw = s.forwarded();
+        s.halfClose();
+        assertThat(fw.immediate()).as("not refused").isNull();
+        assertThat(f.simAddresses()).contains(fw.destination());
+        assertThat(lb(fw.metadata())).doesNotContainKey("principal");
+        assertThat(fw.removed()).doesNotContain("authorization");
+    }
+
+    @Test
     void aRateLimitPolicyIsRefusedAtStartAndOnReloadWhichKeepsTheRunningAuth() throws Exception {
         String limits = """
                 apiVersion: switchboard.dev/v1alpha1

@@ -35,6 +35,12 @@ public final class EppNames {
      */
     public static final String TRANSLATE = "x-switchboard-translate";
     /**
+     * A gRPC metadata header of the ext_proc call: {@code off} keeps the call's streams from authenticating clients,
+     * for a second filter on the same request when an earlier one (of this processor) already did and removed the
+     * credential headers. Set by Envoy's configuration, never by a client.
+     */
+    public static final String AUTH = "x-switchboard-auth";
+    /**
      * Dynamic metadata key, under {@link #LB_NAMESPACE}: the id of the authenticated client (a virtual key's id,
      * a JWT's subject; never a credential), for Envoy's access log.
      */

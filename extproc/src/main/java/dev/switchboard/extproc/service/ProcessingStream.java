@@ -17,6 +17,7 @@ import dev.switchboard.picker.pool.Endpoint;
 import dev.switchboard.picker.pool.InferencePool;
 import dev.switchboard.picker.pool.PoolRequest;
 import dev.switchboard.picker.pool.RequestSpec;
+import dev.switchboard.policy.Policies;
 import dev.switchboard.providers.ClientPaths;
 import dev.switchboard.providers.ResponseContext;
 import dev.switchboard.providers.ResponseTranslation;
@@ -71,6 +72,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     private final StreamExecutor executor;
     private final String callPool;
     private final boolean translate;
+    private final boolean authenticate;
     private Phase phase = Phase.HEADERS;
     /** The routes, backends and client authentication the request arrived under: read once, at its head. */
     private BackendRoutes routes = BackendRoutes.NONE;
@@ -100,11 +102,14 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
      * @param callPool  the ext_proc call's x-switchboard-pool metadata, or null
      * @param translate whether requests for AIServiceBackends are translated (the call's x-switchboard-translate
      *                  is not {@code off})
+     * @param authenticate whether clients are authenticated when the configuration asks (the call's
+     *                  x-switchboard-auth is not {@code off})
      */
     ProcessingStream(ProcessorContext context, ServerCallStreamObserver<ProcessingResponse> out,
-            StreamExecutor executor, String callPool, boolean translate) {
+            StreamExecutor executor, String callPool, boolean translate, boolean authenticate) {
         this.context = context;
         this.translate = translate;
+        this.authenticate = authenticate;
         this.executor = executor;
         this.callPool = callPool;
         context.metrics().streams(1);
@@ -185,7 +190,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         int q = path.indexOf('?');
         ClientPaths.Target api = ClientPaths.of(q < 0 ? path : path.substring(0, q));
         // first: a client without a valid credential learns nothing (not even the pools) and costs no buffer
-        auth = StreamAuthentication.of(routes.policies(), h.getHeaders(), path,
+        auth = StreamAuthentication.of(authenticate ? routes.policies() : Policies.NONE, h.getHeaders(), path,
                 api != null ? api.api().family() : ClientPaths.familyOf(path));
         if (headers.get(HeaderNames.REQUEST_ID) == null) {
             generatedRequestId = UUID.randomUUID().toString(); // plugins keep per-request state by this id
