@@ -192,6 +192,22 @@ class ClientAuthIT {
     }
 
     @Test
+    void aRequestWithoutABodyIsAuthenticatedTooAndItsRandomPickCarriesThePrincipal() throws Exception {
+        FakeEnvoy.Stream refused = f.envoy.open("sims");
+        refused.requestHeaders(Map.of(":method", "GET", ":path", "/v1/models"), true, null);
+        assertThat(refused.next().getImmediateResponse().getStatus().getCodeValue()).isEqualTo(401);
+
+        FakeEnvoy.Stream s = f.envoy.open("sims");
+        s.requestHeaders(Map.of(":method", "GET", ":path", "/v1/models", "authorization", "Bearer " + good), true,
+                null);
+        FakeEnvoy.Forwarded fw = s.forwarded();
+        s.halfClose();
+        assertThat(f.simAddresses()).contains(fw.destination());
+        assertThat(fw.removed()).containsAll(CREDENTIAL_HEADERS);
+        assertThat(lb(fw.metadata()).get("principal").getStringValue()).isEqualTo(goodId);
+    }
+
+    @Test
     void aTranslatedRequestLosesTheClientsKeyButKeepsTheBackendsOwn() throws Exception {
         FakeEnvoy.Forwarded fw = post(null, "/v1/chat/completions", bearer(good), ExtProcFixture.chat(CLAUDE, "hi"));
         assertThat(fw.immediate()).as("not refused").isNull();
