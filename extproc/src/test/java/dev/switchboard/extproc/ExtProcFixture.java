@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ final class ExtProcFixture implements AutoCloseable {
     /** The configuration the server started with. */
     final String yaml;
 
-    private ExtProcFixture(ExtProcSettings settings) throws Exception {
+    private ExtProcFixture(ExtProcSettings settings, String extraYaml, Path baseDir) throws Exception {
         idle = MetricsEndpoint.start(0, 1, 0.05);
         busy = MetricsEndpoint.start(20, 12, 0.95);
         overloaded = MetricsEndpoint.start(50, 30, 0.99);
@@ -95,9 +96,10 @@ final class ExtProcFixture implements AutoCloseable {
                 metadata: {name: members}
                 spec:
                   endpoints:
-                %s""".formatted(ALIAS, MODEL, members);
+                %s""".formatted(ALIAS, MODEL, members) + (extraYaml.isEmpty() ? "" : "---\n" + extraYaml);
         this.yaml = yaml;
-        server = ExtProcServer.start(settings, ConfigLoader.parse(yaml, "extproc.yaml"));
+        server = ExtProcServer.start(settings, baseDir == null ? ConfigLoader.parse(yaml, "extproc.yaml")
+                : ConfigLoader.parse(yaml, "extproc.yaml", baseDir));
         envoy = new FakeEnvoy(server.port());
         for (String pool : List.of("loaded", "saturated", "lora", "sims")) {
             InferencePool p = server.pools().get(pool);
@@ -108,7 +110,15 @@ final class ExtProcFixture implements AutoCloseable {
 
     /** The server on free loopback ports, with these settings changed from the defaults. */
     static ExtProcFixture start(UnaryOperator<ExtProcSettings> settings) throws Exception {
-        return new ExtProcFixture(settings.apply(ExtProcSettings.defaults(0, 0).withHost("127.0.0.1")));
+        return new ExtProcFixture(settings.apply(ExtProcSettings.defaults(0, 0).withHost("127.0.0.1")), "", null);
+    }
+
+    /**
+     * The server with the default settings and these documents added to the file; relative paths in them (a key
+     * file) are read from {@code baseDir}.
+     */
+    static ExtProcFixture startWith(String extraYaml, Path baseDir) throws Exception {
+        return new ExtProcFixture(ExtProcSettings.defaults(0, 0).withHost("127.0.0.1"), extraYaml, baseDir);
     }
 
     static ExtProcFixture start() throws Exception {

@@ -34,6 +34,19 @@ public final class EppNames {
      * among a cluster's upstream filters.
      */
     public static final String TRANSLATE = "x-switchboard-translate";
+    /**
+     * A gRPC metadata header of the ext_proc call: {@code off} keeps the call's streams from authenticating clients,
+     * for a second filter on the same request when an earlier one (of this processor) already did and removed the
+     * credential headers. Set by Envoy's configuration, never by a client.
+     */
+    public static final String AUTH = "x-switchboard-auth";
+    /**
+     * Dynamic metadata key, under {@link #LB_NAMESPACE}: the id of the authenticated client (a virtual key's id,
+     * a JWT's subject; never a credential), for Envoy's access log.
+     */
+    public static final String PRINCIPAL = "principal";
+    /** Prefix of the dynamic metadata keys {@code principal.<label>}: the principal's labels ({@code team}, ...). */
+    public static final String PRINCIPAL_LABEL_PREFIX = PRINCIPAL + ".";
 
     /** Largest body chunk Envoy is sent back in one message: the reference EPP's limit, under Envoy's 64 KiB advice. */
     public static final int BODY_CHUNK_BYTES = 62_000;

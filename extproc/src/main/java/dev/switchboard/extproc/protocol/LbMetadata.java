@@ -5,6 +5,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.Metadata;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -65,6 +66,22 @@ public final class LbMetadata {
                 .build();
         return Struct.newBuilder().putFields(EppNames.LB_NAMESPACE, Value.newBuilder().setStructValue(lb).build())
                 .build();
+    }
+
+    /**
+     * {@code metadata} (a pick's, or null for none) with the authenticated client added to its {@code envoy.lb}
+     * struct: {@code principal} its id, {@code principal.<label>} each label. The same namespace as the pick's, so
+     * the filter's one {@code receiving_namespaces} entry lets Envoy keep both, and its access log reads them as
+     * {@code %DYNAMIC_METADATA(envoy.lb:principal)%}.
+     */
+    public static Struct withPrincipal(Struct metadata, String id, Map<String, String> labels) {
+        Struct.Builder lb = metadata != null && metadata.containsFields(EppNames.LB_NAMESPACE)
+                ? metadata.getFieldsOrThrow(EppNames.LB_NAMESPACE).getStructValue().toBuilder() : Struct.newBuilder();
+        lb.putFields(EppNames.PRINCIPAL, Value.newBuilder().setStringValue(id).build());
+        labels.forEach((k, v) -> lb.putFields(EppNames.PRINCIPAL_LABEL_PREFIX + k,
+                Value.newBuilder().setStringValue(v).build()));
+        Struct.Builder out = metadata == null ? Struct.newBuilder() : metadata.toBuilder();
+        return out.putFields(EppNames.LB_NAMESPACE, Value.newBuilder().setStructValue(lb).build()).build();
     }
 
     /** A subset hint as Envoy sends it, for tests and tools that play Envoy's part. */

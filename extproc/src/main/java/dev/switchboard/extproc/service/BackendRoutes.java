@@ -4,22 +4,25 @@ import dev.switchboard.core.config.Backend;
 import dev.switchboard.core.config.BackendRef;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.GatewayConfig;
+import dev.switchboard.core.config.PolicyDocument;
 import dev.switchboard.core.config.RouteRule;
 import dev.switchboard.core.error.ApiError;
 import dev.switchboard.core.http.HeaderNames;
+import dev.switchboard.policy.Policies;
 import dev.switchboard.providers.credentials.BackendCredentials;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
  * The configuration's AIGatewayRoute rules and AIServiceBackends as the Envoy processor sees them: which backend a
- * request is translated for, and that backend's credentials. Immutable; a reload builds a new one (and closes the
- * old one's credentials).
+ * request is translated for, that backend's credentials, and how clients authenticate (its {@code ClientAuth}
+ * document, if any). Immutable; a reload builds a new one (and closes the old one's credentials and key watches).
  */
 public final class BackendRoutes implements AutoCloseable {
     /*
@@ -34,35 +37,55 @@ public final class BackendRoutes implements AutoCloseable {
      *     route cache, so Envoy's routes choose that backend's cluster by the header;
      *  3. otherwise none: an InferencePool's rule, or no rule, is not translated (body-based routing).
      */
-    public static final BackendRoutes NONE = new BackendRoutes(List.of(), Map.of(), BackendCredentials.NONE);
+    public static final BackendRoutes NONE = new BackendRoutes(List.of(), Map.of(), BackendCredentials.NONE,
+            Policies.NONE);
+
+    /**
+     * Governance kinds the processor does not run yet, refused here rather than by {@link Policies} (which may come
+     * to accept them for the gateway): a limit or a guardrail that Envoy's requests skip must not look configured.
+     */
+    static final Set<String> NOT_RUN = Set.of("RateLimitPolicy", "PriceTable", "Guardrail");
 
     private final List<RouteRule> rules;
     private final Map<String, Backend> backends;
     private final BackendCredentials credentials;
+    private final Policies policies;
 
-    private BackendRoutes(List<RouteRule> rules, Map<String, Backend> backends, BackendCredentials credentials) {
+    private BackendRoutes(List<RouteRule> rules, Map<String, Backend> backends, BackendCredentials credentials,
+            Policies policies) {
         this.rules = rules;
         this.backends = backends;
         this.credentials = credentials;
+        this.policies = policies;
     }
 
     /**
      * The routes of {@code config}, their backends' credentials started (key files read, first tokens fetched on
-     * {@code tokens}, which may block: not an event loop).
+     * {@code tokens}, which may block: not an event loop), and its client authentication started (key file read
+     * and watched, JWKS fetched), as the gateway's runtime configuration does.
+     *
+     * @throws ConfigException a governance document the processor does not run ({@link #NOT_RUN}), or one that is
+     *                         invalid; nothing is left running then
      */
     public static BackendRoutes of(GatewayConfig config, ScheduledExecutorService tokens) throws ConfigException {
-        if (!config.policies().isEmpty()) { // the Envoy mode does not run the governance steps yet
-            var d = config.policies().get(0);
-            throw d.spec().error(d.kind() + " '" + d.name() + "' is enforced by `switchboard run`, not yet by"
-                    + " `switchboard extproc`; in front of Envoy, authenticate clients with Envoy Gateway's"
-                    + " SecurityPolicy (API keys, JWT) for now");
+        for (PolicyDocument d : config.policies()) {
+            if (NOT_RUN.contains(d.kind())) {
+                throw d.spec().error(d.kind() + " '" + d.name() + "' is not run by switchboard extproc yet; run them"
+                        + " in switchboard run (extproc runs ClientAuth documents only)");
+            }
         }
         Map<String, Backend> byName = new HashMap<>();
         for (Backend b : config.backends()) {
             byName.put(b.name(), b);
         }
-        return new BackendRoutes(config.rules(), Map.copyOf(byName),
-                BackendCredentials.start(config.backends(), Clock.systemUTC(), tokens));
+        Policies policies = Policies.start(config.policies(), System::getenv, Clock.systemUTC());
+        try {
+            return new BackendRoutes(config.rules(), Map.copyOf(byName),
+                    BackendCredentials.start(config.backends(), Clock.systemUTC(), tokens), policies);
+        } catch (ConfigException | RuntimeException e) {
+            policies.close();
+            throw e;
+        }
     }
 
     /**
@@ -125,6 +148,15 @@ public final class BackendRoutes implements AutoCloseable {
         return new BackendRef(b, 1, 0, null, b.headerMutation());
     }
 
+    /**
+     * The name of the first rule whose matches hold, whatever its backends (an InferencePool's too), or null when
+     * none does: what a principal's route list is checked against.
+     */
+    String ruleName(Function<String, String> header) {
+        RouteRule r = rule(header);
+        return r == null ? null : r.name();
+    }
+
     private RouteRule rule(Function<String, String> header) {
         for (RouteRule r : rules) {
             if (r.matches(header)) {
@@ -138,9 +170,18 @@ public final class BackendRoutes implements AutoCloseable {
         return credentials;
     }
 
-    /** Stops the credentials' refreshes; streams still holding one keep its current key or token. */
+    /** Client authentication ({@link Policies#NONE} without a ClientAuth document). */
+    Policies policies() {
+        return policies;
+    }
+
+    /**
+     * Stops the credentials' refreshes and the key file's watch; streams still holding one keep its current key or
+     * token, and streams already authenticated their principal.
+     */
     @Override
     public void close() {
         credentials.close();
+        policies.close();
     }
 }

@@ -30,6 +30,11 @@ public final class ExternalProcessorService extends ExternalProcessorGrpc.Extern
     private static final Metadata.Key<String> TRANSLATE_HEADER = Metadata.Key.of(EppNames.TRANSLATE,
             Metadata.ASCII_STRING_MARSHALLER);
 
+    /** The call's {@code x-switchboard-auth} metadata, put in the gRPC context by {@link #poolMetadata()}. */
+    private static final Context.Key<String> CALL_AUTH = Context.key(EppNames.AUTH);
+    private static final Metadata.Key<String> AUTH_HEADER = Metadata.Key.of(EppNames.AUTH,
+            Metadata.ASCII_STRING_MARSHALLER);
+
     private final ProcessorContext context;
     private final EventExecutorGroup loops;
 
@@ -46,12 +51,13 @@ public final class ExternalProcessorService extends ExternalProcessorGrpc.Extern
         EventExecutor loop = ThreadExecutorMap.currentExecutor();
         StreamExecutor executor = new StreamExecutor(loop != null ? loop : loops.next());
         return new ProcessingStream(context, (ServerCallStreamObserver<ProcessingResponse>) responses, executor,
-                CALL_POOL.get(), !"off".equalsIgnoreCase(CALL_TRANSLATE.get()));
+                CALL_POOL.get(), !"off".equalsIgnoreCase(CALL_TRANSLATE.get()),
+                !"off".equalsIgnoreCase(CALL_AUTH.get()));
     }
 
     /**
-     * Reads the call's {@code x-switchboard-pool} (set per route by Envoy) and {@code x-switchboard-translate}
-     * metadata headers into the context.
+     * Reads the call's {@code x-switchboard-pool} (set per route by Envoy), {@code x-switchboard-translate} and
+     * {@code x-switchboard-auth} metadata headers into the context.
      */
     public static ServerInterceptor poolMetadata() {
         return new ServerInterceptor() {
@@ -60,11 +66,12 @@ public final class ExternalProcessorService extends ExternalProcessorGrpc.Extern
                     ServerCallHandler<Q, R> next) {
                 String pool = headers.get(POOL_HEADER);
                 String translate = headers.get(TRANSLATE_HEADER);
-                if (pool == null && translate == null) {
+                String auth = headers.get(AUTH_HEADER);
+                if (pool == null && translate == null && auth == null) {
                     return next.startCall(call, headers);
                 }
                 return Contexts.interceptCall(Context.current().withValue(CALL_POOL, pool)
-                        .withValue(CALL_TRANSLATE, translate), call, headers, next);
+                        .withValue(CALL_TRANSLATE, translate).withValue(CALL_AUTH, auth), call, headers, next);
             }
         };
     }

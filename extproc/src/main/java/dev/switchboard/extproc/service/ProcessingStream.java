@@ -17,6 +17,7 @@ import dev.switchboard.picker.pool.Endpoint;
 import dev.switchboard.picker.pool.InferencePool;
 import dev.switchboard.picker.pool.PoolRequest;
 import dev.switchboard.picker.pool.RequestSpec;
+import dev.switchboard.policy.Policies;
 import dev.switchboard.providers.ClientPaths;
 import dev.switchboard.providers.ResponseContext;
 import dev.switchboard.providers.ResponseTranslation;
@@ -37,8 +38,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One ext_proc stream: one HTTP request through Envoy, in FULL_DUPLEX_STREAMED mode. Reads the request headers,
- * buffers the body to its end, decides (a pool's pick, a translation for an AIServiceBackend, or body-based
+ * One ext_proc stream: one HTTP request through Envoy, in FULL_DUPLEX_STREAMED mode. Reads the request headers
+ * (authenticating the client when the configuration has a ClientAuth document), buffers the body to its end,
+ * decides (a pool's pick, a translation for an AIServiceBackend, or body-based
  * routing), answers headers then body, and relays the response back (translated to the client's API where the
  * request was) while its endpoint counts it in flight. Every event runs on the stream's executor.
  */
@@ -50,8 +52,8 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
      * trailers that arrive while the request is still deciding are answered after its body. The stream may end at
      * any point (client gone, Envoy's timeout): then the request leaves the queue and its lease closes.
      * Size: the class is the state machine and nothing else (the work of each phase is in RequestBodyBuffer,
-     * ParsedBody, PoolSelector, PoolVisit, BackendRoutes, TranslatedRequest, TranslatedResponse, ResponseBodyRelay
-     * and ProcessingResponses); keeping the transitions in
+     * ParsedBody, PoolSelector, PoolVisit, BackendRoutes, StreamAuthentication, TranslatedRequest,
+     * TranslatedResponse, ResponseBodyRelay and ProcessingResponses); keeping the transitions in
      * one place is what makes the order rules checkable by reading; what goes to Envoy, and when Envoy is read,
      * is Answers' (gRPC flow control both ways).
      */
@@ -70,7 +72,12 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     private final StreamExecutor executor;
     private final String callPool;
     private final boolean translate;
+    private final boolean authenticate;
     private Phase phase = Phase.HEADERS;
+    /** The routes, backends and client authentication the request arrived under: read once, at its head. */
+    private BackendRoutes routes = BackendRoutes.NONE;
+    /** Who sent the request, once its headers are read. */
+    private StreamAuthentication auth;
     private Map<String, String> headers = Map.of();
     private String generatedRequestId;
     private Set<String> subset;
@@ -95,11 +102,14 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
      * @param callPool  the ext_proc call's x-switchboard-pool metadata, or null
      * @param translate whether requests for AIServiceBackends are translated (the call's x-switchboard-translate
      *                  is not {@code off})
+     * @param authenticate whether clients are authenticated when the configuration asks (the call's
+     *                  x-switchboard-auth is not {@code off})
      */
     ProcessingStream(ProcessorContext context, ServerCallStreamObserver<ProcessingResponse> out,
-            StreamExecutor executor, String callPool, boolean translate) {
+            StreamExecutor executor, String callPool, boolean translate, boolean authenticate) {
         this.context = context;
         this.translate = translate;
+        this.authenticate = authenticate;
         this.executor = executor;
         this.callPool = callPool;
         context.metrics().streams(1);
@@ -175,6 +185,13 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     private void requestHeaders(ProcessingRequest r) throws RequestRejected {
         HttpHeaders h = r.getRequestHeaders();
         headers = EnvoyHeaders.of(h.getHeaders());
+        routes = context.backendRoutes();
+        String path = headers.getOrDefault(":path", "");
+        int q = path.indexOf('?');
+        ClientPaths.Target api = ClientPaths.of(q < 0 ? path : path.substring(0, q));
+        // first: a client without a valid credential learns nothing (not even the pools) and costs no buffer
+        auth = StreamAuthentication.of(authenticate ? routes.policies() : Policies.NONE, h.getHeaders(), path,
+                api != null ? api.api().family() : ClientPaths.familyOf(path));
         if (headers.get(HeaderNames.REQUEST_ID) == null) {
             generatedRequestId = UUID.randomUUID().toString(); // plugins keep per-request state by this id
             headers.put(HeaderNames.REQUEST_ID, generatedRequestId);
@@ -186,9 +203,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         pool = translate && callPool == null && headers.get(HeaderNames.BACKEND) != null ? null
                 : context.selector().choose(callPool, headers.get(EppNames.POOL), context.pools());
         if (pool == null) {
-            String path = headers.getOrDefault(":path", "");
-            int q = path.indexOf('?');
-            target = ClientPaths.of(q < 0 ? path : path.substring(0, q));
+            target = api;
             shape = target != null ? target.api().family() : ClientPaths.familyOf(path);
         }
         if (h.getEndOfStream()) {
@@ -210,7 +225,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
             set.put(HeaderNames.REQUEST_ID, generatedRequestId);
         }
         if (pool == null) {
-            send(ProcessingResponses.requestHeaders(set, NOT_FROM_CLIENTS, null));
+            send(headersAnswer(set, NOT_FROM_CLIENTS, null));
             context.metrics().decision("", "body_routed");
             return;
         }
@@ -225,7 +240,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         }
         String destination = eligible.get(ThreadLocalRandom.current().nextInt(eligible.size())).address();
         set.put(EppNames.DESTINATION_ENDPOINT, destination);
-        send(ProcessingResponses.requestHeaders(set, LbMetadata.destination(destination)));
+        send(headersAnswer(set, List.of(), LbMetadata.destination(destination)));
         context.metrics().decision(pool.name(), "random");
     }
 
@@ -263,6 +278,8 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         bodyEndsStream = endsStream;
         ByteString raw = body.body();
         ParsedBody parsed = ParsedBody.parse(raw, target == null || target.pathModel() == null);
+        String model = target != null && target.pathModel() != null ? target.pathModel() : parsed.model();
+        auth.checkModel(model, routes.ruleName(name -> name.equals(HeaderNames.MODEL) ? model : headers.get(name)));
         if (pool == null) {
             if (!translate || !translate(raw, parsed)) {
                 routeByBody(raw, parsed);
@@ -336,7 +353,6 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
      */
     private boolean translate(ByteString raw, ParsedBody parsed) throws RequestRejected {
         String model = target != null && target.pathModel() != null ? target.pathModel() : parsed.model();
-        BackendRoutes routes = context.backendRoutes();
         BackendRef ref = routes.choose(headers.get(HeaderNames.BACKEND),
                 name -> name.equals(HeaderNames.MODEL) ? model : headers.get(name), ThreadLocalRandom.current());
         if (ref == null) {
@@ -382,12 +398,17 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
 
     private void forward(Map<String, String> set, List<String> remove, Struct metadata, ByteString upstreamBody) {
         body = null; // the buffer is not needed any more: let it go before the response comes
-        send(ProcessingResponses.requestHeaders(set, remove, metadata));
+        send(headersAnswer(set, remove, metadata));
         ProcessingResponses.requestBody(upstreamBody, bodyEndsStream, this::send);
         if (requestTrailersPending) {
             send(ProcessingResponses.requestTrailers());
         }
         phase = Phase.FORWARDED;
+    }
+
+    /** The answer to the request headers, with what client authentication adds (credentials removed, principal). */
+    private ProcessingResponse headersAnswer(Map<String, String> set, List<String> remove, Struct metadata) {
+        return ProcessingResponses.requestHeaders(set, auth.removals(remove, set), auth.metadata(metadata));
     }
 
     private void responseHeaders(ProcessingRequest r) {

@@ -6,9 +6,24 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.Metadata;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LbMetadataTest {
+    @Test
+    void thePrincipalJoinsThePicksNamespaceOrStandsAlone() {
+        Struct picked = LbMetadata.withPrincipal(LbMetadata.destination("10.0.0.1:8000"), "3f2a9c4e1b7d8a60",
+                Map.of("team", "search"));
+        assertThat(picked.getFieldsCount()).isEqualTo(1);
+        Struct lb = picked.getFieldsOrThrow("envoy.lb").getStructValue();
+        assertThat(lb.getFieldsOrThrow("x-gateway-destination-endpoint").getStringValue()).isEqualTo("10.0.0.1:8000");
+        assertThat(lb.getFieldsOrThrow("principal").getStringValue()).isEqualTo("3f2a9c4e1b7d8a60");
+        assertThat(lb.getFieldsOrThrow("principal.team").getStringValue()).isEqualTo("search");
+
+        Struct alone = LbMetadata.withPrincipal(null, "sub-1", Map.of()).getFieldsOrThrow("envoy.lb").getStructValue();
+        assertThat(alone.getFieldsMap()).containsOnlyKeys("principal");
+    }
+
     @Test
     void noHintMeansAnyEndpoint() {
         assertThat(LbMetadata.subsetHint(Metadata.getDefaultInstance())).isNull();
