@@ -78,7 +78,8 @@ public final class BackendRoutes implements AutoCloseable {
         for (Backend b : config.backends()) {
             byName.put(b.name(), b);
         }
-        Policies policies = Policies.start(config.policies(), System::getenv, Clock.systemUTC());
+        Policies policies = Policies.start(config.policies(), config.routeNames(), System::getenv, Clock.systemUTC(),
+                Policies.SharedStore.NONE, Policies.NONE);
         try {
             return new BackendRoutes(config.rules(), Map.copyOf(byName),
                     BackendCredentials.start(config.backends(), Clock.systemUTC(), tokens), policies);
