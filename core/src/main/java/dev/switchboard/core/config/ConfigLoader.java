@@ -207,8 +207,9 @@ public final class ConfigLoader {
             }
         }
         List<RouteRule> rules = new ArrayList<>();
+        boolean clientAuth = governance.stream().anyMatch(d -> d.kind().equals("ClientAuth"));
         for (RouteDoc r : routes) {
-            rules.addAll(rules(r, backends, pools));
+            rules.addAll(rules(r, backends, pools, clientAuth));
         }
         return new GatewayConfig(listener, rules, List.copyOf(backends.values()), List.copyOf(pools.values()), source,
                 loraAdapters, governance);
@@ -526,8 +527,8 @@ public final class ConfigLoader {
         return new PoolConfig.PickerRef(name, doc);
     }
 
-    private static List<RouteRule> rules(RouteDoc r, Map<String, Backend> backends, Map<String, PoolConfig> pools)
-            throws ConfigException {
+    private static List<RouteRule> rules(RouteDoc r, Map<String, Backend> backends, Map<String, PoolConfig> pools,
+            boolean clientAuth) throws ConfigException {
         Fields spec = r.spec().only("parentRefs", "rules", "llmRequestCosts", "hostnames", "filterConfig");
         List<RouteRule> out = new ArrayList<>();
         List<Fields> rules = spec.list("rules", f -> f);
@@ -541,7 +542,7 @@ public final class ConfigLoader {
                 m.only("headers");
                 return m.list("headers", ConfigLoader::headerMatch);
             });
-            List<BackendRef> refs = rule.list("backendRefs", b -> backendRef(b, backends, pools));
+            List<BackendRef> refs = rule.list("backendRefs", b -> backendRef(b, backends, pools, clientAuth));
             if (refs.isEmpty()) {
                 throw rule.error("backendRefs", "required: at least one backendRef");
             }
@@ -578,8 +579,9 @@ public final class ConfigLoader {
         }
     }
 
-    private static BackendRef backendRef(Fields b, Map<String, Backend> backends, Map<String, PoolConfig> pools)
-            throws ConfigException {
+    /** {@code clientAuth}: the configuration authenticates its clients (a ClientAuth document). */
+    private static BackendRef backendRef(Fields b, Map<String, Backend> backends, Map<String, PoolConfig> pools,
+            boolean clientAuth) throws ConfigException {
         b.only("name", "namespace", "group", "kind", "weight", "priority", "modelNameOverride", "headerMutation",
                 "bodyMutation", "forwardClientCredentials", "honorModelRewriteHeader");
         if (b.has("bodyMutation")) {
@@ -590,6 +592,11 @@ public final class ConfigLoader {
         String kind = b.optionalString("kind", "AIServiceBackend");
         BackendRef.ClientTrust trust = new BackendRef.ClientTrust(b.bool("forwardClientCredentials", false),
                 b.bool("honorModelRewriteHeader", false));
+        if (trust.forwardCredentials() && clientAuth) {
+            throw b.error("forwardClientCredentials", "would send each client's Switchboard key (the credential its"
+                    + " ClientAuth checks) to the backend; with ClientAuth the gateway authenticates clients itself and"
+                    + " the backend gets its own credentials from a BackendSecurityPolicy: remove one of the two");
+        }
         if (trust.honorModelRewrite() && !kind.equals("InferencePool")) {
             throw b.error("honorModelRewriteHeader", "only an InferencePool backendRef reads the model rewrite header"
                     + " (it picks the model or adapter the pool serves)");

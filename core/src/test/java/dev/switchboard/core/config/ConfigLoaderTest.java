@@ -174,6 +174,15 @@ class ConfigLoaderTest {
         expectError(VALID.replace("- {name: a, weight: 3}", "- {name: a, weight: 3, honorModelRewriteHeader: true}"),
                 "spec.rules[0].backendRefs[0].honorModelRewriteHeader: only an InferencePool backendRef reads the model"
                         + " rewrite header");
+        // with client authentication the client's credential is its Switchboard key: forwarding it would leak it
+        expectError(VALID.replace("- {name: a, weight: 3}", "- {name: a, weight: 3, forwardClientCredentials: true}")
+                + """
+                ---
+                apiVersion: switchboard.dev/v1alpha1
+                kind: ClientAuth
+                metadata: {name: clients}
+                spec: {virtualKeys: {file: keys.json, secret: {env: S}}}
+                """, "spec.rules[0].backendRefs[0].forwardClientCredentials: would send each client's Switchboard key");
     }
 
     @Test
