@@ -5,6 +5,7 @@ import static dev.switchboard.core.metrics.GenAiMetricNames.*;
 import dev.switchboard.core.model.UsageTail;
 import dev.switchboard.gateway.handler.RequestInfo;
 import dev.switchboard.gateway.routing.Attempt;
+import dev.switchboard.policy.Principal;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -66,6 +67,15 @@ public final class GatewayMetrics {
     private final Counter dropped = Counter.builder().name(POOL_REQUESTS_DROPPED)
             .help("Requests an InferencePool's admission answered with 429 or 503 instead of sending them on.")
             .labelNames(LABEL_POOL, LABEL_REASON).register(registry);
+    static final int MAX_PRINCIPAL_VALUES = 200;
+    private final CappedLabelValues principalTeams = new CappedLabelValues(MAX_PRINCIPAL_VALUES);
+    private final CappedLabelValues principalUsers = new CappedLabelValues(MAX_PRINCIPAL_VALUES);
+    private final Counter principalRequests = Counter.builder().name("switchboard_principal_requests")
+            .help("Requests of authenticated clients, by their team and user labels and the answer's status.")
+            .labelNames("team", "user", "status").register(registry);
+    private final Counter principalTokens = Counter.builder().name("switchboard_principal_tokens")
+            .help("Tokens the backends reported for authenticated clients' requests, by team and user label.")
+            .labelNames("team", "user", "type").register(registry);
     private final Counter refusals = Counter.builder().name("switchboard_governance_refusals")
             .help("Requests refused by a governance step before they were sent: a limit, a budget, a guardrail"
                     + " (label code: rate_limit_exceeded, insufficient_quota, request_exceeds_limit, model_not_priced,"
@@ -80,6 +90,9 @@ public final class GatewayMetrics {
      */
     public void request(RequestInfo info, Attempt attempt, int status, long durationNanos, long firstByteNanos,
             UsageTail.Usage usage) {
+        if (info.principal() != Principal.ANONYMOUS) {
+            byPrincipal(info.principal(), status, usage);
+        }
         Series s = series(operation(info.api()), models.label(info.model()),
                 attempt == null ? "" : attempt.ref().backend().name(),
                 attempt == null ? "" : attempt.ref().backend().schema().name().providerName(), status);
@@ -163,6 +176,23 @@ public final class GatewayMetrics {
                 .help("maxBufferedRequestBytes: past it, requests are answered 503.")
                 .callback(cb -> cb.call(limit))
                 .register(registry);
+    }
+
+    /**
+     * Requests and tokens by the principal's {@code team} and {@code user} labels (a key's metadata, a JWT's mapped
+     * claims): what a budget owner reads. Each label takes at most {@value #MAX_PRINCIPAL_VALUES} values, then
+     * {@code other}; a principal without the label counts under "".
+     */
+    private void byPrincipal(Principal p, int status, UsageTail.Usage usage) {
+        String team = principalTeams.label(p.labels().getOrDefault("team", ""));
+        String user = principalUsers.label(p.labels().getOrDefault("user", ""));
+        principalRequests.labelValues(team, user, Integer.toString(status)).inc();
+        if (usage != null && usage.promptTokens() >= 0) {
+            principalTokens.labelValues(team, user, "input").inc(usage.promptTokens());
+        }
+        if (usage != null && usage.completionTokens() >= 0) {
+            principalTokens.labelValues(team, user, "output").inc(usage.completionTokens());
+        }
     }
 
     /** A request the governance steps refused (a limit, a budget, a guardrail), by its error code. */

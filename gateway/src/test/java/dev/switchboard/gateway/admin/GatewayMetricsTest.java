@@ -90,6 +90,29 @@ class GatewayMetricsTest {
     }
 
     @Test
+    void authenticatedRequestsCountByTeamAndUserWithABoundedNumberOfValues() {
+        GatewayMetrics metrics = new GatewayMetrics();
+        for (int i = 0; i < GatewayMetrics.MAX_PRINCIPAL_VALUES + 5; i++) {
+            var p = new dev.switchboard.policy.Principal("k" + i, dev.switchboard.policy.Principal.Source.VIRTUAL_KEY,
+                    java.util.Map.of("team", i < 3 ? "search" : "team-" + i), java.util.Set.of(), java.util.Set.of(),
+                    dev.switchboard.policy.Quota.NONE);
+            metrics.request(new RequestInfo("r", "/v1/chat/completions", "m", false, 0, 0, 0, true, 0, 0, 10, p),
+                    null, 200, 1_000_000, -1, new dev.switchboard.core.model.UsageTail.Usage(10, 4, 0));
+        }
+        String page = new String(metrics.scrape(), StandardCharsets.UTF_8);
+        assertThat(page).contains("switchboard_principal_requests_total{status=\"200\",team=\"search\",user=\"\"} 3.0")
+                .contains("switchboard_principal_tokens_total{team=\"search\",type=\"input\",user=\"\"} 30.0")
+                .contains("switchboard_principal_tokens_total{team=\"search\",type=\"output\",user=\"\"} 12.0")
+                .contains("team=\"other\"");
+        assertThat(page.lines().filter(l -> l.startsWith("switchboard_principal_requests_total{")).count())
+                .as("at most the cap's values and 'other'").isEqualTo(GatewayMetrics.MAX_PRINCIPAL_VALUES + 1);
+        metrics.request(new RequestInfo("r", "/v1/chat/completions", "m", false, 0, 0, 0, true, 0, 0, 10), null, 200,
+                1, -1, null);
+        assertThat(new String(metrics.scrape(), StandardCharsets.UTF_8)).as("anonymous requests are not counted")
+                .contains("switchboard_principal_requests_total{status=\"200\",team=\"search\",user=\"\"} 3.0");
+    }
+
+    @Test
     void theAccessLogsDroppedLinesAreACounter() {
         GatewayMetrics metrics = new GatewayMetrics();
         metrics.accessLogDropped(() -> 7);
