@@ -15,10 +15,10 @@ import java.util.Map;
  * A bare HTTP/1.1 client over one socket, for what the JDK's client hides: pipelining, bytes sent in pieces, a
  * client that stalls, and reading several responses in order off one connection.
  */
-final class RawHttp implements AutoCloseable {
+public final class RawHttp implements AutoCloseable {
     /** One response as read off the wire (a chunked body is de-chunked). */
-    record Response(int status, Map<String, String> headers, String body) {
-        String header(String name) {
+    public record Response(int status, Map<String, String> headers, String body) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
@@ -26,7 +26,7 @@ final class RawHttp implements AutoCloseable {
     final Socket socket;
     private final InputStream in;
 
-    RawHttp(int port, int timeoutMillis) throws IOException {
+    public RawHttp(int port, int timeoutMillis) throws IOException {
         socket = new Socket();
         socket.setSoTimeout(timeoutMillis);
         socket.connect(new InetSocketAddress("127.0.0.1", port));
@@ -34,7 +34,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** A POST request's bytes, with content-length. */
-    static String post(String path, String body, String... headers) {
+    public static String post(String path, String body, String... headers) {
         StringBuilder b = new StringBuilder("POST ").append(path).append(" HTTP/1.1\r\nhost: gw\r\n"
                 + "content-type: application/json\r\n");
         for (String h : headers) {
@@ -45,7 +45,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** A GET request's bytes. */
-    static String get(String path, String... headers) {
+    public static String get(String path, String... headers) {
         StringBuilder b = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nhost: gw\r\n");
         for (String h : headers) {
             b.append(h).append("\r\n");
@@ -54,7 +54,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** Writes {@code text} in one write. */
-    RawHttp send(String text) throws IOException {
+    public RawHttp send(String text) throws IOException {
         OutputStream out = socket.getOutputStream();
         out.write(text.getBytes(StandardCharsets.UTF_8));
         out.flush();
@@ -62,7 +62,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** Reads the next response; fails on a connection closed before it. */
-    Response read() throws IOException {
+    public Response read() throws IOException {
         String statusLine = line();
         if (statusLine == null) {
             throw new IOException("connection closed before a response");
@@ -87,7 +87,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** Whether the server closed the connection (reads end of stream), waiting up to the socket timeout. */
-    boolean closedByServer() throws IOException {
+    public boolean closedByServer() throws IOException {
         try {
             return in.read() < 0;
         } catch (java.net.SocketException e) {

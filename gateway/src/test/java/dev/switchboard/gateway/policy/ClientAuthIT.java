@@ -14,6 +14,7 @@ import com.openai.errors.PermissionDeniedException;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.SecurityPolicy;
+import dev.switchboard.gateway.RawHttp;
 import dev.switchboard.gateway.TestConfigs;
 import dev.switchboard.gateway.admin.AccessLogCapture;
 import dev.switchboard.gateway.server.GatewayServer;
@@ -147,6 +148,41 @@ class ClientAuthIT {
                 .maxRetries(0).timeout(Duration.ofSeconds(20)).build();
         assertThatThrownBy(() -> anthropic.messages().create(MessageCreateParams.builder().model(SIM).maxTokens(3)
                 .addUserMessage("hi").build())).isInstanceOf(UnauthorizedException.class);
+    }
+
+    /**
+     * Each request on a connection is authenticated on its own: one smuggled behind a good one (a chunked body that
+     * ends early, with a Content-Length that says otherwise) is a request of its own and is refused, and a folded
+     * or NUL-carrying credential header is refused, never read as the good key.
+     */
+    @Test
+    void smuggledAndFoldedRequestsAreAuthenticatedOnTheirOwn() throws Exception {
+        String chat = "{\"model\":\"" + SIM + "\",\"max_tokens\":3,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String hidden = RawHttp.post("/v1/chat/completions", chat);
+        String chunked = "POST /v1/chat/completions HTTP/1.1\r\nhost: gw\r\nauthorization: Bearer " + good
+                + "\r\ncontent-type: application/json\r\ncontent-length: " + (5 + hidden.length())
+                + "\r\ntransfer-encoding: chunked\r\n\r\n" + Integer.toHexString(chat.length()) + "\r\n" + chat
+                + "\r\n0\r\n\r\n" + hidden;
+        try (RawHttp raw = new RawHttp(gateway.port(), 10_000)) {
+            raw.send(chunked);
+            RawHttp.Response first = raw.read();
+            // both framings at once is how smuggling starts: refused whole (RFC 9112 6.3), and nothing after it read
+            assertThat(first.status()).as(first.body()).isEqualTo(400);
+            assertThat(first.body()).contains("Content-Length");
+            assertThat(raw.closedByServer()).as("the connection closes; the hidden request is never read").isTrue();
+        }
+        try (RawHttp raw = new RawHttp(gateway.port(), 10_000)) { // pipelined: each request answered on its own
+            raw.send(RawHttp.post("/v1/chat/completions", chat, "authorization: Bearer " + good) + hidden);
+            assertThat(raw.read().status()).isEqualTo(200);
+            assertThat(raw.read().status()).as("the request pipelined behind it, without a key").isEqualTo(401);
+        }
+        for (String header : List.of("authorization: Bearer " + good + "\r\n x-api-key: " + revoked,
+                "authorization: Bearer " + good.substring(0, 20) + "\u0000" + good.substring(20))) {
+            try (RawHttp raw = new RawHttp(gateway.port(), 10_000)) {
+                raw.send(RawHttp.post("/v1/chat/completions", chat, header));
+                assertThat(raw.read().status()).as(header.replace(good, "<key>")).isIn(400, 401);
+            }
+        }
     }
 
     @Test
