@@ -4,6 +4,7 @@ import dev.switchboard.core.config.Backend;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.GatewayConfig;
+import dev.switchboard.core.config.PolicyDocument;
 import dev.switchboard.core.config.PoolConfig;
 import dev.switchboard.core.config.SecurityPolicy;
 import dev.switchboard.picker.pool.PoolProfiles;
@@ -61,6 +62,9 @@ final class ValidateCommand implements Callable<Integer> {
                 if (b.security() != null) {
                     System.out.println("  " + credentials(b));
                 }
+            }
+            for (PolicyDocument d : c.policies()) {
+                System.out.println("  " + d.kind() + " '" + d.name() + "'");
             }
             return 0;
         } catch (ConfigException e) {

@@ -58,6 +58,15 @@ class ValidateCommandTest {
     }
 
     @Test
+    void theGovernanceExampleIsValidAndListsItsDocuments() {
+        CliRun r = validate(Path.of("..", "examples", "governance.yaml"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("ok: 1 rule, 1 backend").contains("ClientAuth 'clients'")
+                .contains("RateLimitPolicy 'limits'").contains("PriceTable 'prices'")
+                .contains("Guardrail 'chat-guardrails'");
+    }
+
+    @Test
     void aKeyInAFileIsNamedNeverPrinted(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("claude.key"), "sk-ant-never-printed-42\n");
         Path cfg = dir.resolve("claude.yaml");
