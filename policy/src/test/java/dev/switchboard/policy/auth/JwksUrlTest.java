@@ -1,5 +1,7 @@
 package dev.switchboard.policy.auth;
 
+import dev.switchboard.testing.CapturedLogs;
+
 import static dev.switchboard.policy.auth.JwtAuthenticatorTest.bearer;
 import static dev.switchboard.policy.auth.JwtAuthenticatorTest.denied;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -124,7 +126,7 @@ class JwksUrlTest {
     void untilTheFirstFetchSucceedsTokensAreRefusedSayingWhy() {
         served.set("{\"error\": \"down\"}");
         status.set(500);
-        try (CapturedLogs logs = new CapturedLogs(); JwtAuthenticator jwt = authenticator()) {
+        try (CapturedLogs logs = new CapturedLogs("dev.switchboard.policy.auth", "dev.switchboard.core.config"); JwtAuthenticator jwt = authenticator()) {
             String token = Tokens.sign(FIRST, Tokens.claims().build());
             await().atMost(Duration.ofSeconds(10)).until(() -> fetches.get() >= 1 && logs.text().contains("HTTP 500"));
             AuthResult.Denied d = denied(bearer(jwt, token), 401, "the signing keys from " + url

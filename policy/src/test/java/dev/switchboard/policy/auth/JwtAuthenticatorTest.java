@@ -1,5 +1,7 @@
 package dev.switchboard.policy.auth;
 
+import dev.switchboard.testing.CapturedLogs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -186,7 +188,7 @@ class JwtAuthenticatorTest {
         // a mistake: the issuer's signing key itself, private exponent and all
         Files.writeString(withPrivate, new com.nimbusds.jose.jwk.JWKSet(RSA).toString(false));
         assertThat(Files.readString(withPrivate)).contains(RSA.getPrivateExponent().toString());
-        try (CapturedLogs logs = new CapturedLogs(); JwksFile f = new JwksFile(withPrivate)) {
+        try (CapturedLogs logs = new CapturedLogs("dev.switchboard.policy.auth", "dev.switchboard.core.config"); JwksFile f = new JwksFile(withPrivate)) {
             assertThat(f.current().keys().getKeys()).singleElement().satisfies(k -> assertThat(k.isPrivate()).isFalse());
             assertThat(f.current().keys().toString(false) + logs.text()).doesNotContain(RSA.getPrivateExponent().toString());
         }
@@ -202,7 +204,7 @@ class JwtAuthenticatorTest {
     @Test
     void refusalsAndLogsHoldNoTokenOrKey() {
         String token = Tokens.sign(RSA, Tokens.claims().audience("nope").build());
-        try (CapturedLogs logs = new CapturedLogs()) {
+        try (CapturedLogs logs = new CapturedLogs("dev.switchboard.policy.auth", "dev.switchboard.core.config")) {
             AuthResult r = bearer(jwt, token);
             assertThat(r.toString() + logs.text() + jwt).doesNotContain(token).doesNotContain(token.split("\\.")[2])
                     .doesNotContain(RSA.getPrivateExponent().toString());

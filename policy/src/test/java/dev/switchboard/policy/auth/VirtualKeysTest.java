@@ -1,5 +1,7 @@
 package dev.switchboard.policy.auth;
 
+import dev.switchboard.testing.CapturedLogs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -122,7 +124,7 @@ class VirtualKeysTest {
     void aRotatedOrRevokedKeyTakesEffectWhenTheFileChangesAndABadChangeKeepsTheOldSet() throws Exception {
         Made first = make(SECRET, null, false);
         Path f = file(List.of(first.record()));
-        try (CapturedLogs logs = new CapturedLogs(); VirtualKeys keys = VirtualKeys.watching(f, SECRET, CLOCK)) {
+        try (CapturedLogs logs = new CapturedLogs("dev.switchboard.policy.auth", "dev.switchboard.core.config"); VirtualKeys keys = VirtualKeys.watching(f, SECRET, CLOCK)) {
             assertThat(bearer(keys, first.issued().key())).isInstanceOf(AuthResult.Authenticated.class);
 
             Made second = make(SECRET, null, false); // rotation: the new key added, the old one revoked
@@ -171,7 +173,7 @@ class VirtualKeysTest {
     void nothingPrintsAKeyAHashOrTheSecret() throws Exception {
         Made m = make(SECRET, null, false);
         List<String> outputs = new ArrayList<>();
-        try (CapturedLogs logs = new CapturedLogs();
+        try (CapturedLogs logs = new CapturedLogs("dev.switchboard.policy.auth", "dev.switchboard.core.config");
                 VirtualKeys keys = VirtualKeys.readOnce(file(List.of(m.record())), SECRET, CLOCK)) {
             String key = m.issued().key();
             for (AuthResult r : List.of(bearer(keys, key), bearer(keys, key + "x"), bearer(keys, key.replace('a', 'b')))) {

@@ -1,5 +1,7 @@
 package dev.switchboard.providers.credentials;
 
+import dev.switchboard.testing.CapturedLogs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -39,7 +41,7 @@ class ApiKeyCredentialTest {
     void aKeyFileIsTrimmedAndARotatedKeyIsUsedAsSoonAsTheFileChanges() throws Exception {
         Path file = dir.resolve("apiKey");
         Files.writeString(file, KEY + "\n");
-        try (CapturedLogs logs = new CapturedLogs();
+        try (CapturedLogs logs = new CapturedLogs("dev.switchboard.providers.credentials", "dev.switchboard.core.config");
                 Credential c = Credentials.create(new CredentialSpec.ApiKey(ApiKeyType.ANTHROPIC_API_KEY,
                         new SecretSource.File(file)), clock, scheduler, name -> null)) {
             assertThat(header(c)).isEqualTo(KEY);

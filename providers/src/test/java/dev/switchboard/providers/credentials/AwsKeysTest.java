@@ -1,5 +1,7 @@
 package dev.switchboard.providers.credentials;
 
+import dev.switchboard.testing.CapturedLogs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -65,7 +67,7 @@ class AwsKeysTest {
     void aCredentialsFileIsWatchedSoRotatedKeysSignTheNextRequest() throws Exception {
         Path file = dir.resolve("credentials");
         Files.writeString(file, FILE);
-        try (CapturedLogs logs = new CapturedLogs();
+        try (CapturedLogs logs = new CapturedLogs("dev.switchboard.providers.credentials", "dev.switchboard.core.config");
                 Credential c = Credentials.create(new CredentialSpec.AwsCredentials("us-east-1", file, "bedrock",
                         null, null, null), clock, scheduler, name -> null)) {
             assertThat(sign(c).header("authorization")).contains("Credential=AKIABEDROCK/");

@@ -1,5 +1,7 @@
 package dev.switchboard.providers.credentials;
 
+import dev.switchboard.testing.CapturedLogs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -42,7 +44,7 @@ class EntraTokenIT {
                 .json(200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,"
                         + "\"access_token\":\"eyJ0eXAi.first\"}")
                 .json(200, "{\"token_type\":\"Bearer\",\"expires_in\":\"3599\",\"access_token\":\"eyJ0eXAi.second\"}");
-        try (CapturedLogs logs = new CapturedLogs();
+        try (CapturedLogs logs = new CapturedLogs("dev.switchboard.providers.credentials", "dev.switchboard.core.config");
                 Credential c = Credentials.create(new CredentialSpec.AzureCredentials("tenant-1", "client-1",
                         new SecretSource.Env("AZURE_CLIENT_SECRET"), server.uri("/")), clock, scheduler, env)) {
             scheduler.runDue();

@@ -1,5 +1,7 @@
 package dev.switchboard.providers.credentials;
 
+import dev.switchboard.testing.CapturedLogs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -61,7 +63,7 @@ class GcpTokenIT {
     void signsAJwtGetsATokenAndRefreshesItFiveMinutesBeforeExpiry() throws Exception {
         server.json(200, "{\"access_token\":\"ya29.first\",\"expires_in\":3599,\"token_type\":\"Bearer\"}")
                 .json(200, "{\"access_token\":\"ya29.second\",\"expires_in\":3599,\"token_type\":\"Bearer\"}");
-        try (CapturedLogs logs = new CapturedLogs();
+        try (CapturedLogs logs = new CapturedLogs("dev.switchboard.providers.credentials", "dev.switchboard.core.config");
                 Credential c = Credentials.create(new CredentialSpec.GcpCredentials("p1", "us-central1",
                         serviceAccountFile(), null), clock, scheduler, NO_ENV)) {
             assertThat(c.ready()).isFalse();

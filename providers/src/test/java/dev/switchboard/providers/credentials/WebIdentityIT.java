@@ -1,5 +1,7 @@
 package dev.switchboard.providers.credentials;
 
+import dev.switchboard.testing.CapturedLogs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -48,7 +50,7 @@ class WebIdentityIT {
         Files.writeString(tokenFile, OIDC_TOKEN + "\n");
         server.answer(200, "text/xml", stsAnswer("ASIAFIRST", "secret-one", "session-one", T0.plusSeconds(3600)))
                 .answer(200, "text/xml", stsAnswer("ASIASECOND", "secret-two", "session-two", T0.plusSeconds(7200)));
-        try (CapturedLogs logs = new CapturedLogs();
+        try (CapturedLogs logs = new CapturedLogs("dev.switchboard.providers.credentials", "dev.switchboard.core.config");
                 Credential c = Credentials.create(new CredentialSpec.AwsCredentials("us-east-1", null, null,
                         "arn:aws:iam::123456789012:role/gw", tokenFile, server.uri("/")), clock, scheduler,
                         name -> null)) {

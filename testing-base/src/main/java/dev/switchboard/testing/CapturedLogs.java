@@ -1,4 +1,4 @@
-package dev.switchboard.policy.auth;
+package dev.switchboard.testing;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -7,15 +7,20 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import org.slf4j.LoggerFactory;
 
-/** Every log event of the auth package and core's file watcher, at DEBUG and up, as text, while open. */
-final class CapturedLogs implements AutoCloseable {
+/**
+ * Every log event of the named loggers (and their children), at DEBUG and up, as text, while open: for tests that
+ * grep what a component logged (for a secret, say).
+ */
+public final class CapturedLogs implements AutoCloseable {
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final Logger[] loggers;
     private final Level[] levels;
 
-    CapturedLogs() {
-        loggers = new Logger[] {(Logger) LoggerFactory.getLogger("dev.switchboard.policy.auth"),
-                (Logger) LoggerFactory.getLogger("dev.switchboard.core.config")};
+    public CapturedLogs(String... loggerNames) {
+        loggers = new Logger[loggerNames.length];
+        for (int i = 0; i < loggerNames.length; i++) {
+            loggers[i] = (Logger) LoggerFactory.getLogger(loggerNames[i]);
+        }
         levels = new Level[loggers.length];
         appender.start();
         for (int i = 0; i < loggers.length; i++) {
@@ -26,7 +31,7 @@ final class CapturedLogs implements AutoCloseable {
     }
 
     /** The formatted messages with their exceptions' class names and messages, one event a line. */
-    String text() {
+    public String text() {
         StringBuilder b = new StringBuilder();
         for (ILoggingEvent e : appender.list) {
             b.append(e.getLevel()).append(' ').append(e.getFormattedMessage());
