@@ -184,6 +184,11 @@ public final class RequestGovernance implements ResponseHook {
         return headers;
     }
 
+    /** Whether the route's guardrails check what the model answers (so an answer nobody can read must not pass). */
+    public boolean checksResponses() {
+        return chain != null && chain.checksResponses();
+    }
+
     /**
      * Why this request cannot go to a backend of {@code schema}, or null when it can: its route's guardrails check
      * responses, and the gateway cannot read that API's answers from that backend (so they would pass unchecked).
