@@ -1,6 +1,7 @@
 package dev.switchboard.extproc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,10 +12,13 @@ import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,6 +92,7 @@ class GovernanceIT {
                   models:
                   - {name: metered-rpm, requestsPerMinute: 2}
                   - {name: metered-budget, budget: {amount: "0.5", period: 1d}}
+                  - {name: metered-cancel, budget: {amount: "0.5", period: 1d}}
                 """), dir);
     }
 
@@ -294,5 +299,44 @@ class GovernanceIT {
         long produced = deltas.stream().mapToLong(ApproxTokenizer::count).sum();
         assertThat(clamp1 - clamp2).as("the stream ended early was charged its prompt and the three deltas that passed")
                 .isEqualTo(prompt + produced);
+    }
+
+    @Test
+    void aStreamEnvoyCancelsMidAnswerIsChargedItsPromptAndWhatPassed() throws Exception {
+        String body = chat("metered-cancel", "count to ten", "\"stream\":true,\"max_tokens\":100000,");
+        long prompt = RequestDocument.parse(ClientApi.OPENAI_CHAT, bytes(body)).promptTokens();
+        Exchange first = send(null, body);
+        long clamp0 = JSON.readTree(first.forwarded().body()).path("max_tokens").asLong();
+        first.responseHeaders("text/event-stream");
+        List<String> deltas = List.of("alpha beta ", "gamma delta");
+        for (String d : deltas) {
+            first.stream().responseBody(bytes(chunk(d)), false);
+            first.stream().next();
+        }
+        first.stream().cancel(); // the client reset the request: Envoy cancels the ext_proc stream
+        await().atMost(Duration.ofSeconds(10)).until(() -> openStreams() == 0); // settled as the stream ended
+
+        Exchange after = send(null, body);
+        long clamp1 = JSON.readTree(after.forwarded().body()).path("max_tokens").asLong();
+        long produced = deltas.stream().mapToLong(ApproxTokenizer::count).sum();
+        assertThat(clamp0 - clamp1).as("charged its prompt and the deltas that passed, not its reservation")
+                .isEqualTo(prompt + produced);
+        after.stream().halfClose();
+    }
+
+    @Test
+    void aGuardedRouteRefusesAnApiWhoseAnswersThePoolPathCannotRead() throws Exception {
+        FakeEnvoy.Stream s = f.envoy.open("sims");
+        s.requestHeaders(FakeEnvoy.post("/v1/messages", Map.of()), false, null);
+        s.requestBody(bytes("{\"model\":\"" + ExtProcFixture.MODEL + "\",\"max_tokens\":5,\"messages\":"
+                + "[{\"role\":\"user\",\"content\":\"hi\"}]}"), 16 * 1024, true);
+        JsonNode error = refused(s.forwarded(), 400);
+        assertThat(error.path("type").asText()).as("the Anthropic shape").isEqualTo("error");
+        assertThat(error.path("error").path("message").asText()).contains("guardrails").contains("/v1/messages");
+    }
+
+    static int openStreams() throws Exception {
+        Matcher m = Pattern.compile("(?m)^switchboard_extproc_streams ([0-9.]+)$").matcher(f.metrics());
+        return m.find() ? (int) Double.parseDouble(m.group(1)) : -1;
     }
 }
