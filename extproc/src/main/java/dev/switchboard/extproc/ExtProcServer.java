@@ -116,7 +116,7 @@ public final class ExtProcServer implements AutoCloseable {
 
     /** Applies a new configuration to the pools and body-based routing; nothing changes when it throws. */
     public void apply(GatewayConfig config) throws ConfigException {
-        BackendRoutes routes = BackendRoutes.of(config, tokens);
+        BackendRoutes routes = BackendRoutes.of(config, tokens, context.backendRoutes());
         try {
             pools.apply(config.pools());
         } catch (ConfigException | RuntimeException e) {

@@ -4,25 +4,24 @@ import dev.switchboard.core.config.Backend;
 import dev.switchboard.core.config.BackendRef;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.GatewayConfig;
-import dev.switchboard.core.config.PolicyDocument;
 import dev.switchboard.core.config.RouteRule;
 import dev.switchboard.core.error.ApiError;
 import dev.switchboard.core.http.HeaderNames;
 import dev.switchboard.policy.Policies;
 import dev.switchboard.providers.credentials.BackendCredentials;
+import dev.switchboard.redis.RedisRateLimiter;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
  * The configuration's AIGatewayRoute rules and AIServiceBackends as the Envoy processor sees them: which backend a
- * request is translated for, that backend's credentials, and how clients authenticate (its {@code ClientAuth}
- * document, if any). Immutable; a reload builds a new one (and closes the old one's credentials and key watches).
+ * request is translated for, that backend's credentials, and its governance: how clients authenticate (its
+ * {@code ClientAuth} document, if any), their limits and budgets, and the routes' guardrails. Immutable; a reload builds a new one (and closes the old one's credentials and key watches).
  */
 public final class BackendRoutes implements AutoCloseable {
     /*
@@ -41,10 +40,11 @@ public final class BackendRoutes implements AutoCloseable {
             Policies.NONE);
 
     /**
-     * Governance kinds the processor does not run yet, refused here rather than by {@link Policies} (which may come
-     * to accept them for the gateway): a limit or a guardrail that Envoy's requests skip must not look configured.
+     * The rule of a request no rule matches (a pool's, or body-based routing's): no route, so no route's guardrails
+     * and no route-scoped limit, but the principal's own quota and the configuration-wide limits still apply.
      */
-    static final Set<String> NOT_RUN = Set.of("RateLimitPolicy", "PriceTable", "Guardrail");
+    static final RouteRule NO_RULE = new RouteRule(null, null, List.of(), List.of(), RouteRule.DEFAULT_REQUEST_TIMEOUT,
+            RouteRule.DEFAULT_STREAM_IDLE_TIMEOUT, null);
 
     private final List<RouteRule> rules;
     private final Map<String, Backend> backends;
@@ -61,25 +61,20 @@ public final class BackendRoutes implements AutoCloseable {
 
     /**
      * The routes of {@code config}, their backends' credentials started (key files read, first tokens fetched on
-     * {@code tokens}, which may block: not an event loop), and its client authentication started (key file read
-     * and watched, JWKS fetched), as the gateway's runtime configuration does.
+     * {@code tokens}, which may block: not an event loop), and its governance started (key file read and watched,
+     * JWKS fetched, a RateLimitPolicy's Redis store connected), as the gateway's runtime configuration does.
      *
-     * @throws ConfigException a governance document the processor does not run ({@link #NOT_RUN}), or one that is
-     *                         invalid; nothing is left running then
+     * @param previous the routes being replaced ({@link #NONE} at start): their limiter's in-memory counts carry over
+     * @throws ConfigException a governance document that is invalid; nothing is left running then
      */
-    public static BackendRoutes of(GatewayConfig config, ScheduledExecutorService tokens) throws ConfigException {
-        for (PolicyDocument d : config.policies()) {
-            if (NOT_RUN.contains(d.kind())) {
-                throw d.spec().error(d.kind() + " '" + d.name() + "' is not run by switchboard extproc yet; run them"
-                        + " in switchboard run (extproc runs ClientAuth documents only)");
-            }
-        }
+    public static BackendRoutes of(GatewayConfig config, ScheduledExecutorService tokens, BackendRoutes previous)
+            throws ConfigException {
         Map<String, Backend> byName = new HashMap<>();
         for (Backend b : config.backends()) {
             byName.put(b.name(), b);
         }
         Policies policies = Policies.start(config.policies(), config.routeNames(), System::getenv, Clock.systemUTC(),
-                Policies.SharedStore.NONE, Policies.NONE);
+                RedisRateLimiter::create, previous.policies);
         try {
             return new BackendRoutes(config.rules(), Map.copyOf(byName),
                     BackendCredentials.start(config.backends(), Clock.systemUTC(), tokens), policies);
@@ -158,6 +153,12 @@ public final class BackendRoutes implements AutoCloseable {
         return r == null ? null : r.name();
     }
 
+    /** The first rule whose matches hold, or {@link #NO_RULE}. */
+    RouteRule governed(Function<String, String> header) {
+        RouteRule r = rule(header);
+        return r == null ? NO_RULE : r;
+    }
+
     private RouteRule rule(Function<String, String> header) {
         for (RouteRule r : rules) {
             if (r.matches(header)) {
@@ -171,7 +172,7 @@ public final class BackendRoutes implements AutoCloseable {
         return credentials;
     }
 
-    /** Client authentication ({@link Policies#NONE} without a ClientAuth document). */
+    /** Client authentication, limits and guardrails ({@link Policies#NONE} without governance documents). */
     Policies policies() {
         return policies;
     }

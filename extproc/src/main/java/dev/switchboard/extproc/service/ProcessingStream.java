@@ -18,6 +18,7 @@ import dev.switchboard.picker.pool.InferencePool;
 import dev.switchboard.picker.pool.PoolRequest;
 import dev.switchboard.picker.pool.RequestSpec;
 import dev.switchboard.policy.Policies;
+import dev.switchboard.providers.ClientApi;
 import dev.switchboard.providers.ClientPaths;
 import dev.switchboard.providers.ResponseContext;
 import dev.switchboard.providers.ResponseTranslation;
@@ -34,25 +35,28 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One ext_proc stream: one HTTP request through Envoy, in FULL_DUPLEX_STREAMED mode. Reads the request headers
- * (authenticating the client when the configuration has a ClientAuth document), buffers the body to its end,
- * decides (a pool's pick, a translation for an AIServiceBackend, or body-based
- * routing), answers headers then body, and relays the response back (translated to the client's API where the
- * request was) while its endpoint counts it in flight. Every event runs on the stream's executor.
+ * (authenticating the client when the configuration has a ClientAuth document), buffers the body to its end, runs
+ * the governance steps on it (guardrails, limits: refused, or sent on rewritten), decides (a pool's pick, a
+ * translation for an AIServiceBackend, or body-based routing), answers headers then body, and relays the response
+ * back (translated to the client's API where the request was, watched by the guardrails, counted and settled) while
+ * its endpoint counts it in flight. Every event runs on the stream's executor.
  */
 final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     /*
-     * Phases: HEADERS (nothing yet) → BODY (buffering) → DECIDING (parsed; maybe waiting in flow control) →
+     * Phases: HEADERS (nothing yet) → BODY (buffering) → DECIDING (parsed; maybe waiting on the governance steps
+     * (a guardrail service, Redis), then maybe in flow control) →
      * FORWARDED (headers and body answered: the request went upstream) → DONE (response over, refused, or the
      * stream ended). Envoy requires the answers in order (headers, body, trailers) per direction, so request
      * trailers that arrive while the request is still deciding are answered after its body. The stream may end at
      * any point (client gone, Envoy's timeout): then the request leaves the queue and its lease closes.
      * Size: the class is the state machine and nothing else (the work of each phase is in RequestBodyBuffer,
-     * ParsedBody, PoolSelector, PoolVisit, BackendRoutes, StreamAuthentication, TranslatedRequest,
+     * ParsedBody, PoolSelector, PoolVisit, BackendRoutes, StreamAuthentication, StreamGovernance, TranslatedRequest,
      * TranslatedResponse, ResponseBodyRelay and ProcessingResponses); keeping the transitions in
      * one place is what makes the order rules checkable by reading; what goes to Envoy, and when Envoy is read,
      * is Answers' (gRPC flow control both ways).
@@ -90,6 +94,14 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     private ResponseBody relay;
     /** The API the path calls (null when none of ours), on streams without a pool. */
     private ClientPaths.Target target;
+    /** The API the path calls (null when none of ours), on every stream: what the governance steps read. */
+    private ClientPaths.Target called;
+    /** The guardrails and limits on this request, or null when none apply. */
+    private StreamGovernance governance;
+    /** The body sent on, kept only for a governed request without translation (its response is watched). */
+    private ByteString sentBody;
+    /** The response's body ended whole (not cut by the processor, the stream not cancelled). */
+    private boolean responseWhole;
     /** The error shape the client reads (its API's family). */
     private ApiSchema.Family shape = ApiSchema.Family.OPENAI;
     /** The request as translated for an AIServiceBackend, or null. */
@@ -189,6 +201,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         String path = headers.getOrDefault(":path", "");
         int q = path.indexOf('?');
         ClientPaths.Target api = ClientPaths.of(q < 0 ? path : path.substring(0, q));
+        called = api;
         // first: a client without a valid credential learns nothing (not even the pools) and costs no buffer
         auth = StreamAuthentication.of(authenticate ? routes.policies() : Policies.NONE, h.getHeaders(), path,
                 api != null ? api.api().family() : ClientPaths.familyOf(path));
@@ -279,12 +292,42 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         ByteString raw = body.body();
         ParsedBody parsed = ParsedBody.parse(raw, target == null || target.pathModel() == null);
         String model = target != null && target.pathModel() != null ? target.pathModel() : parsed.model();
-        auth.checkModel(model, routes.ruleName(name -> name.equals(HeaderNames.MODEL) ? model : headers.get(name)));
+        Function<String, String> header = name -> name.equals(HeaderNames.MODEL) ? model : headers.get(name);
+        auth.checkModel(model, routes.ruleName(header));
+        String path = headers.getOrDefault(":path", "");
+        int q = path.indexOf('?');
+        governance = StreamGovernance.of(routes.policies(), routes.governed(header), called,
+                q < 0 ? path : path.substring(0, q), auth.principal(), model,
+                called != null && called.api() == ClientApi.GEMINI_STREAM_GENERATE || parsed.stream());
+        if (governance == null) {
+            decide(raw, parsed);
+            return;
+        }
+        // the steps may wait on a service (a guardrail callout, Redis): the rest happens back on this executor
+        StreamGovernance g = governance;
+        g.admit(raw).whenComplete((decision, e) -> executor.execute(() -> {
+            if (phase != Phase.DECIDING) { // the stream ended while the steps ran: a grant made since is released
+                g.settle(null, false, false);
+                return;
+            }
+            run(() -> {
+                ByteString sent = g.admitted(decision, raw);
+                decide(sent, sent == raw ? parsed : ParsedBody.parse(sent, target == null
+                        || target.pathModel() == null));
+            });
+        }));
+    }
+
+    /** The request's way on, once it may go: a pool's pick, a translation, or body-based routing. */
+    private void decide(ByteString raw, ParsedBody parsed) throws RequestRejected {
         if (pool == null) {
             if (!translate || !translate(raw, parsed)) {
                 routeByBody(raw, parsed);
             }
             return;
+        }
+        if (governance != null) {
+            governance.checkGuardable(null); // before the request waits in flow control
         }
         RequestSpec spec = new RequestSpec(parsed.model(), headers.get(HeaderNames.MODEL_REWRITE),
                 headers.get(HeaderNames.INFERENCE_OBJECTIVE), headers.get(HeaderNames.INFERENCE_FAIRNESS_ID),
@@ -363,7 +406,11 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
                     + ref.backend().name() + "'; this processor translates the OpenAI, Anthropic and Gemini APIs.",
                     "unknown_url"));
         }
-        translated = TranslatedRequest.of(target, ref, headers, raw, parsed, routes.credentials());
+        if (governance != null) {
+            governance.checkGuardable(ref.backend());
+        }
+        translated = TranslatedRequest.of(target, ref, headers, raw, parsed, routes.credentials(),
+                governance == null ? null : governance.hook());
         restorer = translated.restorer;
         if (generatedRequestId != null) {
             translated.set.put(HeaderNames.REQUEST_ID, generatedRequestId);
@@ -374,7 +421,10 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     }
 
     /** Body-based routing: the model in headers Envoy's routes match on, the route cache cleared, no pick. */
-    private void routeByBody(ByteString raw, ParsedBody parsed) {
+    private void routeByBody(ByteString raw, ParsedBody parsed) throws RequestRejected {
+        if (governance != null) {
+            governance.checkGuardable(null);
+        }
         Map<String, String> set = modelHeaders(parsed.model(), raw);
         set.put(EppNames.BASE_MODEL_NAME, context.baseModels().of(parsed.model()));
         forward(set, NOT_FROM_CLIENTS, null, raw);
@@ -398,6 +448,9 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
 
     private void forward(Map<String, String> set, List<String> remove, Struct metadata, ByteString upstreamBody) {
         body = null; // the buffer is not needed any more: let it go before the response comes
+        if (governance != null && translated == null) {
+            sentBody = upstreamBody; // what a watched response's plan reads the request's options from
+        }
         send(headersAnswer(set, remove, metadata));
         ProcessingResponses.requestBody(upstreamBody, bodyEndsStream, this::send);
         if (requestTrailersPending) {
@@ -425,6 +478,9 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
             }
         }
         String status = h.getOrDefault(":status", "");
+        if (governance != null) {
+            governance.responseHeaders(set);
+        }
         context.metrics().response(pool == null ? "" : pool.name(), status);
         List<String> remove = new ArrayList<>();
         if (askedForLoadReport && h.containsKey(HeaderNames.ENDPOINT_LOAD_METRICS)) {
@@ -433,28 +489,54 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         relay = responseBody(status, set, remove);
         send(ProcessingResponses.responseHeaders(set, remove));
         if (r.getResponseHeaders().getEndOfStream()) {
+            responseWhole = true;
             responseComplete();
         }
     }
 
     /** The way back for the body: translated to the client's API when the request was and this status needs it. */
     private ResponseBody responseBody(String status, Map<String, String> set, List<String> remove) {
-        if (translated == null) {
-            return new ResponseBodyRelay(restorer);
-        }
-        set.put(HeaderNames.BACKEND, translated.ref.backend().name());
         int code;
         try {
             code = Integer.parseInt(status);
         } catch (NumberFormatException e) {
             code = 502;
         }
+        if (translated == null) {
+            return governance == null || sentBody == null ? new ResponseBodyRelay(restorer)
+                    : watched(code, set, remove);
+        }
+        set.put(HeaderNames.BACKEND, translated.ref.backend().name());
         ResponseTranslation t = translated.responses().open(code, new ResponseContext(translated.clientModel,
                 headers.get(HeaderNames.REQUEST_ID), System.currentTimeMillis() / 1000, false));
         if (t == null) {
             return new ResponseBodyRelay(restorer);
         }
-        TranslatedResponse response = new TranslatedResponse(t);
+        StreamGovernance g = governance;
+        TranslatedResponse response = new TranslatedResponse(t, () -> g != null && g.blocked(), null);
+        response.headers(set, remove);
+        return response;
+    }
+
+    /** An untranslated response through the governance steps' hook (counted; guarded when the route says so). */
+    private ResponseBody watched(int code, Map<String, String> set, List<String> remove) {
+        ParsedBody parsed;
+        try {
+            parsed = ParsedBody.parse(sentBody, false);
+        } catch (RequestRejected e) { // it was parsed before it was sent: cannot happen
+            return new ResponseBodyRelay(restorer);
+        }
+        String path = headers.getOrDefault(":path", "");
+        int q = path.indexOf('?');
+        StreamGovernance g = governance;
+        ResponseTranslation t = g.watch(sentBody, parsed.model(), called.api() == ClientApi.GEMINI_STREAM_GENERATE
+                || parsed.stream(), q < 0 ? null : path.substring(q + 1), code, new ResponseContext(parsed.model(),
+                headers.get(HeaderNames.REQUEST_ID), System.currentTimeMillis() / 1000, false));
+        sentBody = null;
+        if (t == null) {
+            return new ResponseBodyRelay(restorer);
+        }
+        TranslatedResponse response = new TranslatedResponse(t, g::blocked, restorer);
         response.headers(set, remove);
         return response;
     }
@@ -466,7 +548,11 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         if (relay.body(b.getBody(), b.getEndOfStream(), this::send) && visit != null) {
             visit.firstToken();
         }
-        if (b.getEndOfStream()) {
+        if (relay.cut()) { // a guardrail ended the answer: the client's body is over, the upstream's no concern
+            responseComplete();
+            answers.complete();
+        } else if (b.getEndOfStream()) {
+            responseWhole = true;
             responseComplete();
         }
     }
@@ -476,6 +562,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
             relay.flush(this::send);
         }
         send(ProcessingResponses.responseTrailers());
+        responseWhole = relay == null || !relay.cut();
         responseComplete();
     }
 
@@ -504,8 +591,13 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         if (phase == Phase.DONE) {
             return;
         }
+        boolean forwarded = phase == Phase.FORWARDED;
         phase = Phase.DONE;
         body = null;
+        sentBody = null;
+        if (governance != null) { // the usage, or the prompt and what was produced; nothing when nothing was sent
+            governance.settle(relay == null ? null : relay.usage(), responseWhole, forwarded);
+        }
         if (visit != null) {
             visit.end();
         }

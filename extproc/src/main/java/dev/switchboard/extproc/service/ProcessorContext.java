@@ -51,7 +51,8 @@ public final class ProcessorContext {
         return baseModels;
     }
 
-    BackendRoutes backendRoutes() {
+    /** The routes, backends and governance new streams start under. */
+    public BackendRoutes backendRoutes() {
         return backendRoutes;
     }
 

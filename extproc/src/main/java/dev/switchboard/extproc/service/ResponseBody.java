@@ -24,4 +24,12 @@ interface ResponseBody {
 
     /** The usage the response reported, or null. */
     UsageTail.Usage usage();
+
+    /**
+     * Whether the processor ended the body before the upstream did (a guardrail blocked the answer: its error event
+     * was sent with end_of_stream), so what follows of the upstream's is not the client's any more.
+     */
+    default boolean cut() {
+        return false;
+    }
 }

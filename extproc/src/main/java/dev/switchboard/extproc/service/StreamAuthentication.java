@@ -62,6 +62,11 @@ final class StreamAuthentication {
         return new StreamAuthentication(((AuthResult.Authenticated) who).principal(), true, shape);
     }
 
+    /** Who sent the request ({@link Principal#ANONYMOUS} when no ClientAuth document checked). */
+    Principal principal() {
+        return principal;
+    }
+
     /**
      * Refuses a model the principal may not use, as the gateway does after routing.
      *

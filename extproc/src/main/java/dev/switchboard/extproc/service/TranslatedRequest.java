@@ -17,6 +17,7 @@ import dev.switchboard.providers.credentials.BackendCredentials;
 import dev.switchboard.providers.credentials.Credential;
 import dev.switchboard.providers.credentials.CredentialsNotReadyException;
 import dev.switchboard.providers.credentials.SignableRequest;
+import dev.switchboard.providers.govern.ResponseHook;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,11 +69,14 @@ final class TranslatedRequest {
      * Translates the request for {@code ref}'s backend.
      *
      * @param headers the client's request headers (pseudo-headers included)
+     * @param hook    sees (and may rewrite) the response's events: the governance steps' ({@link StreamGovernance}),
+     *                or null
      * @throws RequestRejected 400 in the client's shape when the request cannot be said in the backend's API; 503
      *                         when the backend's credential is not ready yet
      */
     static TranslatedRequest of(ClientPaths.Target target, BackendRef ref, Map<String, String> headers,
-            ByteString raw, ParsedBody parsed, BackendCredentials credentials) throws RequestRejected {
+            ByteString raw, ParsedBody parsed, BackendCredentials credentials, ResponseHook hook)
+            throws RequestRejected {
         ApiSchema.Family shape = target.api().family();
         Backend backend = ref.backend();
         String model = target.pathModel() != null ? target.pathModel() : parsed.model();
@@ -83,7 +87,7 @@ final class TranslatedRequest {
         UpstreamCall call;
         try {
             call = Translator.call(target.api(), backend, raw::toByteArray, target.pathModel(), upstreamModel, stream,
-                    q < 0 ? null : path.substring(q + 1));
+                    q < 0 ? null : path.substring(q + 1), hook);
         } catch (TranslationException e) { // the client's to fix: this request has no form in the backend's API
             throw new RequestRejected(ApiError.badRequest(e.getMessage(), e.param()), Map.of(), shape);
         }

@@ -12,6 +12,7 @@ import dev.switchboard.gateway.server.RuntimeConfig;
 import dev.switchboard.policy.Principal;
 import dev.switchboard.policy.auth.AuthResult;
 import dev.switchboard.policy.auth.ClientCredentials;
+import dev.switchboard.policy.governance.RequestGovernance;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -228,25 +229,25 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         scanner = null; // not kept for the length of a stream
         RequestBody owned = body;
         body = null;
-        Governance governance = Governance.of(config.policies(), rule, api, principal, model, stream);
+        RequestGovernance governance = RequestGovernance.of(config.policies(), rule, api.client, principal, model, stream);
         if (governance == null) {
             startExchange(ctx, config, req, owned, info, rule, null);
             return;
         }
         // guardrails and limits may wait on a service (a callout, Redis): the rest happens back on this loop
-        governance.admit(ByteBufUtil.getBytes(owned.content()), api).whenComplete((decision, e) -> onLoop(ctx, () ->
+        governance.admit(ByteBufUtil.getBytes(owned.content()), api.client).whenComplete((decision, e) -> onLoop(ctx, () ->
                 admitted(ctx, config, req, owned, info, rule, governance, decision)));
     }
 
     /** The governance steps decided: refuse, or start the exchange (with the body they rewrote, if they did). */
     private void admitted(ChannelHandlerContext ctx, RuntimeConfig config, HttpRequest req, RequestBody owned,
-            RequestInfo info, RouteRule rule, Governance governance, Governance.Decision decision) {
+            RequestInfo info, RouteRule rule, RequestGovernance governance, RequestGovernance.Decision decision) {
         if (!ctx.channel().isActive()) { // the client left while the steps ran
             owned.release();
             governance.settle(null, false, false);
             return;
         }
-        if (decision instanceof Governance.Refuse refuse) {
+        if (decision instanceof RequestGovernance.Refuse refuse) {
             owned.release();
             governance.settle(null, false, false);
             long took = System.nanoTime() - info.startNanos();
@@ -256,7 +257,7 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
             ErrorResponses.send(ctx, shape, refuse.error(), info.requestId(), info.keepAlive(), refuse.headers());
             return;
         }
-        byte[] edited = ((Governance.Go) decision).body();
+        byte[] edited = ((RequestGovernance.Go) decision).body();
         if (edited == null) {
             startExchange(ctx, config, req, owned, info, rule, governance);
             return;
@@ -285,7 +286,7 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void startExchange(ChannelHandlerContext ctx, RuntimeConfig config, HttpRequest req, RequestBody owned,
-            RequestInfo info, RouteRule rule, Governance governance) {
+            RequestInfo info, RouteRule rule, RequestGovernance governance) {
         // the connection goes on reading while the exchange runs (switching reads off and on again cost two
         // epoll_ctl calls per request): what a client pipelines behind the request waits in the PipeliningHandler,
         // which bounds it, and a client that hangs up ends the exchange

@@ -10,6 +10,7 @@ import dev.switchboard.gateway.server.GatewayContext;
 import dev.switchboard.gateway.server.RuntimeConfig;
 import dev.switchboard.gateway.upstream.UpstreamConnection;
 import dev.switchboard.gateway.upstream.UpstreamListener;
+import dev.switchboard.policy.governance.RequestGovernance;
 import dev.switchboard.providers.ResponseContext;
 import dev.switchboard.providers.ResponseTranslation;
 import dev.switchboard.providers.TranslationException;
@@ -112,7 +113,7 @@ final class ProxyExchange implements UpstreamListener {
     private AttemptPlan plan;
     private final Runnable onDone;
     /** The request's guardrails and limits, or null when none apply. */
-    private final Governance governance;
+    private final RequestGovernance governance;
     /** Whether an attempt's request was written to a backend (so the request may have cost something). */
     private boolean sentUpstream;
 
@@ -145,7 +146,7 @@ final class ProxyExchange implements UpstreamListener {
      * @param config the configuration that routed the request to {@code rule}: its pools serve the request
      */
     ProxyExchange(ChannelHandlerContext ctx, GatewayContext gateway, RuntimeConfig config, HttpRequest request,
-            RequestBody body, RequestInfo info, Api.Target target, RouteRule rule, Governance governance,
+            RequestBody body, RequestInfo info, Api.Target target, RouteRule rule, RequestGovernance governance,
             Runnable onDone) {
         this.target = target;
         this.governance = governance;
@@ -256,7 +257,8 @@ final class ProxyExchange implements UpstreamListener {
      */
     private boolean planCall() {
         override = pools.upstreamModel(attempt);
-        String unguardable = governance == null ? null : governance.unguardable(target.api(), attempt.ref().backend());
+        String unguardable = governance == null ? null : governance.unguardable(target.api().client,
+                target.api().path, attempt.ref().backend());
         if (unguardable != null) {
             status = 400;
             error = unguardable;

@@ -1,5 +1,6 @@
-package dev.switchboard.gateway.handler;
+package dev.switchboard.policy.governance;
 
+import dev.switchboard.core.config.Backend;
 import dev.switchboard.core.config.RouteRule;
 import dev.switchboard.core.error.ApiError;
 import dev.switchboard.core.model.ApproxTokenizer;
@@ -15,6 +16,7 @@ import dev.switchboard.policy.limits.Refusal;
 import dev.switchboard.policy.limits.Reservation;
 import dev.switchboard.policy.limits.ReservationRequest;
 import dev.switchboard.policy.limits.Ticket;
+import dev.switchboard.providers.ClientApi;
 import dev.switchboard.providers.TranslationException;
 import dev.switchboard.providers.Translator;
 import dev.switchboard.providers.chat.ChatError;
@@ -37,9 +39,12 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Built only when a step applies ({@link #of} answers null otherwise, so an ungoverned request costs nothing).
  * {@link #admit} may complete on another thread (a guardrail service's, Redis's): the caller hops back to its loop.
- * Everything after admission runs on the request's event loop.
+ * Everything after admission runs on the request's thread (the gateway's event loop, the Envoy processor's stream).
+ *
+ * <p>Shared by the gateway and the Envoy external processor, so a request is governed the same way whichever of the
+ * two carries it; it knows nothing of either's transport (no Netty, no gRPC), only bodies, headers and events.
  */
-final class Governance implements ResponseHook {
+public final class RequestGovernance implements ResponseHook {
     /*
      * Order: guardrails first, so a blocked prompt is never charged, and the reservation counts the prompt as it
      * will be sent (redacted). The reservation clamps max_tokens to what every limit has left, so the answer cannot
@@ -62,7 +67,7 @@ final class Governance implements ResponseHook {
     private long produced;
     private Verdict blocked;
 
-    private Governance(GuardrailChain chain, RateLimiter limiter, Principal principal, String model, RouteRule rule,
+    private RequestGovernance(GuardrailChain chain, RateLimiter limiter, Principal principal, String model, RouteRule rule,
             boolean stream) {
         this.chain = chain;
         this.limiter = limiter;
@@ -72,32 +77,36 @@ final class Governance implements ResponseHook {
         this.stream = stream;
     }
 
-    /** The governance of a request to {@code rule}, or null when no step applies to it. */
-    static Governance of(Policies policies, RouteRule rule, Api api, Principal principal, String model,
-            boolean stream) {
-        if (api.client == null || api.client.countsTokens()) {
+    /**
+     * The governance of a request to {@code rule}, or null when no step applies to it.
+     *
+     * @param client the request's API, or null for one that generates nothing (a model list)
+     */
+    public static RequestGovernance of(Policies policies, RouteRule rule, ClientApi client, Principal principal,
+            String model, boolean stream) {
+        if (client == null || client.countsTokens()) {
             return null; // nothing is generated: counting tokens is free and checks nothing
         }
         GuardrailChain chain = policies.guardrails(rule.route());
         RateLimiter limiter = policies.limiterFor(principal);
         return chain == null && limiter == null ? null
-                : new Governance(chain, limiter, principal, model, rule, stream);
+                : new RequestGovernance(chain, limiter, principal, model, rule, stream);
     }
 
     /** The outcome of admission. */
-    sealed interface Decision {}
+    public sealed interface Decision {}
 
     /** The request goes on: with {@code body} in place of the client's when not null (redacted, bound written). */
-    record Go(byte[] body) implements Decision {}
+    public record Go(byte[] body) implements Decision {}
 
     /** The request is answered with {@code error} (and {@code headers}) and goes nowhere. */
-    record Refuse(ApiError error, Map<String, String> headers, String audit) implements Decision {}
+    public record Refuse(ApiError error, Map<String, String> headers, String audit) implements Decision {}
 
     /** Runs the request's steps on the client's {@code body}; never completes exceptionally. */
-    CompletionStage<Decision> admit(byte[] body, Api api) {
+    public CompletionStage<Decision> admit(byte[] body, ClientApi client) {
         RequestDocument doc;
         try {
-            doc = RequestDocument.parse(api.client, body);
+            doc = RequestDocument.parse(client, body);
         } catch (TranslationException e) {
             return CompletableFuture.completedFuture(new Refuse(ApiError.badRequest(e.getMessage(), e.param()),
                     Map.of(), e.getMessage()));
@@ -171,26 +180,31 @@ final class Governance implements ResponseHook {
     }
 
     /** Headers for the response: the limits' {@code x-ratelimit-*} and a clamped bound. */
-    Map<String, String> responseHeaders() {
+    public Map<String, String> responseHeaders() {
         return headers;
+    }
+
+    /** Whether the route's guardrails check what the model answers (so an answer nobody can read must not pass). */
+    public boolean checksResponses() {
+        return chain != null && chain.checksResponses();
     }
 
     /**
      * Why this request cannot go to a backend of {@code schema}, or null when it can: its route's guardrails check
      * responses, and the gateway cannot read that API's answers from that backend (so they would pass unchecked).
      */
-    String unguardable(Api api, dev.switchboard.core.config.Backend backend) {
-        if (chain == null || !chain.checksResponses() || Translator.hookSees(api.client, backend.schema().name())) {
+    public String unguardable(ClientApi client, String apiPath, Backend backend) {
+        if (chain == null || !chain.checksResponses() || Translator.hookSees(client, backend.schema().name())) {
             return null;
         }
         return "Route '" + rule.route() + "' checks responses with guardrails, and the gateway cannot read the answers"
-                + " of " + api.path + " from backend '" + backend.name() + "' (" + backend.schema().name().configName()
+                + " of " + apiPath + " from backend '" + backend.name() + "' (" + backend.schema().name().configName()
                 + "), so they would pass unchecked; send this request as a chat completion (/v1/chat/completions),"
                 + " or ask the operator to route it where its answers can be read.";
     }
 
     /** The verdict that ended the response, or null. */
-    Verdict blocked() {
+    public Verdict blocked() {
         return blocked;
     }
 
@@ -199,7 +213,7 @@ final class Governance implements ResponseHook {
      * for one that was cut or blocked, the prompt and the most of what the backend said and what the gateway saw
      * produced; nothing but the request itself when no attempt was sent. Once; later calls do nothing.
      */
-    void settle(Usage usage, boolean complete, boolean sentUpstream) {
+    public void settle(Usage usage, boolean complete, boolean sentUpstream) {
         if (ticket == null) {
             return;
         }
