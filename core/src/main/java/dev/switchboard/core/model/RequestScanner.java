@@ -92,10 +92,24 @@ public final class RequestScanner {
             drain();
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
-            throw new IOException(e.getOriginalMessage()
-                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), e);
+            // not chained: the parser's own exception quotes the body (see withoutBodyText)
+            throw new IOException(withoutBodyText(e.getOriginalMessage())
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         }
     }
+
+    /**
+     * Jackson's message for a bare word that is not {@code true}, {@code false} or {@code null} quotes the whole word,
+     * up to 256 characters of the body: prompt text, or a key pasted without quotes. The message goes into the
+     * client's 400 and may be logged, so that word is left out; the location still says where it is. Jackson's other
+     * messages quote at most one character.
+     */
+    static String withoutBodyText(String parserMessage) {
+        return parserMessage.startsWith("Unrecognized token ") ? UNRECOGNIZED_TOKEN : parserMessage;
+    }
+
+    private static final String UNRECOGNIZED_TOKEN = "Unrecognized token: was expecting (JSON String, Number, Array,"
+            + " Object or token 'null', 'true' or 'false')";
 
     private void drain() throws IOException {
         for (JsonToken t; (t = parser.nextToken()) != null && t != JsonToken.NOT_AVAILABLE; ) {

@@ -76,6 +76,19 @@ class RequestScannerTest {
     }
 
     @Test
+    void aBareWordIsRefusedWithoutQuotingIt() {
+        String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":nullAnaPerez_4111111111111111}]}";
+        for (int chunk : new int[] {1, 7, body.length()}) {
+            assertThatThrownBy(() -> scan(body, chunk)).isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("Unrecognized token: was expecting").hasMessageContaining("(line 1, column ")
+                    .hasMessageNotContaining("AnaPerez").hasNoCause();
+        }
+        // the other messages keep Jackson's words, which quote one character at most
+        assertThatThrownBy(() -> scan("{\"a\": xAnaPerez}", 4)).hasMessageStartingWith("Unexpected character ('x'")
+                .hasMessageNotContaining("AnaPerez");
+    }
+
+    @Test
     void rejectsInvalidUtf8() {
         RequestScanner s = new RequestScanner();
         byte[] bad = {'{', '"', 'm', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
