@@ -53,6 +53,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,9 +71,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One gateway holding every kind of secret (virtual keys and their server secret, a JWT issuer's keys, a provider
  * key from a file, a Redis-backed limiter, a PII guardrail) driven through every way a credential can be right or
- * wrong; then everything it wrote (every log event of every logger at every level, the access log, the guardrail
- * audit, every response's status, headers and body, the admin {@code /metrics} page, the keys it wrote to Redis) is
- * searched for each secret. Issue 12's "no secret in any output".
+ * wrong (and through e-mails to redact, a malformed body, an upstream that refuses the provider key and a key file
+ * rewritten wrong); then everything it wrote (every log event of every logger at every level, the access log, the
+ * guardrail audit, every response's status, headers and body, the admin {@code /metrics} page, the keys it wrote to
+ * Redis, stdout and stderr) is searched for each secret, and what the upstream received for any client credential.
+ * Issue 12's "no secret in any output".
  *
  * <p>The Redis store has no password: the gateway reads the password variable with {@code System::getenv}, which a
  * test cannot set, so the password path ({@code RedisRateLimiter.create}) is not exercised here. Without a
@@ -88,6 +91,8 @@ class SecretsIT {
     static final String PROMPT_EMAIL = "ana.perez@secrets-it.example";
     static final String REPLY_EMAIL = "bob.ruiz@secrets-it.example";
     static final String REDIS_PREFIX = "secrets-it:";
+    /** Prompt text a client sent unquoted (a malformed body), which a JSON parser's message would quote. */
+    static final String BARE_WORD = "AnaPerez_card_4111111111111111";
 
     @TempDir
     static Path dir;
@@ -145,6 +150,7 @@ class SecretsIT {
         secrets.put("provider key sent by a client", CLIENT_PROVIDER_KEY);
         secrets.put("e-mail in the prompt", PROMPT_EMAIL);
         secrets.put("e-mail in the reply", REPLY_EMAIL);
+        secrets.put("prompt text of a malformed body", BARE_WORD);
 
         signingKey = new RSAKeyGenerator(2048).keyID("secrets-it-1").generate();
         Files.writeString(dir.resolve("jwks.json"), new JWKSet(signingKey.toPublicJWK()).toString(true));
@@ -240,6 +246,14 @@ class SecretsIT {
         refused(chat("authorization", "Bearer " + expiredKey, null, "hi"), "key_expired");
         refused(chat(null, null, "key=" + goodKey, "hi"), "credential_in_query");
         refused(chat("authorization", "Bearer " + goodKey, "api_key=" + goodKey, "hi"), "credential_in_query");
+        refused(chat("authorization", "Bearer " + goodKey + "," + revokedKey, null, "hi"), "malformed_credentials");
+        refused(chat("authorization", "Basic " + Base64.getEncoder().encodeToString(("user:" + goodKey)
+                .getBytes(StandardCharsets.UTF_8)), null, "hi"), "malformed_credentials");
+        refused(chat("authorization", "Bearer " + goodKey + "\u00e9", null, "hi"), "malformed_credentials");
+        HttpResponse<String> unknownPath = send("/v1/no-such-api", "authorization", "Bearer " + goodKey,
+                "key=" + goodKey, "{}");
+        assertThat(unknownPath.statusCode()).as("an unknown path (404) or the key in its query (401): either says no")
+                .isIn(401, 404);
 
         // JWTs
         String goodJwt = sign(claims().build());
@@ -278,6 +292,12 @@ class SecretsIT {
                 {"model":"%s","stream":true,"messages":[{"role":"user","content":"who else?"}]}""".formatted(MODEL));
         assertThat(streamed.statusCode()).isEqualTo(200);
         assertThat(streamed.body()).contains("[REDACTED:EMAIL]").contains("[DONE]");
+
+        // a malformed body: the parser's complaint names where, and quotes none of the client's text
+        HttpResponse<String> malformed = send("/v1/chat/completions", "authorization", "Bearer " + goodKey, null, """
+                {"model":"%s","messages":[{"role":"user","content":nullified_%s}]}""".formatted(MODEL, BARE_WORD));
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(malformed.body()).path("error").path("message").asText()).contains("not valid JSON");
 
         // the provider refuses the gateway's key: the client gets the error in its own shape
         String openAiRefusal = """
