@@ -2,7 +2,6 @@ package dev.switchboard.policy.limits;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -12,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>For a rate it keeps a bucket level, drained as the shared bucket would drain it, so that what is handed over is
  * the usage still inside its period (a ten-minute outage does not push ten minutes of tokens into a one-minute
  * bucket). For a budget it keeps the micro-dollars per fixed window; a window that ended before the hand-over is
- * dropped by the store. Thread-safe: one small lock per entry.
+ * dropped by the store. Thread-safe: each charge and each take of an entry is one atomic map operation on its key.
  */
 public final class SpendLedger implements ChargeListener {
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
@@ -43,17 +42,20 @@ public final class SpendLedger implements ChargeListener {
     public void charged(Limit limit, long window, long units) {
         boolean budget = limit.kind() == Limit.Kind.BUDGET;
         String key = budget ? limit.key() + "@" + window : limit.key();
-        Entry e = entries.computeIfAbsent(key, k -> new Entry(limit, budget ? window : 0));
-        synchronized (e) {
+        // compute, not computeIfAbsent and a lock: a drain's remove is atomic with it, so a charge is either in the
+        // entry the drain took or in a new one, never added to an entry already taken (and lost)
+        entries.compute(key, (k, e) -> {
+            Entry held = e != null ? e : new Entry(limit, budget ? window : 0);
             if (budget) {
-                e.scaled += units;
+                held.scaled += units;
             } else {
-                long now = Math.max(window, e.at);
-                e.scaled = Math.max(0, LimitMath.drained(e.scaled, e.at, now, limit.amount())
+                long now = Math.max(window, held.at);
+                held.scaled = Math.max(0, LimitMath.drained(held.scaled, held.at, now, limit.amount())
                         + Admission.scaled(limit, units));
-                e.at = now;
+                held.at = now;
             }
-        }
+            return held;
+        });
     }
 
     /** Whether anything is waiting to be handed over. */
@@ -64,17 +66,16 @@ public final class SpendLedger implements ChargeListener {
     /** Takes everything recorded so far (rates drained to {@code now}); later charges start a new ledger. */
     public List<Spend> drain(long now) {
         List<Spend> out = new ArrayList<>();
-        for (Map.Entry<String, Entry> me : entries.entrySet()) {
-            if (entries.remove(me.getKey(), me.getValue())) {
-                Entry e = me.getValue();
-                synchronized (e) {
-                    if (e.limit.kind() == Limit.Kind.BUDGET) {
-                        out.add(new Spend(e.limit, e.window, e.scaled, now));
-                    } else {
-                        long level = LimitMath.drained(e.scaled, e.at, Math.max(now, e.at), e.limit.amount());
-                        out.add(new Spend(e.limit, 0, level, Math.max(now, e.at)));
-                    }
-                }
+        for (String key : entries.keySet()) {
+            Entry e = entries.remove(key); // no charge can reach e after this: the next one starts a new entry
+            if (e == null) {
+                continue;
+            }
+            if (e.limit.kind() == Limit.Kind.BUDGET) {
+                out.add(new Spend(e.limit, e.window, e.scaled, now));
+            } else {
+                long level = LimitMath.drained(e.scaled, e.at, Math.max(now, e.at), e.limit.amount());
+                out.add(new Spend(e.limit, 0, level, Math.max(now, e.at)));
             }
         }
         out.removeIf(s -> s.scaled() == 0);

@@ -40,4 +40,30 @@ class SpendLedgerTest {
         assertThat(ledger.drain(600)).containsExactlyInAnyOrder(new SpendLedger.Spend(BUDGET, 1, 42, 600),
                 new SpendLedger.Spend(TOKENS, 0, 120_000, 600));
     }
+
+    /**
+     * A charge racing a hand-over lands in the drained spend or in the ledger, never in neither: a charge that
+     * found the entry just before a drain removed it must not add to the removed entry afterwards. Two threads
+     * charge 1 µ$ at a time while this one drains; what was drained plus what is left is what was charged.
+     */
+    @Test
+    void aChargeRacingADrainIsNeverLost() throws Exception {
+        SpendLedger ledger = new SpendLedger();
+        int perThread = 300_000;
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(2);
+        for (int t = 0; t < 2; t++) {
+            Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    ledger.charged(BUDGET, 1, 1);
+                }
+                done.countDown();
+            });
+        }
+        long drained = 0;
+        while (done.getCount() > 0) {
+            drained += ledger.drain(0).stream().mapToLong(SpendLedger.Spend::scaled).sum();
+        }
+        drained += ledger.drain(0).stream().mapToLong(SpendLedger.Spend::scaled).sum();
+        assertThat(drained).isEqualTo(2L * perThread);
+    }
 }
