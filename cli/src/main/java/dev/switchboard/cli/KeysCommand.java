@@ -48,8 +48,8 @@ final class KeysCommand implements Runnable {
 
     /**
      * Where the keys are: a key file, or Redis and how to reach it (the fields a gateway's {@code virtualKeys.redis}
-     * has). A mixin rather than an exclusive group: picocli's annotation processor rejected an ArgGroup class the three
-     * commands share, so the one-of check is {@link #open}'s.
+     * has). A mixin rather than an exclusive group: picocli's annotation processor rejected an ArgGroup class
+     * that the three commands share, so the one-of check is {@link #open}'s.
      */
     static final class Place {
         @Option(names = "--file", description = "The key file (created if absent).")

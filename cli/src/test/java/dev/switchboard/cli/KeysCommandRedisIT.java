@@ -63,8 +63,9 @@ class KeysCommandRedisIT {
     void createListAndRevokeReachARunningGatewaysKeys() throws Exception {
         ServerSecret secret = ServerSecret.load(new SecurityPolicy.Secret(null, secretFile), n -> null);
         KeyIndex index = new KeyIndex(secret, Clock.systemUTC());
-        try (RedisKeyStore store = RedisKeyStore.open(new AuthConfig.RedisKeys(new RateLimitPolicy.RedisStore(
-                "127.0.0.1", redis.port, null, Duration.ofMillis(250), "cli:"), Duration.ofHours(1)), index, n -> null)) {
+        AuthConfig.RedisKeys config = new AuthConfig.RedisKeys(new RateLimitPolicy.RedisStore("127.0.0.1", redis.port,
+                null, Duration.ofMillis(250), "cli:"), Duration.ofHours(1));
+        try (RedisKeyStore store = RedisKeyStore.open(config, index, n -> null)) {
             CliRun created = keys("create", "--secret-file", secretFile.toString(), "--label", "team=search",
                     "--rpm", "60");
             assertThat(created.code()).as(created.err()).isZero();

@@ -60,7 +60,8 @@ class ClientAuthRedisIT {
     static void start() throws Exception {
         assumeTrue(RedisServerProcess.installed(), "redis-server is not installed (apt-get install -y redis-server)");
         redis = RedisServerProcess.start();
-        sims = SimServer.start(SimConfig.defaults().withEndpoints(0, 1).withEngine(EngineConfig.defaults().withTimeScale(0)));
+        sims = SimServer.start(SimConfig.defaults().withEndpoints(0, 1)
+                .withEngine(EngineConfig.defaults().withTimeScale(0)));
         Path secretFile = Files.writeString(dir.resolve("secret"), "0123456789abcdef0123456789abcdef-redis-secret");
         secret = ServerSecret.load(new SecurityPolicy.Secret(null, secretFile), name -> null);
         writer = RedisKeyWriter.connect(new RateLimitPolicy.RedisStore("127.0.0.1", redis.port, null,
@@ -109,7 +110,8 @@ class ClientAuthRedisIT {
     }
 
     static HttpResponse<String> chat(String key) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/v1/chat/completions"))
+        URI chat = URI.create("http://127.0.0.1:" + gateway.port() + "/v1/chat/completions");
+        return http.send(HttpRequest.newBuilder(chat)
                 .header("authorization", "Bearer " + key)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + SIM + "\",\"max_tokens\":3,"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(),
