@@ -23,13 +23,16 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code switchboard keys create|list|revoke}: the virtual keys of a key file ({@link KeyFile}), which a gateway
- * with a {@code ClientAuth} document watches. The key is printed once, at creation; the file keeps its HMAC only.
- * Every write replaces the file atomically, so a watching gateway never reads half of one.
+ * with a {@code ClientAuth} document watches, or of a Redis that replicas share ({@code --redis}; see
+ * {@link KeyStorage}). The key is printed once, at creation; the file or Redis keeps its HMAC only. Every write
+ * replaces the file atomically, so a watching gateway never reads half of one; in Redis each write is one field,
+ * announced on the change channel.
  */
 @Command(name = "keys", mixinStandardHelpOptions = true,
         description = "Creates, lists and revokes the virtual keys clients use (sk-sb-...).",
@@ -41,6 +44,43 @@ final class KeysCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
+    }
+
+    /**
+     * Where the keys are: a key file, or Redis and how to reach it (the fields a gateway's {@code virtualKeys.redis}
+     * has). A mixin rather than an exclusive group: picocli's annotation processor rejected an ArgGroup class
+     * that the three commands share, so the one-of check is {@link #open}'s.
+     */
+    static final class Place {
+        @Option(names = "--file", description = "The key file (created if absent).")
+        Path file;
+
+        @Option(names = "--redis", paramLabel = "HOST:PORT",
+                description = "Keep the keys in this Redis instead of a file (shared by every replica).")
+        String redis;
+
+        @Option(names = "--redis-password-env", paramLabel = "VAR",
+                description = "With --redis: the environment variable holding the Redis password.")
+        String passwordEnv;
+
+        @Option(names = "--key-prefix", paramLabel = "PREFIX",
+                description = "With --redis: the gateway's keyPrefix; keys are in the hash PREFIXkeys"
+                        + " (default: switchboard:).")
+        String keyPrefix;
+
+        KeyStorage open() throws ConfigException {
+            if ((file == null) == (redis == null)) {
+                throw new IllegalArgumentException("expected exactly one of --file (a key file) or --redis HOST:PORT");
+            }
+            if (file != null) {
+                if (passwordEnv != null || keyPrefix != null) {
+                    throw new IllegalArgumentException("--redis-password-env and --key-prefix go with --redis, not"
+                            + " --file");
+                }
+                return KeyStorage.file(file);
+            }
+            return KeyStorage.redis(redis, passwordEnv, keyPrefix == null ? "switchboard:" : keyPrefix, System::getenv);
+        }
     }
 
     /** Where the server secret is: the same variable or file the gateway's ClientAuth names. */
@@ -59,10 +99,10 @@ final class KeysCommand implements Runnable {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Makes a key, prints it once on stdout and adds its hashed record to the key file.")
+            description = "Makes a key, prints it once on stdout and adds its hashed record to the key file or Redis.")
     static final class Create implements Callable<Integer> {
-        @Option(names = "--file", required = true, description = "The key file (created if absent).")
-        Path file;
+        @Mixin
+        Place place;
 
         @ArgGroup(exclusive = true, multiplicity = "1")
         SecretSource secret;
@@ -105,31 +145,35 @@ final class KeysCommand implements Runnable {
                     : new Quota.Budget(Money.microDollars(budgetUsd), Periods.parse(budgetPeriod));
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             Instant expiresAt = expires == null ? null : now.plus(Periods.parse(expires));
-            List<KeyRecord> keys = new ArrayList<>(KeyFile.read(file));
-            VirtualKey.Issued issued;
-            do { // 64 random bits: a clash is a curiosity, but an id must name one key
-                issued = VirtualKey.generate(new SecureRandom());
-            } while (find(keys, issued.id()) >= 0);
-            keys.add(new KeyRecord(issued.id(), server.hashHex(issued.key()), labels, new LinkedHashSet<>(models),
-                    new LinkedHashSet<>(routes), new Quota(rpm == null ? -1 : rpm, tpm == null ? -1 : tpm, budget),
-                    now, expiresAt, false));
-            KeyFile.write(file, keys);
-            System.out.println(issued.key());
-            System.err.println("key " + issued.id() + " added to " + file + "; the key above will not be shown again:"
-                    + " store it now (the file keeps only its hash)");
-            return 0;
+            try (KeyStorage keys = place.open()) {
+                VirtualKey.Issued issued;
+                do { // 64 random bits: a clash is a curiosity, but an id must name one key
+                    issued = VirtualKey.generate(new SecureRandom());
+                } while (!keys.add(new KeyRecord(issued.id(), server.hashHex(issued.key()), labels,
+                        new LinkedHashSet<>(models), new LinkedHashSet<>(routes),
+                        new Quota(rpm == null ? -1 : rpm, tpm == null ? -1 : tpm, budget), now, expiresAt, false)));
+                System.out.println(issued.key());
+                System.err.println("key " + issued.id() + " added to " + keys.where() + "; the key above will not be"
+                        + " shown again: store it now (only its hash is kept)");
+                return 0;
+            }
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Prints each key's id, labels, limits, expiry and state; never a key or a hash.")
     static final class ListKeys implements Callable<Integer> {
-        @Option(names = "--file", required = true, description = "The key file.")
-        Path file;
+        @Mixin
+        Place place;
 
         @Override
-        public Integer call() throws IOException {
-            List<KeyRecord> keys = KeyFile.read(file);
+        public Integer call() throws IOException, ConfigException {
+            List<KeyRecord> keys;
+            String where;
+            try (KeyStorage storage = place.open()) {
+                keys = storage.all();
+                where = storage.where();
+            }
             Instant now = Instant.now();
             String format = "%-16s  %-8s  %-22s  %-20s  %s%n";
             System.out.printf(format, "ID", "STATE", "EXPIRES", "LIMITS", "LABELS / MODELS / ROUTES");
@@ -139,7 +183,7 @@ final class KeysCommand implements Runnable {
                 System.out.printf(format, k.id(), state, k.expiresAt() == null ? "never" : k.expiresAt(),
                         limits(k.quota()), describe(k));
             }
-            System.out.println(keys.size() + " key" + (keys.size() == 1 ? "" : "s") + " in " + file);
+            System.out.println(keys.size() + " key" + (keys.size() == 1 ? "" : "s") + " in " + where);
             return 0;
         }
 
@@ -167,31 +211,33 @@ final class KeysCommand implements Runnable {
     }
 
     @Command(name = "revoke", mixinStandardHelpOptions = true,
-            description = "Marks a key revoked; a watching gateway refuses it from its next read of the file.")
+            description = "Marks a key revoked; a gateway refuses it from its next read of the file or Redis.")
     static final class Revoke implements Callable<Integer> {
-        @Option(names = "--file", required = true, description = "The key file.")
-        Path file;
+        @Mixin
+        Place place;
 
         @Parameters(paramLabel = "ID", description = "The key's id (the part after sk-sb-, before the next -).")
         String id;
 
         @Override
-        public Integer call() throws IOException {
-            List<KeyRecord> keys = new ArrayList<>(KeyFile.read(file));
-            int i = find(keys, id);
-            if (i < 0) {
-                System.err.println("switchboard: no key " + (VirtualKey.isId(id) ? id : "with that id") + " in " + file
-                        + (id.startsWith(VirtualKey.PREFIX) ? " (give the id, not the whole key)" : ""));
-                return 1;
-            }
-            if (keys.get(i).revoked()) {
-                System.out.println("key " + id + " was already revoked");
+        public Integer call() throws IOException, ConfigException {
+            try (KeyStorage storage = place.open()) {
+                List<KeyRecord> keys = storage.all();
+                int i = find(keys, id);
+                if (i < 0) {
+                    System.err.println("switchboard: no key " + (VirtualKey.isId(id) ? id : "with that id") + " in "
+                            + storage.where() + (id.startsWith(VirtualKey.PREFIX) ? " (give the id, not the whole key)"
+                            : ""));
+                    return 1;
+                }
+                if (keys.get(i).revoked()) {
+                    System.out.println("key " + id + " was already revoked");
+                    return 0;
+                }
+                storage.replace(keys.get(i).withRevoked());
+                System.out.println("key " + id + " revoked in " + storage.where());
                 return 0;
             }
-            keys.set(i, keys.get(i).withRevoked());
-            KeyFile.write(file, keys);
-            System.out.println("key " + id + " revoked in " + file);
-            return 0;
         }
     }
 

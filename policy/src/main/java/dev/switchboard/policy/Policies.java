@@ -92,8 +92,18 @@ public final class Policies implements AutoCloseable {
      */
     public static Policies start(List<PolicyDocument> documents, Set<String> routes, Function<String, String> env,
             Clock clock, SharedStore shared, Policies previous) throws ConfigException {
+        return start(documents, routes, env, clock, shared, ClientAuth.RedisKeySource.NONE, previous);
+    }
+
+    /**
+     * As {@link #start(List, Set, Function, Clock, SharedStore, Policies)}, with {@code keys} to open the Redis that
+     * a {@code ClientAuth}'s {@code virtualKeys.redis} names.
+     */
+    public static Policies start(List<PolicyDocument> documents, Set<String> routes, Function<String, String> env,
+            Clock clock, SharedStore shared, ClientAuth.RedisKeySource keys, Policies previous)
+            throws ConfigException {
         Read r = read(documents, routes);
-        ClientAuth auth = r.auth() == null ? null : ClientAuth.start(r.auth(), env, clock);
+        ClientAuth auth = r.auth() == null ? null : ClientAuth.start(r.auth(), env, clock, keys);
         RateLimiter limiter = null;
         LocalRateLimiter local = null;
         try {

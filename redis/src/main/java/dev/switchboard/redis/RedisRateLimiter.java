@@ -102,16 +102,7 @@ public final class RedisRateLimiter implements RateLimiter {
      */
     public static RedisRateLimiter create(LimitResolver resolver, RateLimitPolicy.RedisStore store,
             Function<String, String> env, InstantSource clock) {
-        RedisURI.Builder b = RedisURI.builder().withHost(store.host()).withPort(store.port())
-                .withTimeout(store.commandTimeout());
-        if (store.passwordEnv() != null) {
-            String password = env.apply(store.passwordEnv());
-            if (password == null || password.isEmpty()) {
-                throw new IllegalArgumentException("the Redis password variable " + store.passwordEnv() + " is not set");
-            }
-            b.withPassword(password.toCharArray());
-        }
-        return new RedisRateLimiter(resolver, b.build(), store.commandTimeout(), store.keyPrefix(), clock);
+        return new RedisRateLimiter(resolver, RedisUris.of(store, env), store.commandTimeout(), store.keyPrefix(), clock);
     }
 
     private RedisRateLimiter(LimitResolver resolver, RedisURI uri, Duration timeout, String prefix,

@@ -7,6 +7,7 @@ import dev.switchboard.picker.pool.InferencePool;
 import dev.switchboard.picker.pool.InferencePools;
 import dev.switchboard.policy.Policies;
 import dev.switchboard.providers.credentials.BackendCredentials;
+import dev.switchboard.redis.RedisKeyStore;
 import dev.switchboard.redis.RedisRateLimiter;
 import java.time.Clock;
 import java.util.Map;
@@ -44,7 +45,7 @@ public final class RuntimeConfig {
             Policies previous) throws ConfigException {
         Router router = new Router(config);
         Policies policies = Policies.start(config.policies(), config.routeNames(), System::getenv, Clock.systemUTC(),
-                RedisRateLimiter::create, previous);
+                RedisRateLimiter::create, RedisKeyStore::open, previous);
         BackendCredentials credentials;
         try {
             credentials = BackendCredentials.start(config.backends(), Clock.systemUTC(), tokens);

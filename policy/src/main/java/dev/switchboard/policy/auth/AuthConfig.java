@@ -2,6 +2,7 @@ package dev.switchboard.policy.auth;
 
 import dev.switchboard.core.config.SecurityPolicy;
 import dev.switchboard.policy.Quota;
+import dev.switchboard.policy.limits.RateLimitPolicy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,16 +16,59 @@ import java.util.Set;
  * JWT to the verifier.
  *
  * @param name        the document's name
- * @param virtualKeys the key file and the server secret its hashes are keyed with, or null
+ * @param virtualKeys where the keys are (a key file or Redis) and the server secret their hashes are keyed with,
+ *                    or null
  * @param jwt         JWT verification, or null
  */
 public record AuthConfig(String name, Keys virtualKeys, Jwt jwt) {
 
     /**
-     * @param file   the key file that {@code switchboard keys} writes (watched)
+     * @param file   the key file that {@code switchboard keys} writes (watched), or null
+     * @param redis  the Redis that holds the keys (shared by replicas), or null; exactly one of the two is set
      * @param secret where the server secret is: an environment variable or a file, never inline
      */
-    public record Keys(Path file, SecurityPolicy.Secret secret) {}
+    public record Keys(Path file, RedisKeys redis, SecurityPolicy.Secret secret) {
+        public Keys {
+            if ((file == null) == (redis == null)) {
+                throw new IllegalArgumentException("exactly one of file and redis");
+            }
+        }
+
+        /** Keys in a key file. */
+        public Keys(Path file, SecurityPolicy.Secret secret) {
+            this(file, null, secret);
+        }
+    }
+
+    /**
+     * Virtual keys kept in Redis: the hash {@code <keyPrefix>keys} (field = key id, value = the record as the key
+     * file writes it) and the channel {@code <keyPrefix>keys:changed}, on which writers publish the id they changed.
+     *
+     * @param connection where Redis is, read as a {@code RateLimitPolicy}'s store is ({@code commandTimeout}, at
+     *                   least a second, bounds each read of the keys)
+     * @param refresh    how often the whole hash is read again, a backstop for a change message that was lost
+     */
+    public record RedisKeys(RateLimitPolicy.RedisStore connection, Duration refresh) {
+        /** The Redis hash that holds the records. */
+        public String hashKey() {
+            return hashKey(connection.keyPrefix());
+        }
+
+        /** The channel writers publish a changed key's id on. */
+        public String channel() {
+            return channel(connection.keyPrefix());
+        }
+
+        /** The hash of the keys under {@code keyPrefix}; the one place the name is made (readers and writers). */
+        public static String hashKey(String keyPrefix) {
+            return keyPrefix + "keys";
+        }
+
+        /** The change channel under {@code keyPrefix}. */
+        public static String channel(String keyPrefix) {
+            return keyPrefix + "keys:changed";
+        }
+    }
 
     /**
      * @param issuer         the {@code iss} a token must carry

@@ -5,6 +5,7 @@ import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.Fields;
 import dev.switchboard.core.config.SecurityPolicy;
 import dev.switchboard.policy.Quota;
+import dev.switchboard.policy.limits.RateLimitPolicyReader;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -28,6 +29,12 @@ import java.util.Set;
  * spec:
  *   virtualKeys:                        # keys made with: switchboard keys create --file keys.json ...
  *     file: keys.json                   # the key file (watched: created, revoked keys apply within a second)
+ *     # redis:                          # instead of file: keys shared by replicas (switchboard keys create --redis)
+ *     #   host: 127.0.0.1               # host, port, password, keyPrefix as a RateLimitPolicy's store.redis
+ *     #   port: 6379
+ *     #   password: {env: REDIS_PASSWORD}
+ *     #   keyPrefix: "switchboard:"     # the hash <keyPrefix>keys, the channel <keyPrefix>keys:changed
+ *     #   refresh: 30s                  # the whole hash read again (a change message may be lost); 1s or more
  *     secret: {env: SWITCHBOARD_KEY_SECRET}   # or {file: /run/secrets/switchboard-key-secret}; 32+ bytes
  *   jwt:
  *     issuer: https://login.example.com/
@@ -56,6 +63,8 @@ public final class AuthConfigReader {
     static final Duration DEFAULT_REFRESH = Duration.ofMinutes(10);
     static final Duration DEFAULT_SKEW = Duration.ofSeconds(30);
     static final Duration MAX_SKEW = Duration.ofMinutes(5);
+    /** How often keys kept in Redis are read whole again, a backstop for a lost change message. */
+    static final Duration DEFAULT_KEYS_REFRESH = Duration.ofSeconds(30);
 
     private AuthConfigReader() {}
 
@@ -70,12 +79,25 @@ public final class AuthConfigReader {
     }
 
     private static AuthConfig.Keys keys(Fields f, Path baseDir) throws ConfigException {
-        f.only("file", "secret");
+        f.only("file", "redis", "secret");
         if (!f.has("secret")) {
             throw f.error("secret", "required: where the server secret is, {env: VARIABLE} or {file: /path}; the key"
                     + " file's hashes are keyed with it");
         }
-        return new AuthConfig.Keys(baseDir.resolve(f.string("file")), secret(f.object("secret"), baseDir));
+        if (f.has("file") == f.has("redis")) {
+            throw f.error("expected exactly one of file (a key file) or redis (keys shared by replicas in Redis)");
+        }
+        SecurityPolicy.Secret secret = secret(f.object("secret"), baseDir);
+        return f.has("file") ? new AuthConfig.Keys(baseDir.resolve(f.string("file")), secret)
+                : new AuthConfig.Keys(null, redisKeys(f.object("redis")), secret);
+    }
+
+    private static AuthConfig.RedisKeys redisKeys(Fields f) throws ConfigException {
+        Duration refresh = f.duration("refresh", DEFAULT_KEYS_REFRESH);
+        if (refresh.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw f.error("refresh", "expected 1s or more: each refresh reads every key");
+        }
+        return new AuthConfig.RedisKeys(RateLimitPolicyReader.redisStore(f, "refresh"), refresh);
     }
 
     private static SecurityPolicy.Secret secret(Fields f, Path baseDir) throws ConfigException {

@@ -51,6 +51,8 @@ public final class KeyFile {
             .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
+    /** The same mapper without indentation: one record on one line. */
+    private static final ObjectMapper COMPACT = JSON.copy().disable(SerializationFeature.INDENT_OUTPUT);
 
     private KeyFile() {}
 
@@ -123,32 +125,7 @@ public final class KeyFile {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode list = root.putArray("keys");
         for (KeyRecord k : keys) {
-            ObjectNode n = list.addObject();
-            n.put("id", k.id());
-            n.put("hash", k.hash());
-            n.put("createdAt", k.createdAt().toString());
-            if (k.expiresAt() != null) {
-                n.put("expiresAt", k.expiresAt().toString());
-            }
-            n.put("revoked", k.revoked());
-            k.labels().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                    .forEach(e -> n.withObjectProperty("labels").put(e.getKey(), e.getValue()));
-            k.models().stream().sorted().forEach(n.withArrayProperty("models")::add);
-            k.routes().stream().sorted().forEach(n.withArrayProperty("routes")::add);
-            Quota q = k.quota();
-            if (!q.equals(Quota.NONE)) {
-                ObjectNode limits = n.putObject("limits");
-                if (q.requestsPerMinute() >= 0) {
-                    limits.put("requestsPerMinute", q.requestsPerMinute());
-                }
-                if (q.tokensPerMinute() >= 0) {
-                    limits.put("tokensPerMinute", q.tokensPerMinute());
-                }
-                if (q.budget() != null) {
-                    limits.putObject("budget").put("usd", Money.usd(q.budget().microDollars()))
-                            .put("period", Periods.format(q.budget().period()));
-                }
-            }
+            list.add(node(k));
         }
         try {
             byte[] json = JSON.writeValueAsBytes(root);
@@ -158,6 +135,65 @@ public final class KeyFile {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a tree of strings and numbers always serializes", e);
         }
+    }
+
+    /**
+     * One record as the key file writes it, on one line (what a shared store keeps per key: the hash, never the
+     * key).
+     */
+    public static String recordJson(KeyRecord record) {
+        try {
+            return COMPACT.writeValueAsString(node(record));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of strings and numbers always serializes", e);
+        }
+    }
+
+    /**
+     * Reads one record written by {@link #recordJson}; IllegalArgumentException naming {@code where} and the field,
+     * never quoting the content.
+     */
+    public static KeyRecord parseRecord(String json, String where) {
+        JsonNode n;
+        try {
+            n = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(where + ": not valid JSON");
+        }
+        if (n == null) {
+            throw new IllegalArgumentException(where + ": empty");
+        }
+        return record(n, where);
+    }
+
+    private static ObjectNode node(KeyRecord k) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", k.id());
+        n.put("hash", k.hash());
+        n.put("createdAt", k.createdAt().toString());
+        if (k.expiresAt() != null) {
+            n.put("expiresAt", k.expiresAt().toString());
+        }
+        n.put("revoked", k.revoked());
+        k.labels().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> n.withObjectProperty("labels").put(e.getKey(), e.getValue()));
+        k.models().stream().sorted().forEach(n.withArrayProperty("models")::add);
+        k.routes().stream().sorted().forEach(n.withArrayProperty("routes")::add);
+        Quota q = k.quota();
+        if (!q.equals(Quota.NONE)) {
+            ObjectNode limits = n.putObject("limits");
+            if (q.requestsPerMinute() >= 0) {
+                limits.put("requestsPerMinute", q.requestsPerMinute());
+            }
+            if (q.tokensPerMinute() >= 0) {
+                limits.put("tokensPerMinute", q.tokensPerMinute());
+            }
+            if (q.budget() != null) {
+                limits.putObject("budget").put("usd", Money.usd(q.budget().microDollars()))
+                        .put("period", Periods.format(q.budget().period()));
+            }
+        }
+        return n;
     }
 
     private static KeyRecord record(JsonNode n, String where) {

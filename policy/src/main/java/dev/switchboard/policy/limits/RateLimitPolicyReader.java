@@ -8,7 +8,9 @@ import dev.switchboard.policy.Quota;
 import dev.switchboard.policy.usage.Price;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -70,7 +72,7 @@ public final class RateLimitPolicyReader {
         RateLimitPolicy.RedisStore redis = null;
         if (spec.has("store")) {
             Fields store = spec.object("store").only("redis");
-            redis = store.has("redis") ? redis(store.object("redis")) : null;
+            redis = store.has("redis") ? redisStore(store.object("redis")) : null;
         }
         return new RateLimitPolicy(minOut, defaultMax, lifetime, defaults, models, routes, redis);
     }
@@ -145,8 +147,16 @@ public final class RateLimitPolicyReader {
         }
     }
 
-    private static RateLimitPolicy.RedisStore redis(Fields f) throws ConfigException {
-        f.only("host", "port", "password", "commandTimeout", "keyPrefix");
+    /**
+     * Where a Redis is: {@code host} (default 127.0.0.1), {@code port} (6379), {@code password: {env: VARIABLE}}
+     * (never inline), {@code commandTimeout} (100ms), {@code keyPrefix} ("switchboard:"). The one reader of these
+     * fields, for a limit store and for {@code ClientAuth}'s keys; {@code alsoAllowed} are the caller's own fields
+     * beside them.
+     */
+    public static RateLimitPolicy.RedisStore redisStore(Fields f, String... alsoAllowed) throws ConfigException {
+        List<String> known = new ArrayList<>(List.of("host", "port", "password", "commandTimeout", "keyPrefix"));
+        known.addAll(List.of(alsoAllowed));
+        f.only(known.toArray(String[]::new));
         String passwordEnv = null;
         if (f.has("password")) {
             if (!f.node().get("password").isObject()) {

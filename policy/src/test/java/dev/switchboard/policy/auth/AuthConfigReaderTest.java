@@ -10,6 +10,7 @@ import dev.switchboard.core.config.Fields;
 import dev.switchboard.core.config.SecurityPolicy;
 import dev.switchboard.policy.Principal;
 import dev.switchboard.policy.Quota;
+import dev.switchboard.policy.limits.RateLimitPolicy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,6 +92,14 @@ class AuthConfigReaderTest {
         fails("virtualKeys: {file: k.json, secret: {value: abc}}", "spec.virtualKeys.secret.value: a secret is never"
                 + " written inline");
         fails("virtualKeys: {file: k.json, secret: {env: A, file: b}}", "expected exactly one of env");
+        fails("virtualKeys: {file: k.json, redis: {}, secret: {env: A}}", "spec.virtualKeys: expected exactly one of"
+                + " file (a key file) or redis");
+        fails("virtualKeys: {secret: {env: A}}", "spec.virtualKeys: expected exactly one of file");
+        fails("virtualKeys: {redis: {refresh: 500ms}, secret: {env: A}}", "spec.virtualKeys.redis.refresh: expected 1s"
+                + " or more");
+        fails("virtualKeys: {redis: {password: hunter2}, secret: {env: A}}", "spec.virtualKeys.redis.password:"
+                + " expected {env: VARIABLE}");
+        fails("virtualKeys: {redis: {hots: h}, secret: {env: A}}", "spec.virtualKeys.redis");
         fails("jwt: {issuer: i, audiences: [a], jwksFile: f, algorithms: [none]}",
                 "spec.jwt.algorithms: 'none' is not accepted (unsigned tokens are always refused)");
         fails("jwt: {issuer: i, audiences: [a], jwksFile: f, algorithms: [HS256]}", "(HMAC needs a shared secret");
@@ -135,5 +145,51 @@ class AuthConfigReaderTest {
         assertThatThrownBy(() -> ClientAuth.start(c, name -> null, clock)).isInstanceOf(ConfigException.class)
                 .hasMessage("ClientAuth/clients: the virtual keys' server secret: environment variable SB_SECRET is"
                         + " not set; set it to 32 or more random bytes (e.g. openssl rand -base64 48)");
+    }
+
+    @Test
+    void redisKeysAreReadAsALimitStoreIsWithARefresh() throws Exception {
+        AuthConfig.Keys k = read("""
+                virtualKeys:
+                  redis: {host: redis.internal, port: 6380, password: {env: REDIS_PASSWORD}, keyPrefix: "sb:",
+                          refresh: 10s}
+                  secret: {env: SB_SECRET}
+                """).virtualKeys();
+        assertThat(k).isEqualTo(new AuthConfig.Keys(null, new AuthConfig.RedisKeys(new RateLimitPolicy.RedisStore(
+                "redis.internal", 6380, "REDIS_PASSWORD", Duration.ofMillis(100), "sb:"), Duration.ofSeconds(10)),
+                new SecurityPolicy.Secret("SB_SECRET", null)));
+        assertThat(k.redis().hashKey()).isEqualTo("sb:keys");
+        assertThat(k.redis().channel()).isEqualTo("sb:keys:changed");
+        AuthConfig.RedisKeys defaults = read("virtualKeys: {redis: {}, secret: {env: S}}").virtualKeys().redis();
+        assertThat(defaults).isEqualTo(new AuthConfig.RedisKeys(new RateLimitPolicy.RedisStore("127.0.0.1", 6379, null,
+                Duration.ofMillis(100), "switchboard:"), Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void redisKeysComeFromTheSourceTheCallerGivesAndTheProcessWithoutOneRefusesThem() throws Exception {
+        String secret = "a-server-secret-that-is-long-enough-0123456789";
+        ServerSecret s = ServerSecret.of(secret.getBytes(StandardCharsets.UTF_8));
+        VirtualKeysTest.Made m = VirtualKeysTest.make(s, null, false);
+        AuthConfig c = read("virtualKeys: {redis: {port: 6390}, secret: {env: SB_SECRET}}");
+        AtomicBoolean closed = new AtomicBoolean();
+        ClientAuth.RedisKeySource fake = (redis, index, env) -> {
+            assertThat(redis.connection().port()).isEqualTo(6390);
+            index.put(m.record());
+            return () -> closed.set(true);
+        };
+        Clock clock = Clock.systemUTC();
+        try (ClientAuth auth = ClientAuth.start(c, Map.of("SB_SECRET", secret)::get, clock, fake)) {
+            assertThat(auth.authenticate(ClientCredentials.ofHeaders(Map.of("api-key", m.issued().key()))))
+                    .isEqualTo(new AuthResult.Authenticated(m.record().principal()));
+        }
+        assertThat(closed).as("the source is closed with the chain").isTrue();
+        assertThatThrownBy(() -> ClientAuth.start(c, Map.of("SB_SECRET", secret)::get, clock))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ClientAuth/clients: virtualKeys.redis is"
+                        + " not available in this process").hasMessageContaining("use virtualKeys.file");
+        ClientAuth.RedisKeySource down = (redis, index, env) -> {
+            throw new IllegalStateException("the virtual keys in Redis at 127.0.0.1:6390 cannot be read");
+        };
+        assertThatThrownBy(() -> ClientAuth.start(c, Map.of("SB_SECRET", secret)::get, clock, down))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("127.0.0.1:6390");
     }
 }
