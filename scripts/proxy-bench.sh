@@ -140,7 +140,7 @@ for kind in "${KINDS[@]}"; do
           && grep -q '"chat.completion"' "$WORK/check.json" && [ "$(answered_by)" = "$kind" ]; then ok=1; break; fi
       sleep 0.2
     done
-    [ -n "$ok" ] || { echo "proxy-bench: $t ($kind upstream) does not answer at $url; logs in $WORK:" >&2; tail -5 "$WORK"/*.log >&2; exit 1; }
+    [ -n "$ok" ] || { echo "proxy-bench: $t ($kind upstream) does not answer at $url; logs in $WORK:" >&2; tail -n 5 "$WORK"/*.log >&2; exit 1; }
   done
 done
 
