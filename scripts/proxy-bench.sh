@@ -74,25 +74,7 @@ MODEL=sim-llama-3.1-8b
 BODY='{"model":"'$MODEL'","messages":[{"role":"user","content":"Say hello."}],"max_tokens":4,"ignore_eos":true}'
 REPLY='{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"'$MODEL'","choices":[{"index":0,"message":{"role":"assistant","content":"Hello there, friend."},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":4,"total_tokens":16}}'
 
-nginx_conf() { # name cpu-mask server-blocks -> config file
-  cat > "$WORK/$1.conf" <<CONF
-worker_processes 1;
-worker_cpu_affinity $2;
-daemon off;
-pid $WORK/$1.pid;
-error_log $WORK/$1-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000000;
-  keepalive_timeout 300s;
-  client_body_temp_path $WORK/$1-body; proxy_temp_path $WORK/$1-proxy;
-  fastcgi_temp_path $WORK/$1-fcgi; uwsgi_temp_path $WORK/$1-uwsgi; scgi_temp_path $WORK/$1-scgi;
-$3
-}
-CONF
-}
-nginx_conf upstream 1 "  server {
+bench_nginx_conf upstream 1 "  server {
     listen 127.0.0.1:$UP;
     location / { default_type application/json; return 200 '$REPLY'; }
   }"
@@ -103,7 +85,7 @@ proxy_block() { # listen-port upstream-port
     location / { proxy_pass http://u$1; proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_buffering off; }
   }"
 }
-nginx_conf proxy "$PROXY_MASK" "$(proxy_block $NGX_STATIC $UP)
+bench_nginx_conf proxy "$PROXY_MASK" "$(proxy_block $NGX_STATIC $UP)
 $(proxy_block $NGX_SIM $SIM)"
 
 gateway_yaml() { # file port admin-port gateway-extra-fields
@@ -158,42 +140,22 @@ for kind in "${KINDS[@]}"; do
           && grep -q '"chat.completion"' "$WORK/check.json" && [ "$(answered_by)" = "$kind" ]; then ok=1; break; fi
       sleep 0.2
     done
-    [ -n "$ok" ] || { echo "proxy-bench: $t ($kind upstream) does not answer at $url; logs in $WORK:" >&2; tail -5 "$WORK"/*.log >&2; exit 1; }
+    [ -n "$ok" ] || { echo "proxy-bench: $t ($kind upstream) does not answer at $url; logs in $WORK:" >&2; tail -n 5 "$WORK"/*.log >&2; exit 1; }
   done
 done
 
-cat > "$WORK/bench.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '$BODY'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["x-bench-upstream"] = os.getenv("BENCH_UPSTREAM")
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT %.1f %d %d %d %d\n", summary.requests / (summary.duration / 1e6),
-    latency:percentile(50), latency:percentile(99), latency:percentile(99.9),
-    e.status + e.connect + e.read + e.write + e.timeout))
-end
-LUA
+bench_wrk_lua "$WORK/bench.lua" "$BODY"
 
 RESULTS="$WORK/results.tsv"
 closed() { # round load kind target connections seconds
   local out
-  out="$(BENCH_UPSTREAM=$3 taskset -c 0 wrk -t1 -c"$5" -d"$6"s --timeout 5s -s "$WORK/bench.lua" \
-    "http://127.0.0.1:${PORT[$4/$3]}/v1/chat/completions")"
-  [ "$1" = warmup ] || printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$(grep '^RESULT ' <<<"$out" | cut -d' ' -f2- | tr ' ' '\t')" >> "$RESULTS"
+  out="$(BENCH_UPSTREAM=$3 bench_wrk "$WORK/bench.lua" "http://127.0.0.1:${PORT[$4/$3]}/v1/chat/completions" "$5" "$6")"
+  [ "$1" = warmup ] || printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$out" >> "$RESULTS"
 }
 open_loop() { # round kind target
-  taskset -c 0 "$ROOT/switchboard" bench --url "http://127.0.0.1:${PORT[$3/$2]}" --model $MODEL --no-stream \
-    --workload random --input-tokens 16 --output-tokens 4 --header "x-bench-upstream:$2" \
-    --rate "$RATE,$RATE" --stage-duration "${SECS}s" --timeout 10s --json > "$WORK/open.json" 2> "$WORK/open.err" \
-    || { echo "proxy-bench: switchboard bench failed against $3:" >&2; cat "$WORK/open.err" >&2; exit 1; }
-  python3 - "$WORK/open.json" "$1" "$2" "$3" >> "$RESULTS" <<'PY'
-import json, sys
-s = json.load(open(sys.argv[1]))["stages"][1]          # stage 0 warms the load generator's JIT up
-e = s["e2e_ms"]
-print("\t".join([sys.argv[2], "open", sys.argv[3], sys.argv[4], f"{s['requests_per_s']:.1f}",
-                 f"{e['p50'] * 1000:.0f}", f"{e['p99'] * 1000:.0f}", "", str(s["failed"])]))
-PY
+  local out
+  out="$(bench_open "http://127.0.0.1:${PORT[$3/$2]}" $MODEL "$RATE" "$SECS" --header "x-bench-upstream:$2")" || exit 1
+  printf '%s\t%s\t%s\t%s\t%s\n' "$1" open "$2" "$3" "$out" >> "$RESULTS"
 }
 after_cell() { : > "$ACCESS_LOG"; }
 
