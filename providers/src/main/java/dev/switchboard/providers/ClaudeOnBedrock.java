@@ -9,7 +9,6 @@ import dev.switchboard.providers.bedrock.InvokeStreamUnwrapper;
 import dev.switchboard.providers.chat.ChatError;
 import dev.switchboard.providers.chat.ChatEvents;
 import dev.switchboard.providers.chat.ChatRequest;
-import dev.switchboard.providers.chat.FinishReason;
 import dev.switchboard.providers.chat.Usage;
 import dev.switchboard.providers.wire.ByteSink;
 import java.io.IOException;
@@ -154,8 +153,8 @@ final class ClaudeOnBedrock implements WireCodec {
     /** A stream re-framed as Anthropic SSE, with the usage noted from the same events. */
     private static final class Reframed implements ResponseTranslation {
         private final ByteSink out = new ByteSink(1024);
-        private Usage usage = Usage.UNKNOWN;
-        private final Frames frames = new Frames(new UsageOnly(), out);
+        private final UsageOnly seen = new UsageOnly();
+        private final Frames frames = new Frames(seen, out);
 
         @Override
         public boolean streamed() {
@@ -184,43 +183,11 @@ final class ClaudeOnBedrock implements WireCodec {
 
         @Override
         public Usage usage() {
-            return usage;
+            return seen.usage();
         }
 
         /** The bytes went out as they were; of the events, only the usage is needed. */
-        private final class UsageOnly implements ChatEvents {
-            @Override
-            public void usage(Usage u) {
-                usage = usage.merge(u);
-            }
-
-            @Override
-            public void start(String id, String model) {}
-
-            @Override
-            public void text(CharSequence delta) {}
-
-            @Override
-            public void thinking(CharSequence delta) {}
-
-            @Override
-            public void thinkingSignature(String signature) {}
-
-            @Override
-            public void redactedThinking(String data) {}
-
-            @Override
-            public void toolCall(int index, String id, String name) {}
-
-            @Override
-            public void toolArguments(int index, CharSequence delta) {}
-
-            @Override
-            public void finish(FinishReason reason, String stopSequence) {}
-
-            @Override
-            public void end() {}
-
+        private final class UsageOnly extends UsageOnlyEvents {
             @Override
             public void error(ChatError error) { // a stream that ended without message_stop: say so, as Anthropic does
                 if (!frames.failed) {

@@ -1,8 +1,5 @@
 package dev.switchboard.providers;
 
-import dev.switchboard.providers.chat.ChatError;
-import dev.switchboard.providers.chat.ChatEvents;
-import dev.switchboard.providers.chat.FinishReason;
 import dev.switchboard.providers.chat.Usage;
 import dev.switchboard.providers.govern.ResponseHook;
 import dev.switchboard.providers.wire.ByteSink;
@@ -17,13 +14,14 @@ final class ObservedResponse implements ResponseTranslation {
     private final boolean stream;
     private final ResponseDecoder decoder;
     private final ByteSink out = new ByteSink(1024);
-    private Usage usage = Usage.UNKNOWN;
+    /** The client gets the upstream's bytes, so of what the hook forwards only the usage is kept. */
+    private final UsageOnlyEvents seen = new UsageOnlyEvents();
     private boolean decoding = true;
 
     /** {@code backend}: the codec that reads this response's format (for a Gemini client, the one its query chose). */
     ObservedResponse(WireCodec backend, boolean stream, ResponseHook hook) {
         this.stream = stream;
-        this.decoder = backend.responseDecoder(stream, hook.wrap(new UsageOnly()));
+        this.decoder = backend.responseDecoder(stream, hook.wrap(seen));
     }
 
     @Override
@@ -67,44 +65,6 @@ final class ObservedResponse implements ResponseTranslation {
 
     @Override
     public Usage usage() {
-        return usage;
-    }
-
-    /** The client gets the upstream's bytes, so of what the hook forwards only the usage is kept. */
-    private final class UsageOnly implements ChatEvents {
-        @Override
-        public void usage(Usage u) {
-            usage = usage.merge(u);
-        }
-
-        @Override
-        public void start(String id, String model) {}
-
-        @Override
-        public void text(CharSequence delta) {}
-
-        @Override
-        public void thinking(CharSequence delta) {}
-
-        @Override
-        public void thinkingSignature(String signature) {}
-
-        @Override
-        public void redactedThinking(String data) {}
-
-        @Override
-        public void toolCall(int index, String id, String name) {}
-
-        @Override
-        public void toolArguments(int index, CharSequence delta) {}
-
-        @Override
-        public void finish(FinishReason reason, String stopSequence) {}
-
-        @Override
-        public void end() {}
-
-        @Override
-        public void error(ChatError error) {}
+        return seen.usage();
     }
 }
