@@ -72,9 +72,11 @@ public final class SimServer implements AutoCloseable {
         for (Channel ch : channels) {
             ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
+        // the connections go before the engines: an engine closed under an open connection would leave a request on
+        // it unanswered (a hung server, not a dead one), which is not what closing a server means
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         for (SimEndpoint e : endpoints) {
             e.engine.close();
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }
