@@ -1,5 +1,6 @@
 package dev.switchboard.redis;
 
+import dev.switchboard.policy.limits.GrantedTicket;
 import dev.switchboard.policy.limits.Limit;
 import dev.switchboard.policy.limits.LimitPlan;
 import dev.switchboard.policy.limits.LimitResolver;
@@ -10,7 +11,7 @@ import dev.switchboard.policy.limits.Reservation;
 import dev.switchboard.policy.limits.ReservationRequest;
 import dev.switchboard.policy.limits.Reservations;
 import dev.switchboard.policy.limits.SpendLedger;
-import dev.switchboard.policy.limits.Ticket;
+import dev.switchboard.policy.limits.GrantedTicket;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -241,28 +242,16 @@ public final class RedisRateLimiter implements RateLimiter {
         resources.shutdown();
     }
 
-    private final class RedisTicket implements Ticket {
-        private final LimitPlan plan;
-        private final long granted;
-        private final long[] reserved;
+    private final class RedisTicket extends GrantedTicket {
         private final long redisNow;
-        private final long deadline;
-        private final AtomicBoolean settled = new AtomicBoolean();
 
         RedisTicket(LimitPlan plan, long granted, long[] reserved, long redisNow, long deadline) {
-            this.plan = plan;
-            this.granted = granted;
-            this.reserved = reserved;
+            super(plan, granted, reserved, deadline, clock);
             this.redisNow = redisNow;
-            this.deadline = deadline;
         }
 
         @Override
-        public CompletionStage<Void> settle(long inputTokens, long outputTokens, long cachedTokens) {
-            if (!settled.compareAndSet(false, true) || clock.millis() > deadline) {
-                return CompletableFuture.completedFuture(null);
-            }
-            long[] deltas = Reservations.deltas(plan, reserved, inputTokens, outputTokens, cachedTokens);
+        protected CompletionStage<Void> apply(long[] deltas) {
             List<Limit> limits = plan.limits();
             long[] scaled = new long[limits.size()];
             long[] windows = new long[limits.size()];
@@ -285,11 +274,6 @@ public final class RedisRateLimiter implements RateLimiter {
                 }
                 return null;
             });
-        }
-
-        @Override
-        public long reservedTokens() {
-            return plan.promptTokens() + granted;
         }
 
         @Override

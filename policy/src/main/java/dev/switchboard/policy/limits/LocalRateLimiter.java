@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -158,14 +157,9 @@ public final class LocalRateLimiter implements RateLimiter {
         }
     }
 
-    /** Applies a settlement's corrections, or nothing when the ticket outlived its lifetime. */
-    private void settle(LimitPlan plan, long[] reserved, long reservedAt, long deadline, long in, long out,
-            long cached) {
+    /** Applies a settlement's corrections (its ticket checked its lifetime). */
+    private void settle(LimitPlan plan, long reservedAt, long[] deltas) {
         long now = clock.millis();
-        if (now > deadline) {
-            return;
-        }
-        long[] deltas = Reservations.deltas(plan, reserved, in, out, cached);
         List<Limit> limits = plan.limits();
         Meter[] held = lockAll(limits);
         try {
@@ -183,34 +177,18 @@ public final class LocalRateLimiter implements RateLimiter {
         }
     }
 
-    private final class LocalTicket implements Ticket {
-        private final LimitPlan plan;
-        private final long granted;
-        private final long[] reserved;
+    private final class LocalTicket extends GrantedTicket {
         private final long reservedAt;
-        private final long deadline;
-        private final AtomicBoolean settled = new AtomicBoolean();
 
         LocalTicket(LimitPlan plan, long granted, long[] reserved, long reservedAt, long deadline) {
-            this.plan = plan;
-            this.granted = granted;
-            this.reserved = reserved;
+            super(plan, granted, reserved, deadline, clock);
             this.reservedAt = reservedAt;
-            this.deadline = deadline;
         }
 
         @Override
-        public CompletionStage<Void> settle(long inputTokens, long outputTokens, long cachedTokens) {
-            if (settled.compareAndSet(false, true)) {
-                LocalRateLimiter.this.settle(plan, reserved, reservedAt, deadline, inputTokens, outputTokens,
-                        cachedTokens);
-            }
+        protected CompletionStage<Void> apply(long[] deltas) {
+            LocalRateLimiter.this.settle(plan, reservedAt, deltas);
             return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public long reservedTokens() {
-            return plan.promptTokens() + granted;
         }
 
         @Override
