@@ -16,6 +16,7 @@ import dev.switchboard.policy.limits.RateLimitPolicyReader;
 import dev.switchboard.policy.limits.RateLimiter;
 import dev.switchboard.policy.usage.PriceTable;
 import dev.switchboard.policy.usage.PriceTableReader;
+import dev.switchboard.policy.usage.PromptCalibration;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +35,7 @@ import java.util.function.Function;
  */
 public final class Policies implements AutoCloseable {
     /** No governance: every request runs as {@link Principal#ANONYMOUS}, nothing is limited or checked. */
-    public static final Policies NONE = new Policies(null, null, null, Map.of(), null, false);
+    public static final Policies NONE = new Policies(null, null, null, Map.of(), null, false, new PromptCalibration());
 
     /** Opens the shared store a {@code RateLimitPolicy} names (the {@code redis} module's limiter). */
     @FunctionalInterface
@@ -57,10 +58,14 @@ public final class Policies implements AutoCloseable {
     private final HttpClient callouts;
     /** Whether a RateLimitPolicy applies limits beyond the principals' own quotas. */
     private final boolean policyLimits;
+    /** How each model's servers count prompts, learned from their answers; kept across reloads. */
+    private final PromptCalibration calibration;
 
     private Policies(ClientAuth auth, RateLimiter limiter, LocalRateLimiter local,
-            Map<String, GuardrailChain> guardrails, HttpClient callouts, boolean policyLimits) {
+            Map<String, GuardrailChain> guardrails, HttpClient callouts, boolean policyLimits,
+            PromptCalibration calibration) {
         this.auth = auth;
+        this.calibration = calibration;
         this.policyLimits = policyLimits;
         this.limiter = limiter;
         this.local = local;
@@ -134,7 +139,8 @@ public final class Policies implements AutoCloseable {
                 chains.put(route, g.toChain(route, client, env));
             }
         }
-        return new Policies(auth, limiter, local, chains, client, r.limits() != null);
+        return new Policies(auth, limiter, local, chains, client, r.limits() != null,
+                previous == NONE ? new PromptCalibration() : previous.calibration);
     }
 
     private static Read read(List<PolicyDocument> documents, Set<String> routes) throws ConfigException {
@@ -211,6 +217,11 @@ public final class Policies implements AutoCloseable {
      */
     public RateLimiter limiterFor(Principal principal) {
         return limiter == null || !policyLimits && principal.quota().equals(Quota.NONE) ? null : limiter;
+    }
+
+    /** How many tokens each model's servers read for a prompt, as learned from their answers so far. */
+    public PromptCalibration calibration() {
+        return calibration;
     }
 
     /** The guardrail chain of the AIGatewayRoute named {@code route}, or null when it has none. */

@@ -67,6 +67,28 @@ class PoliciesTest {
     }
 
     @Test
+    void aReloadKeepsWhatWasLearnedOfEachModelsPrompts() throws Exception {
+        var config = ConfigLoader.parse("""
+                apiVersion: switchboard.dev/v1alpha1
+                kind: RateLimitPolicy
+                metadata: {name: a}
+                spec: {principalDefaults: {tokensPerMinute: 100000}}
+                """, "test.yaml");
+        var clock = java.time.Clock.systemUTC();
+        Policies first = Policies.start(config.policies(), java.util.Set.of(), name -> null, clock,
+                Policies.SharedStore.NONE, Policies.NONE);
+        for (int i = 0; i < 20; i++) {
+            first.calibration().of("m").observe(10, 1, 24); // the template adds 14 tokens
+        }
+        Policies second = Policies.start(config.policies(), java.util.Set.of(), name -> null, clock,
+                Policies.SharedStore.NONE, first);
+        first.close();
+        assertThat(second.calibration().of("m").estimate(10, 1)).isGreaterThanOrEqualTo(24);
+        assertThat(second.calibration().of("other").estimate(10, 1)).as("another model learns its own").isEqualTo(10);
+        second.close();
+    }
+
+    @Test
     void onlyRequestRateLimitsLeaveARequestWithoutABoundAlone() throws Exception {
         var config = ConfigLoader.parse("""
                 apiVersion: switchboard.dev/v1alpha1

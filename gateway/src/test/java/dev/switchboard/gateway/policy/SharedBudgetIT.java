@@ -30,7 +30,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -143,10 +142,6 @@ class SharedBudgetIT {
      */
     record Answer(int status, String code, long cost, long reserved, long granted, long completion, long started,
             long ended) {
-        /** What its settlement added over its reservation: only a prompt longer than the estimate can. */
-        long excess() {
-            return Math.max(0, cost - reserved);
-        }
     }
 
     /** Sends one chat completion with {@code max_tokens}; an I/O failure is an answer of status -1. */
@@ -285,16 +280,13 @@ class SharedBudgetIT {
         assertThat(served).as("no answer wrote past the bound it was granted")
                 .allSatisfy(a -> assertThat(a.completion()).isLessThanOrEqualTo(a.granted()));
         /*
-         * The gateway reserves its prompt estimate, which counts the messages' texts and not the chat template the
-         * model reads around them (the simulator's adds 14 tokens to a one-message prompt, a real model's a few), so
-         * each settlement can add that much over its reservation. Whatever was admitted last, what the requests in
-         * flight with it add is the overspend: at most the 50 largest excesses, one per client.
+         * The issue's bound: never more than one request's reservation over the budget. The gateway's own count of
+         * the prompt misses the chat template the simulator reads around it (14 tokens of a one-message prompt), so
+         * before the calibration learned that from the answers, each request in flight at the end could add that
+         * much (about 2 % of the budget here, past the bound); the warm-up's answers teach each gateway its model.
          */
-        long inFlightExcess = served.stream().map(Answer::excess).sorted(Comparator.reverseOrder()).limit(50)
-                .mapToLong(Long::longValue).sum();
-        assertThat(spend).as("the real spend of %d answers, over both gateways (excess in flight: %d µ$)",
-                        served.size(), inFlightExcess)
-                .isLessThanOrEqualTo(budget + inFlightExcess)
+        assertThat(spend).as("the real spend of %d answers, over both gateways", served.size())
+                .isLessThanOrEqualTo(budget + reservation)
                 .isGreaterThan(budget - 2 * reservation); // and the budget was really spent, not refused early
 
         assertThat(keys()).as("the model budget is the only limit charged").containsExactly(budgetKey(MODEL));

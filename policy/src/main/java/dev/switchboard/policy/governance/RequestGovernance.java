@@ -16,6 +16,7 @@ import dev.switchboard.policy.limits.Refusal;
 import dev.switchboard.policy.limits.Reservation;
 import dev.switchboard.policy.limits.ReservationRequest;
 import dev.switchboard.policy.limits.Ticket;
+import dev.switchboard.policy.usage.PromptTokenModel;
 import dev.switchboard.providers.ClientApi;
 import dev.switchboard.providers.TranslationException;
 import dev.switchboard.providers.Translator;
@@ -60,16 +61,23 @@ public final class RequestGovernance implements ResponseHook {
     private final RouteRule rule;
     private final boolean stream;
 
+    private final PromptTokenModel prompts;
     private Ticket ticket;
+    /** The prompt as the gateway counts it, and in how many texts (what the calibration learns from). */
+    private long countedTokens;
+    private int messages;
+    private boolean uncounted;
+    /** What was reserved for the prompt: the count, calibrated to what the model's servers read. */
     private long promptTokens;
     private Map<String, String> headers = Map.of();
     /** Output tokens seen on the way to the client (an estimate); the real count comes with the usage. */
     private long produced;
     private Verdict blocked;
 
-    private RequestGovernance(GuardrailChain chain, RateLimiter limiter, Principal principal, String model, RouteRule rule,
-            boolean stream) {
+    private RequestGovernance(GuardrailChain chain, RateLimiter limiter, PromptTokenModel prompts, Principal principal,
+            String model, RouteRule rule, boolean stream) {
         this.chain = chain;
+        this.prompts = prompts;
         this.limiter = limiter;
         this.principal = principal;
         this.model = model;
@@ -90,7 +98,8 @@ public final class RequestGovernance implements ResponseHook {
         GuardrailChain chain = policies.guardrails(rule.route());
         RateLimiter limiter = policies.limiterFor(principal);
         return chain == null && limiter == null ? null
-                : new RequestGovernance(chain, limiter, principal, model, rule, stream);
+                : new RequestGovernance(chain, limiter, limiter == null ? null : policies.calibration().of(model),
+                        principal, model, rule, stream);
     }
 
     /** The outcome of admission. */
@@ -150,7 +159,10 @@ public final class RequestGovernance implements ResponseHook {
         if (limiter == null) {
             return CompletableFuture.completedFuture(go(doc));
         }
-        promptTokens = doc.promptTokens();
+        countedTokens = doc.promptTokens();
+        messages = doc.texts().size();
+        uncounted = doc.mediaParts() > 0;
+        promptTokens = prompts.estimate(countedTokens, messages);
         long bound = doc.generates() ? doc.maxOutputTokens() : 0;
         return limiter.reserve(new ReservationRequest(principal, model, rule.name(), promptTokens, bound))
                 .thenApply(r -> switch (r) {
@@ -223,6 +235,9 @@ public final class RequestGovernance implements ResponseHook {
         if (!sentUpstream) {
             t.settle(0, 0, 0);
         } else if (complete && blocked == null && u.inputTokens() >= 0 && u.outputTokens() >= 0) {
+            if (!uncounted) {
+                prompts.observe(countedTokens, messages, u.inputTokens());
+            }
             t.settle(u.inputTokens(), u.outputTokens(), Math.max(0, u.cachedInputTokens()));
         } else {
             t.settle(u.inputTokens() >= 0 ? u.inputTokens() : promptTokens, Math.max(produced, u.outputTokens()),

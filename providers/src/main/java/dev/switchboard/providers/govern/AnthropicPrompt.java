@@ -56,7 +56,8 @@ final class AnthropicPrompt {
                     slots.count(b.get("input"));
                 }
                 case "thinking" -> slots.count(b.get("thinking"));
-                default -> { } // images, documents, redacted thinking: no text a guardrail reads
+                case "redacted_thinking" -> { } // opaque to us, and not read again as prompt by the model
+                default -> slots.addMedia(); // images, documents: no text a guardrail reads, tokens no count covers
             }
         }
     }

@@ -58,6 +58,9 @@ final class GeminiPrompt {
         }
         for (JsonNode p : parts) {
             slots.text(role, p, "text");
+            if (p.has("inlineData") || p.has("fileData")) {
+                slots.addMedia();
+            }
             JsonNode call = p.get("functionCall");
             if (call != null) {
                 slots.count(call.get("name"));

@@ -20,6 +20,7 @@ import java.util.Set;
 final class PromptSlots {
     private final List<Slot> slots = new ArrayList<>();
     private long otherTokens;
+    private int media;
 
     /** One prompt string's place: {@code field} of an object, or {@code index} of an array. */
     record Slot(Role role, JsonNode parent, String field, int index) {
@@ -42,6 +43,16 @@ final class PromptSlots {
 
     long otherTokens() {
         return otherTokens;
+    }
+
+    /** Parts the model reads that no count covers: images, audio, documents. */
+    int mediaParts() {
+        return media;
+    }
+
+    /** One such part. */
+    void addMedia() {
+        media++;
     }
 
     /** {@code holder.field} when it is a string (anything else holds no text of this kind). */
@@ -76,6 +87,8 @@ final class PromptSlots {
         for (JsonNode part : v) {
             if (part.isObject() && textTypes.contains(part.path("type").asText(""))) {
                 text(role, part, "text");
+            } else {
+                addMedia();
             }
         }
     }

@@ -30,6 +30,7 @@ public final class RequestDocument {
     private final List<PromptSlots.Slot> slots;
     private final List<Text> texts;
     private final long otherTokens;
+    private final int mediaParts;
     private long maxOutputTokens;
     private boolean edited;
 
@@ -46,6 +47,7 @@ public final class RequestDocument {
         this.root = root;
         this.slots = found.slots();
         this.otherTokens = found.otherTokens();
+        this.mediaParts = found.mediaParts();
         List<Text> t = new ArrayList<>(slots.size());
         for (PromptSlots.Slot s : slots) {
             t.add(new Text(s.role(), s.text()));
@@ -112,7 +114,7 @@ public final class RequestDocument {
     /**
      * Estimated prompt tokens ({@link ApproxTokenizer}): every text as it is now, plus what the model reads beside
      * them (tool definitions' name, description and parameters JSON, tool calls' arguments, function responses).
-     * Images are not counted.
+     * Media parts are not counted ({@link #mediaParts()}).
      */
     public long promptTokens() {
         long n = otherTokens;
@@ -120,6 +122,14 @@ public final class RequestDocument {
             n += ApproxTokenizer.count(t.text());
         }
         return n;
+    }
+
+    /**
+     * Parts of the prompt that {@link #promptTokens()} cannot count (images, audio, documents): the model reads them
+     * as tokens the gateway does not know before the backend says.
+     */
+    public int mediaParts() {
+        return mediaParts;
     }
 
     /** Whether this API generates output (false for embeddings and token counts). */

@@ -86,6 +86,25 @@ class RequestDocumentTest {
     }
 
     @Test
+    void mediaPartsAreCountedAsWhatTheTokenCountMisses() throws Exception {
+        assertThat(parse(ClientApi.OPENAI_CHAT, CHAT).mediaParts()).as("its one image_url part").isEqualTo(1);
+        assertThat(parse(ClientApi.OPENAI_CHAT, """
+                {"model": "m", "messages": [{"role": "user", "content": "Hi"}]}""").mediaParts()).isZero();
+        assertThat(parse(ClientApi.OPENAI_CHAT, """
+                {"model": "m", "messages": [{"role": "user", "content": [{"type": "text", "text": "What is this?"},
+                  {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}]}]}""").mediaParts())
+                .isEqualTo(1);
+        assertThat(parse(ClientApi.ANTHROPIC_MESSAGES, """
+                {"model": "m", "max_tokens": 10, "messages": [{"role": "user", "content": [
+                  {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "AAAA"}},
+                  {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "x"}},
+                  {"type": "text", "text": "Compare."}]}]}""").mediaParts()).isEqualTo(2);
+        assertThat(parse(ClientApi.GEMINI_GENERATE, """
+                {"contents": [{"role": "user", "parts": [{"text": "Describe"},
+                  {"inlineData": {"mimeType": "image/png", "data": "AAAA"}}]}]}""").mediaParts()).isEqualTo(1);
+    }
+
+    @Test
     void completionsAndEmbeddingsReadStringsButNotTokenIds() throws Exception {
         assertThat(parse(ClientApi.OPENAI_COMPLETIONS, "{\"model\":\"m\",\"prompt\":[\"a b\",\"c\"]}").texts())
                 .containsExactly(new Text(Role.USER, "a b"), new Text(Role.USER, "c"));
