@@ -4,6 +4,9 @@ import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import java.util.ArrayList;
 import java.util.List;
+import static dev.switchboard.policy.guardrails.Gate.all;
+import static dev.switchboard.policy.guardrails.Gate.any;
+import static dev.switchboard.policy.guardrails.Gate.lit;
 
 /**
  * Scores a text for prompt injection and jailbreak attempts with a fixed, documented rule set. Stateless and
@@ -33,7 +36,11 @@ final class InjectionDetector {
      *   encoding              base64 blobs that decode to an instruction; leetspeak, zero-width characters or
      *                         mixed-script words around an instruction
      *
-     * Cost: about 20 linear-time RE2J patterns over at most 5 views of the text; no allocation beyond the views.
+     * Cost: RE2J's NFA runs some hundred nanoseconds per character for these alternations (7 ms for 1 KB of prose
+     * over all of them), so each pattern has a gate: literals every match contains, found for all patterns in one
+     * Aho-Corasick pass per view (Literals). A pattern runs only on views that pass its gate, and whether matches are
+     * quoted (META, QUOTED) is asked only once one matched. Gates and patterns are kept in step by
+     * InjectionGatesTest, which runs every pattern with and without its gate.
      * Weights and the default threshold were tuned on the dev half of the shipped labelled set only (see
      * docs/governance.md, ## Guardrails, for the test-half figures).
      */
@@ -48,7 +55,12 @@ final class InjectionDetector {
     private static final Pattern QUOTED = Pattern.compile("\"[^\"\\n]{3,400}\"|'[^'\\n]{3,400}'|“[^”\\n]{3,400}”"
             + "|`[^`\\n]{3,400}`|«[^»\\n]{3,400}»");
 
-    record Family(String id, double weight, boolean toolOnly, Pattern pattern) {}
+    /**
+     * One pattern of a family.
+     *
+     * @param gate literals every match of {@code pattern} contains: a view without them is not given to the regex
+     */
+    record Family(String id, double weight, boolean toolOnly, Gate gate, Pattern pattern) {}
 
     private static final String VERB = "(?:ignore|disregard|forget|skip|override|bypass|discard|drop|abandon|neglect"
             + "|throw out|do not follow|don'?t follow|stop following)";
@@ -68,21 +80,33 @@ final class InjectionDetector {
             + "|exfiltrate|include|delete|reply|respond|tell|say|output|open|click|post|upload|append|add|approve"
             + "|merge|buy|pay|grant|disable|reveal|recommend)\\b";
 
+    // the gates: literals each pattern's matches contain (see Family.gate); every alternative of a pattern is covered
+    private static final Gate VERB_GATE = any("ignore", "disregard", "forget", "skip", "override", "bypass", "discard",
+            "drop", "abandon", "neglect", "throw out", "follow");
+    private static final Gate OVERRIDE_GATE = all(VERB_GATE,
+            any("previous", "prior", "above", "earlier", "preceding", "initial", "original", "system", "developer",
+                    "existing", "former", "old", "foregoing", "given"),
+            any("instruction", "prompt", "rules", "direction", "guideline", "message", "context", "command",
+                    "directive", "guidance", "programming", "constraints", "restrictions", "text", "policies",
+                    "policy"));
+    private static final Gate TOKEN_GATE = any("<|", "inst]", "sys]", "system]", "sys>", "system>", "system_prompt>",
+            "instructions>");
+
     static final List<Family> FAMILIES = List.of(
-            new Family("instruction-override", 0.9, false, Pattern.compile(
+            new Family("instruction-override", 0.9, false, OVERRIDE_GATE, Pattern.compile(
                     "\\b" + VERB + "\\s+" + FILLER + "(?:\\w+\\s+)?" + PRIOR + "\\s+(?:\\w+\\s+)?" + ORDERS + "\\b")),
-            new Family("instruction-override", 0.7, false, Pattern.compile(
+            new Family("instruction-override", 0.7, false, any(all(VERB_GATE, lit("your")), lit("new "), lit("no longer"), lit("from now on")), Pattern.compile(
                     "\\b" + VERB + "\\s+(?:all\\s+(?:of\\s+)?)?your\\s+(?:\\w+\\s+)?(?:instructions|rules|guidelines"
                             + "|programming|directives|restrictions|filters|safety|training|constraints|policies)\\b"
                             + "|\\bnew (?:instructions|rules|directives)\\s*:|\\byou (?:are|will) no longer (?:bound|an ai|"
                             + "restricted|follow|chatgpt|claude|an assistant)"
                             + "|\\bfrom now on,? you (?:will|must|are to|shall) (?:only |always )?(?:obey|answer|respond|"
                             + "reply|act|ignore|comply|do|say)")),
-            new Family("role-play-jailbreak", 0.85, false, Pattern.compile(
+            new Family("role-play-jailbreak", 0.85, false, any(lit("do anything now"), all(any("you are", "you're", "act as", "pretend to be", "become", "play as", "stay as"), lit("dan")), any("dan mode", "betterdan", "jailbr", "gpt", "evil confidant", "opposite mode", "aim mode", "stan mode", "dude mode")), Pattern.compile(
                     "\\bdo anything now\\b|\\b(?:you are|you're|act as|pretend to be|become|role-?play as|stay as)"
                             + " (?:now )?(?:a |an )?dan\\b|\\bdan mode\\b|\\bjailbr(?:oken|eak mode|eaked)\\b"
                             + "|\\b(?:betterdan|anti-?gpt|evil confidant|opposite mode|aim mode|stan mode|dude mode)\\b")),
-            new Family("role-play-jailbreak", 0.8, false, Pattern.compile(
+            new Family("role-play-jailbreak", 0.8, false, any("developer mode", "unfiltered", "uncensored", "unrestricted", "amoral", "unethical", "evil", "unaligned", "rogue", "you have no ", "you had no "), Pattern.compile(
                     "\\b(?:you|chatgpt|gpt|claude|the assistant|the ai|the model)\\b[^.\\n]{0,40}\\bdeveloper mode\\b"
                             + "|\\bdeveloper mode (?:output|enabled response|v\\d|policies)"
                             + "|\\b(?:you are|you're|act as|pretend (?:to be|you are)|become|play) (?:now )?(?:an? )?"
@@ -90,13 +114,13 @@ final class InjectionDetector {
                             + " (?:ai|assistant|model|chatbot|version|persona|character|llm)\\b"
                             + "|\\b(?:pretend|imagine|act|behave)[^.\\n]{0,30}\\byou (?:have|had) no (?:rules|restrictions|"
                             + "guidelines|filters|limits|limitations|ethics|morals|content polic)")),
-            new Family("role-play-jailbreak", 0.45, false, Pattern.compile(
+            new Family("role-play-jailbreak", 0.45, false, any(all(any("without", "with no", "free of", "free from", "not bound by", "no longer have"), any("restrictions", "filters", "limitations", "censorship", "guidelines", "policies", "ethics", "morals", "rules")), any("stay in character", "as both", "in both", "never refuse", "never decline", "never say ")), Pattern.compile(
                     "\\b(?:without|with no|free of|free from|not bound by|no longer have) (?:any )?(?:ethical |moral |"
                             + "content |safety )?(?:restrictions|filters|limitations|censorship|guidelines|policies|"
                             + "ethics|morals|rules)\\b[^.\\n]{0,60}\\b(?:answer|respond|reply|tell|say|output|write)"
                             + "|\\bstay in character\\b[^.\\n]{0,80}\\b(?:no matter|whatever|even if|always)"
                             + "|\\b(?:answer|respond) (?:as|in) both\\b|\\bnever (?:refuse|decline|say (?:no|you can't))\\b")),
-            new Family("prompt-exfiltration", 0.85, false, Pattern.compile(
+            new Family("prompt-exfiltration", 0.85, false, any(all(any("system", "initial", "original", "hidden", "secret", "developer", "first", "full", "exact", "internal", "confidential", "prompt", "base"), any("prompt", "instructions", "message", "rules", "configuration", "directives", "guidelines")), all(any("repeat", "print", "output", "copy", "reproduce", "return"), any("above", "before this", "preceding", "so far", "previous"), any("words", "text", "everything", "content", "lines", "tokens", "instructions", "prompt")), any("what were you", "what are you"), all(any("system message", "system prompt", " instructions"), any("verbatim", "word for word"))), Pattern.compile(
                     "\\b(?:reveal|show|print|output|repeat|display|tell me|give me|leak|dump|write out|spell out|recite"
                             + "|copy|paste|share|disclose|list|return|what (?:is|are|was|were))\\s+(?:me\\s+|us\\s+)?"
                             + "(?:all\\s+(?:of\\s+)?)?(?:your|the|its)\\s+(?:\\w+\\s+)?(?:system|initial|original|hidden"
@@ -110,18 +134,18 @@ final class InjectionDetector {
                             + "|\\b(?:system (?:message|prompt)|(?:hidden|initial|original) instructions)\\b[^.\\n]{0,30}"
                             + "\\b(?:verbatim|word for word)")),
             // a chat-template token alone is weak (people ask about them); followed by orders it is strong
-            new Family("delimiter-injection", 0.45, false, Pattern.compile(TOKEN)),
-            new Family("delimiter-injection", 0.85, false, Pattern.compile(
+            new Family("delimiter-injection", 0.45, false, TOKEN_GATE, Pattern.compile(TOKEN)),
+            new Family("delimiter-injection", 0.85, false, any(TOKEN_GATE, any("##", "===", "---", "***", "\"role\"")), Pattern.compile(
                     "<\\|(?:im_start|start_header_id)\\|>\\s*system|(?:" + TOKEN + ")(?s:.{0,100})\\b(?:you|must|ignore|disable|reveal|no restrictions|unrestricted"
                             + "|new policy|override|grant|answer every|no guidelines|trusted|admin)"
                             + "|(?m)^\\s*(?:#{2,}|={3,}|-{3,}|\\*{3,})\\s*(?:(?:system|admin|developer)\\s*(?::|$|prompt"
                             + "|message|override|instructions|\\*)|new instructions?|instructions? update|override)"
                             + "|\"role\"\\s*:\\s*\"system\"")),
-            new Family("delimiter-injection", 0.5, false, Pattern.compile(
+            new Family("delimiter-injection", 0.5, false, any("system", "admin", "end of ", "ignore the "), Pattern.compile(
                     "(?m)^\\s*(?:system|system message|admin)\\s*:\\s*\\S"
                             + "|\\b(?:end of|ignore the) (?:user )?(?:input|prompt|conversation|document)\\b[^\\n]{0,20}"
                             + "(?:begin|start|new|system)")),
-            new Family("tool-output-injection", 0.75, true, Pattern.compile(
+            new Family("tool-output-injection", 0.75, true, any("ai", "assistant", "agent", "model", "llm", "chatbot", "bot", "you are ", "when you ", "the user", "conversation", "chat", "data", "credentials", "api key", "password", "history", "contents", "emails", "files", "secrets", "tokens", "!["), Pattern.compile(
                     "(?:^|[.!:;>\\-]\\s*|\\b(?:dear|hi|hey|attention|to)\\s+(?:the\\s+|any\\s+|all\\s+)?)"
                             + ADDRESSEE + "[,:]\\s+(?:reading this,?\\s+)?(?:you\\s+)?(?:" + MODAL + "\\s+)?"
                             + "(?:now\\s+)?(?:immediately\\s+)?" + ORDER_VERB
@@ -139,7 +163,7 @@ final class InjectionDetector {
                             + "his\\s+|her\\s+|any\\s+)*(?:user'?s?\\s+)?(?:conversation|chat|data|credentials|api keys?"
                             + "|passwords?|history|contents|emails|files|secrets|tokens)\\s+to\\b"
                             + "|!\\[[^\\]]*\\]\\(https?://[^)\\s]*[?&][a-z_]+=\\{?")),
-            new Family("tool-output-injection", 0.4, false, Pattern.compile(
+            new Family("tool-output-injection", 0.4, false, any("the user", "!["), Pattern.compile(
                     "\\bdo not (?:tell|inform|alert) the user\\b|\\bwithout (?:telling|informing|alerting) the user\\b"
                             + "|!\\[[^\\]]*\\]\\(https?://[^)\\s]*[?&][a-z_]+=\\{")));
 
@@ -161,18 +185,37 @@ final class InjectionDetector {
      */
     record Score(double score, String ruleId) {}
 
+    /** Every family's literals, scanned once per view. */
+    private static final Literals LITERALS;
+    /** FAMILIES' gates over LITERALS, by index. */
+    private static final Gate.Bound[] GATES;
+
+    static {
+        List<String> all = new ArrayList<>();
+        FAMILIES.forEach(f -> f.gate.literals(all));
+        LITERALS = Literals.of(all);
+        GATES = FAMILIES.stream().map(f -> f.gate.bind(LITERALS)).toArray(Gate.Bound[]::new);
+    }
+
     Score score(String text, boolean toolOutput) {
         InjectionText t = new InjectionText(text);
-        boolean meta = META.matcher(t.plain).find();
-        List<int[]> quoted = meta ? quotedSpans(t.plain) : List.of();
+        // direct view: each family's matches; whether they are quoted is asked only when one matched (rarely)
         double[] best = new double[FAMILIES.size()];
-        // direct view
+        Literals.Found found = LITERALS.scan(t.plain);
+        List<int[]> quoted = null;
         for (int i = 0; i < FAMILIES.size(); i++) {
             Family f = FAMILIES.get(i);
-            if (f.toolOnly && !toolOutput) {
+            if (f.toolOnly && !toolOutput || !GATES[i].test(found)) {
                 continue;
             }
-            best[i] = weigh(f, t.plain, quoted);
+            List<int[]> matches = matches(f.pattern, t.plain);
+            if (matches.isEmpty()) {
+                continue;
+            }
+            if (quoted == null) {
+                quoted = META.matcher(t.plain).find() ? quotedSpans(t.plain) : List.of();
+            }
+            best[i] = !quoted.isEmpty() && allInside(quoted, matches) ? f.weight * QUOTED_DISCOUNT : f.weight;
         }
         double disguised = 0;
         String[] others = {t.leet, t.joined};
@@ -180,16 +223,19 @@ final class InjectionDetector {
             if (view == null || view.equals(t.plain)) {
                 continue;
             }
+            Literals.Found in = LITERALS.scan(view);
             for (int i = 0; i < FAMILIES.size(); i++) {
                 Family f = FAMILIES.get(i);
-                if ((!f.toolOnly || toolOutput) && best[i] == 0 && f.pattern.matcher(view).find()) {
+                if ((!f.toolOnly || toolOutput) && best[i] == 0 && GATES[i].test(in) && f.pattern.matcher(view).find()) {
                     disguised = Math.max(disguised, Math.max(DECODED_WEIGHT * f.weight, DISGUISE_WEIGHT));
                 }
             }
         }
         for (String d : t.decoded) {
-            for (Family f : FAMILIES) {
-                if (f.pattern.matcher(d).find()) {
+            Literals.Found in = LITERALS.scan(d);
+            for (int i = 0; i < FAMILIES.size(); i++) {
+                Family f = FAMILIES.get(i);
+                if (GATES[i].test(in) && f.pattern.matcher(d).find()) {
                     disguised = Math.max(disguised, Math.max(DECODED_WEIGHT, f.weight));
                 }
             }
@@ -227,18 +273,25 @@ final class InjectionDetector {
         return new Score(score, score == 0 ? null : top);
     }
 
-    private static double weigh(Family f, String text, List<int[]> quoted) {
-        Matcher m = f.pattern.matcher(text);
-        boolean any = false;
-        boolean allQuoted = true;
+    private static List<int[]> matches(Pattern pattern, String text) {
+        Matcher m = pattern.matcher(text);
+        List<int[]> out = null;
         while (m.find()) {
-            any = true;
-            allQuoted &= inside(quoted, m.start(), m.end());
+            if (out == null) {
+                out = new ArrayList<>(2);
+            }
+            out.add(new int[] {m.start(), m.end()});
         }
-        if (!any) {
-            return 0;
+        return out == null ? List.of() : out;
+    }
+
+    private static boolean allInside(List<int[]> quoted, List<int[]> matches) {
+        for (int[] m : matches) {
+            if (!inside(quoted, m[0], m[1])) {
+                return false;
+            }
         }
-        return allQuoted && !quoted.isEmpty() ? f.weight * QUOTED_DISCOUNT : f.weight;
+        return true;
     }
 
     private static List<int[]> quotedSpans(String text) {

@@ -19,7 +19,6 @@ final class InjectionText {
 
     private static final com.google.re2j.Pattern BASE64 =
             com.google.re2j.Pattern.compile("[A-Za-z0-9+/]{" + MIN_BASE64 + ",}={0,2}");
-    private static final com.google.re2j.Pattern HSPACE = com.google.re2j.Pattern.compile("[ \\t\\x{00A0}]+");
     private static final com.google.re2j.Pattern SPACED =
             com.google.re2j.Pattern.compile("(?:\\b\\pL[ .\\-_]{1,3}){5,}\\pL\\b");
 
@@ -37,7 +36,7 @@ final class InjectionText {
     final boolean mixedScript;
 
     InjectionText(String raw) {
-        String nfkc = Normalizer.normalize(raw, Normalizer.Form.NFKC);
+        String nfkc = isAscii(raw) ? raw : Normalizer.normalize(raw, Normalizer.Form.NFKC); // ASCII is NFKC already
         StringBuilder b = new StringBuilder(nfkc.length());
         int zw = 0;
         boolean mixed = false;
@@ -64,13 +63,98 @@ final class InjectionText {
             b.append(folded);
         }
         String lower = b.toString().toLowerCase(Locale.ROOT);
-        this.plain = HSPACE.matcher(lower).replaceAll(" ");
+        this.plain = collapseSpaces(lower);
         this.leet = foldLeet(plain);
         this.zeroWidth = zw;
         this.mixedScript = mixed;
         String joinedRaw = joinSpaced(lower);
-        this.joined = joinedRaw == null ? null : HSPACE.matcher(joinedRaw).replaceAll(" ");
-        this.decoded = decodeBase64(raw);
+        this.joined = joinedRaw == null ? null : collapseSpaces(joinedRaw);
+        this.decoded = hasRun(raw, MIN_BASE64) ? decodeBase64(raw) : List.of();
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 128) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Runs of spaces, tabs and no-break spaces as one space. */
+    private static String collapseSpaces(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        boolean changed = false;
+        for (int i = 0; i < s.length(); ) {
+            char c = s.charAt(i);
+            if (!isHSpace(c)) {
+                b.append(c);
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < s.length() && isHSpace(s.charAt(j))) {
+                j++;
+            }
+            changed |= j - i > 1 || c != ' ';
+            b.append(' ');
+            i = j;
+        }
+        return changed ? b.toString() : s;
+    }
+
+    /**
+     * Whether {@code s} has five letters in a row each followed by one to three of {@code " .-_"} and then a
+     * letter: what SPACED needs to match (it also wants word boundaries), found without the regex.
+     */
+    private static boolean maySpaceOut(String s) {
+        int units = 0;
+        int i = 0;
+        while (i < s.length()) {
+            int cp = s.codePointAt(i);
+            int after = i + Character.charCount(cp);
+            if (!Character.isLetter(cp)) {
+                units = 0;
+                i = after;
+                continue;
+            }
+            int j = after;
+            while (j < s.length() && j - after < 3 && isSpacer(s.charAt(j))) {
+                j++;
+            }
+            if (j > after && j < s.length() && Character.isLetter(s.codePointAt(j))) {
+                if (++units >= 5) {
+                    return true;
+                }
+                i = j;
+            } else {
+                units = 0;
+                i = j > after ? j : after;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isSpacer(char c) {
+        return c == ' ' || c == '.' || c == '-' || c == '_';
+    }
+
+    private static boolean isHSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\u00A0';
+    }
+
+    /** Whether {@code s} has {@code min} base64 characters in a row (what BASE64 needs to match). */
+    private static boolean hasRun(String s, int min) {
+        int run = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean b64 = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/';
+            run = b64 ? run + 1 : 0;
+            if (run >= min) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isZeroWidth(char c) {
@@ -131,6 +215,9 @@ final class InjectionText {
     }
 
     private static String joinSpaced(String s) {
+        if (!maySpaceOut(s)) {
+            return null;
+        }
         com.google.re2j.Matcher m = SPACED.matcher(s);
         if (!m.find()) {
             return null;

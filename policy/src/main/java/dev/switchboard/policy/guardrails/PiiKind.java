@@ -12,7 +12,7 @@ public enum PiiKind {
     EMAIL(new RegexRule("pii/email",
             Pattern.compile("[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                     + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\\.[A-Za-z]{2,24}"),
-            "[REDACTED:EMAIL]")),
+            "[REDACTED:EMAIL]", Prefilters.contains('@'))),
     /**
      * E.164 ({@code +44 20 7946 0958}, {@code +14155550123}) and common national shapes: North American
      * {@code (415) 555-0123} / {@code 415-555-0123}, and trunk-prefixed {@code 020 7946 0958} / {@code 06 12 34 56 78}.
@@ -23,13 +23,13 @@ public enum PiiKind {
                     + "|\\(\\d{3}\\)[ .-]?\\d{3}[ .-]\\d{4}"
                     + "|\\b\\d{3}[.-]\\d{3}[.-]\\d{4}"
                     + "|\\b0\\d{1,4}(?:[ .-]\\d{2,4}){2,4})\\b"),
-            0, PiiKind::phoneDigits, "[REDACTED:PHONE]")),
+            0, PiiKind::phoneDigits, "[REDACTED:PHONE]", Prefilters.digitChain(8, 3, " .-()"))),
     /** 13 to 19 digits, optionally grouped by spaces or dashes, passing Luhn. */
     CARD(new RegexRule("pii/card", Pattern.compile("\\b\\d(?:[ -]?\\d){12,18}\\b"), 0,
-            c -> Checksums.luhn(c) ? c.length() : 0, "[REDACTED:CARD]")),
+            c -> Checksums.luhn(c) ? c.length() : 0, "[REDACTED:CARD]", Prefilters.digitChain(13, 1, " -"))),
     /** Country code, check digits, up to 30 more letters or digits (spaces every 4 allowed), passing mod-97. */
     IBAN(new RegexRule("pii/iban", Pattern.compile("\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{1,4}){3,8}\\b"), 0,
-            PiiKind::ibanPrefix, "[REDACTED:IBAN]")),
+            PiiKind::ibanPrefix, "[REDACTED:IBAN]", Prefilters::ibanStart)),
     /**
      * API-key-like secrets: OpenAI/Anthropic {@code sk-…}, AWS access key ids {@code AKIA…}, GitHub tokens
      * {@code ghp_…} (and gho/ghu/ghs/ghr), Slack {@code xox[abprs]-…}, and any token of 16+ characters with at least
@@ -78,16 +78,19 @@ public enum PiiKind {
     }
 
     /** The secrets rule: fixed prefixes, then keyword-introduced high-entropy tokens. */
-    private static final class SecretRule implements TextRule {
+    static final class SecretRule implements TextRule {
         private static final Pattern PREFIXED = Pattern.compile(
                 "\\b(?:sk-(?:proj-|ant-(?:api\\d\\d-)?)?[A-Za-z0-9_-]{20,}|AKIA[0-9A-Z]{16}"
                         + "|gh[pousr]_[A-Za-z0-9]{36,255}|xox[abprs]-[A-Za-z0-9-]{10,})");
         private static final Pattern KEYWORD = Pattern.compile(
                 "(?i)(?:api[_-]?key|secret|token|password|passwd|pwd|bearer|authorization)[\"']?\\s*(?:[:=]|\\s)\\s*"
                         + "[\"']?([A-Za-z0-9_\\-+/=.~]{16,512})");
-        private final RegexRule prefixed = new RegexRule("pii/secret", PREFIXED, "[REDACTED:SECRET]");
-        private final RegexRule keyword = new RegexRule("pii/secret", KEYWORD, 1,
-                c -> Checksums.entropy(c) >= MIN_SECRET_ENTROPY ? c.length() : 0, "[REDACTED:SECRET]");
+        final RegexRule prefixed = new RegexRule("pii/secret", PREFIXED, "[REDACTED:SECRET]",
+                Prefilters.gate(Gate.any("sk-", "akia", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox")));
+        final RegexRule keyword = new RegexRule("pii/secret", KEYWORD, 1,
+                c -> Checksums.entropy(c) >= MIN_SECRET_ENTROPY ? c.length() : 0, "[REDACTED:SECRET]",
+                Prefilters.gate(Gate.any("api", "secret", "token", "password", "passwd", "pwd", "bearer",
+                        "authorization")));
 
         @Override
         public java.util.List<Match> find(CharSequence text) {

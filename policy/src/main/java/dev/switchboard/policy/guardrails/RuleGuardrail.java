@@ -51,15 +51,16 @@ public final class RuleGuardrail implements Guardrail {
         List<TextRule> rules = new ArrayList<>(patterns.size());
         for (PatternSpec p : patterns) {
             Pattern compiled;
+            String source = p.phrase() ? "(?i)\\b" + Pattern.quote(p.text()).replace(" ", "\\s+") + "\\b" : p.text();
             try {
-                compiled = p.phrase() ? Pattern.compile("(?i)\\b" + Pattern.quote(p.text()).replace(" ", "\\s+") + "\\b")
-                        : Pattern.compile(p.text());
+                compiled = Pattern.compile(source);
             } catch (PatternSyntaxException e) {
                 throw new IllegalArgumentException("pattern '" + p.id() + "' is not valid RE2 syntax: "
                         + e.getDescription(), e);
             }
             String ruleId = name + "/" + p.id();
-            rules.add(new RegexRule(ruleId, compiled, "[REDACTED:" + p.id().toUpperCase(Locale.ROOT) + "]"));
+            rules.add(new RegexRule(ruleId, compiled, "[REDACTED:" + p.id().toUpperCase(Locale.ROOT) + "]",
+                    Prefilters.gate(RequiredLiterals.of(source))));
         }
         return new RuleGuardrail(name, rules, action, roles);
     }
