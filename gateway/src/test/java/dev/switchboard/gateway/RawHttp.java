@@ -61,6 +61,17 @@ public final class RawHttp implements AutoCloseable {
         return this;
     }
 
+    /** Writes {@code text} one byte per write (the socket sends each at once: no Nagle). */
+    public RawHttp sendByteByByte(String text) throws IOException {
+        socket.setTcpNoDelay(true);
+        OutputStream out = socket.getOutputStream();
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            out.write(b);
+            out.flush();
+        }
+        return this;
+    }
+
     /** Reads the next response; fails on a connection closed before it. */
     public Response read() throws IOException {
         String statusLine = line();
@@ -105,6 +116,21 @@ public final class RawHttp implements AutoCloseable {
             b.append((char) c);
         }
         return b.isEmpty() ? null : b.toString();
+    }
+
+    /** The payload of an HTTP/1.1 chunked body. */
+    public static String dechunk(String body) {
+        StringBuilder out = new StringBuilder(body.length());
+        int i = 0;
+        while (true) {
+            int eol = body.indexOf("\r\n", i);
+            int size = Integer.parseInt(body.substring(i, eol).trim(), 16);
+            if (size == 0) {
+                return out.toString();
+            }
+            out.append(body, eol + 2, eol + 2 + size);
+            i = eol + 2 + size + 2;
+        }
     }
 
     @Override

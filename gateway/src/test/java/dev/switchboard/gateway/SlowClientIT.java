@@ -53,25 +53,10 @@ class SlowClientIT {
             in.transferTo(all);
             String raw = all.toString(StandardCharsets.UTF_8);
             assertThat(raw).startsWith("HTTP/1.1 200");
-            String text = dechunk(raw.substring(raw.indexOf("\r\n\r\n") + 4));
+            String text = RawHttp.dechunk(raw.substring(raw.indexOf("\r\n\r\n") + 4));
             assertThat(text).endsWith("data: [DONE]\n\n");
             int chunks = text.split("\"delta\":\\{\"content\":\"", -1).length - 1;
             assertThat(chunks).isEqualTo(TOKENS);
-        }
-    }
-
-    /** The payload of an HTTP/1.1 chunked body. */
-    static String dechunk(String body) {
-        StringBuilder out = new StringBuilder(body.length());
-        int i = 0;
-        while (true) {
-            int eol = body.indexOf("\r\n", i);
-            int size = Integer.parseInt(body.substring(i, eol).trim(), 16);
-            if (size == 0) {
-                return out.toString();
-            }
-            out.append(body, eol + 2, eol + 2 + size);
-            i = eol + 2 + size + 2;
         }
     }
 }

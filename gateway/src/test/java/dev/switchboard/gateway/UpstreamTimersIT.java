@@ -174,7 +174,7 @@ class UpstreamTimersIT {
             byte[] whole = java.util.Arrays.copyOf(first, first.length + rest.length);
             System.arraycopy(rest, 0, whole, first.length, rest.length);
             String raw = new String(whole, StandardCharsets.UTF_8);
-            String text = SlowClientIT.dechunk(raw.substring(raw.indexOf("\r\n\r\n") + 4));
+            String text = RawHttp.dechunk(raw.substring(raw.indexOf("\r\n\r\n") + 4));
             assertThat(text).isEqualTo(("data: " + event + "\n\n").repeat(4000));
         }
     }
