@@ -77,8 +77,9 @@ public final class GatewayMetrics {
             .help("Tokens the backends reported for authenticated clients' requests, by team and user label.")
             .labelNames("team", "user", "type").register(registry);
     private final Counter refusals = Counter.builder().name("switchboard_governance_refusals")
-            .help("Requests refused by a governance step before they were sent: a limit, a budget, a guardrail"
-                    + " (label code: rate_limit_exceeded, insufficient_quota, request_exceeds_limit, model_not_priced,"
+            .help("Requests refused before they were sent: by client authentication (401/403: missing_credentials,"
+                    + " invalid_key, model_not_allowed, ...) or a governance step: a limit, a budget, a guardrail"
+                    + " (rate_limit_exceeded, insufficient_quota, request_exceeds_limit, model_not_priced,"
                     + " content_blocked, ...).")
             .labelNames("code").register(registry);
 
@@ -195,7 +196,7 @@ public final class GatewayMetrics {
         }
     }
 
-    /** A request the governance steps refused (a limit, a budget, a guardrail), by its error code. */
+    /** A request refused by client authentication or the governance steps (a limit, a budget, a guardrail), by code. */
     public void refused(String code) {
         refusals.labelValues(code == null ? "" : code).inc();
     }

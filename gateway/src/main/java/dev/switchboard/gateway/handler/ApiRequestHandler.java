@@ -66,6 +66,8 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
     private ApiSchema.Family shape = ApiSchema.Family.OPENAI;
     private String requestId;
     private long startNanos;
+    /** Body bytes the request has sent so far (for the access log of an answer given before its end). */
+    private long receivedBytes;
     private RequestScanner scanner;
     private RequestBody body;
     /** The request's requestReceivedTimeout, until its last byte arrives. */
@@ -98,6 +100,9 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
             if (msg instanceof HttpRequest req) {
                 begin(ctx, req);
             }
+            if (msg instanceof HttpContent content) {
+                receivedBytes += content.content().readableBytes();
+            }
             if (msg instanceof HttpContent content && !discarding) {
                 append(ctx, content);
             }
@@ -112,8 +117,11 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
     private void begin(ChannelHandlerContext ctx, HttpRequest req) {
         request = req;
         startNanos = System.nanoTime();
+        receivedBytes = 0;
         pending = null;
         discarding = false;
+        api = null; // a head the decoder refused is logged with nothing of the request before it
+        principal = Principal.ANONYMOUS;
         String id = req.headers().get(HeaderNames.REQUEST_ID);
         requestId = id != null && !id.isBlank() && id.length() <= 128 ? id : newRequestId();
         ListenerSettings listener = gateway.listener();
@@ -194,7 +202,7 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         HttpRequest req = request;
         request = null;
         if (pending != null) {
-            ErrorResponses.send(ctx, shape, pending, requestId, keepAlive);
+            refuse(ctx, pending, null, keepAlive);
             return;
         }
         RuntimeConfig config = runtime;
@@ -206,21 +214,21 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         ApiError invalid = validate();
         if (invalid != null) {
             dropBody();
-            ErrorResponses.send(ctx, shape, invalid, requestId, keepAlive);
+            refuse(ctx, invalid, null, keepAlive);
             return;
         }
         String model = target.pathModel() != null ? target.pathModel() : scanner.model();
         RouteRule rule = config.router().route(name -> HeaderNames.MODEL.equals(name) ? model : req.headers().get(name));
         if (rule == null) {
             dropBody();
-            ErrorResponses.send(ctx, shape, RequestErrors.noRoute(model), requestId, keepAlive);
+            refuse(ctx, RequestErrors.noRoute(model), model, keepAlive);
             return;
         }
         if (!principal.mayUse(model, rule.name())) {
             dropBody();
-            ErrorResponses.send(ctx, shape, RequestErrors.denied(403, "This key may not use model '" + model + "'"
+            refuse(ctx, RequestErrors.denied(403, "This key may not use model '" + model + "'"
                     + (rule.name() == null ? "" : " through route '" + rule.name() + "'") + "; ask for a key that"
-                    + " lists it, or use one of the key's models.", "model_not_allowed"), requestId, keepAlive);
+                    + " lists it, or use one of the key's models.", "model_not_allowed"), model, keepAlive);
             return;
         }
         boolean stream = api == Api.GEMINI_STREAM_GENERATE || api.family() != ApiSchema.Family.GEMINI && scanner.stream();
@@ -345,6 +353,7 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
      * {@link #LINGER_MILLIS}), which is dropped unread.
      */
     private void reject(ChannelHandlerContext ctx, ApiError error, Map<String, String> headers) {
+        logRefused(error, null, false);
         cancelReceiveDeadline();
         dropBody();
         discarding = true;
@@ -354,6 +363,28 @@ public final class ApiRequestHandler extends ChannelInboundHandlerAdapter {
         ctx.executor().schedule(() -> {
             ctx.close();
         }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Answers the whole request with {@code error}, before any attempt; {@code model} when it is known. */
+    private void refuse(ChannelHandlerContext ctx, ApiError error, String model, boolean keepAlive) {
+        logRefused(error, model, keepAlive);
+        ErrorResponses.send(ctx, shape, error, requestId, keepAlive);
+    }
+
+    /**
+     * An answer the gateway gave itself before any attempt gets its access-log line too (a scan for refused keys
+     * reads the log), with the error's code, never its message, which may quote the client's body. A refused
+     * credential or permission is also counted among the refusals.
+     */
+    private void logRefused(ApiError error, String model, boolean keepAlive) {
+        long now = System.nanoTime();
+        if (error.status() == 401 || error.status() == 403) {
+            gateway.metrics().refused(error.code());
+        }
+        RequestInfo info = new RequestInfo(requestId, api == null ? null : api.path, model, false, -1, -1, -1,
+                keepAlive, startNanos, now, receivedBytes, principal);
+        gateway.accessLog().log(info, null, error.status(), 0, now - startNanos, -1, null, false,
+                error.code() != null ? error.code() : error.type());
     }
 
     private void linger(ChannelHandlerContext ctx, Object msg) {

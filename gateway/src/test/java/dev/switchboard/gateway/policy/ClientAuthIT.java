@@ -150,6 +150,33 @@ class ClientAuthIT {
                 .addUserMessage("hi").build())).isInstanceOf(UnauthorizedException.class);
     }
 
+    @Test
+    void aRefusedCredentialGetsAnAccessLogLineAndACountButNeverTheKey() throws Exception {
+        String tampered = good.substring(0, good.length() - 2) + "xx";
+        try (AccessLogCapture log = AccessLogCapture.install()) {
+            HttpResponse<String> r = chat(Map.of("authorization", "Bearer " + tampered, "x-request-id", "tampered-1"),
+                    null);
+            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(chat(Map.of("x-request-id", "in-query-1"), "key=" + good).statusCode()).isEqualTo(401);
+            await().atMost(Duration.ofSeconds(5)).until(() -> log.lines.size() >= 2);
+            JsonNode line = JSON.readTree(log.lines.stream().filter(l -> l.contains("tampered-1")).findFirst()
+                    .orElseThrow());
+            assertThat(line.path("status").asInt()).isEqualTo(401);
+            assertThat(line.path("error").asText()).isEqualTo("invalid_key");
+            assertThat(line.path("api").asText()).isEqualTo("/v1/chat/completions");
+            assertThat(line.path("backend").isNull()).as("nothing was sent").isTrue();
+            JsonNode query = JSON.readTree(log.lines.stream().filter(l -> l.contains("in-query-1")).findFirst()
+                    .orElseThrow());
+            assertThat(query.path("error").asText()).isEqualTo("credential_in_query");
+            assertThat(log.lines.toString()).doesNotContain(good).doesNotContain(tampered)
+                    .doesNotContain(good.substring(good.length() - 12));
+        }
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort()
+                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).containsPattern("switchboard_governance_refusals_total\\{code=\"invalid_key\"} [1-9]");
+        assertThat(metrics).doesNotContain(good.substring(good.length() - 12));
+    }
+
     /**
      * Each request on a connection is authenticated on its own: one smuggled behind a good one (a chunked body that
      * ends early, with a Content-Length that says otherwise) is a request of its own and is refused, and a folded
