@@ -66,6 +66,9 @@ final class ValidateCommand implements Callable<Integer> {
             for (PolicyDocument d : c.policies()) {
                 System.out.println("  " + d.kind() + " '" + d.name() + "'");
             }
+            for (String note : c.notes()) {
+                System.out.println("  note: " + note);
+            }
             return 0;
         } catch (ConfigException e) {
             System.err.println(e.getMessage());

@@ -37,7 +37,8 @@ public final class ConfigLoader {
     private static final String[] RESOURCE_FIELDS = {"apiVersion", "kind", "metadata", "spec", "status"};
     /** A Kubernetes ConfigMap: only the body-based router's LoRA adapter lists are read from one. */
     static final String CONFIG_MAP_KIND = "ConfigMap";
-    private static final String[] CONFIG_MAP_FIELDS = {"apiVersion", "kind", "metadata", "data"};
+    private static final String[] CONFIG_MAP_FIELDS = {"apiVersion", "kind", "metadata", "data", "binaryData",
+        "immutable"};
 
     private ConfigLoader() {}
 
@@ -76,7 +77,28 @@ public final class ConfigLoader {
 
     /** Parses {@code yaml}; {@code source} names it in errors; relative paths are resolved from {@code baseDir}. */
     public static GatewayConfig parse(String yaml, String source, Path baseDir) throws ConfigException {
+        return parse(yaml, source, LoadOptions.file(baseDir));
+    }
+
+    /** Parses {@code yaml}, a file's documents, as {@code options} say. */
+    public static GatewayConfig parse(String yaml, String source, LoadOptions options) throws ConfigException {
         List<JsonNode> docs = documents(yaml, source);
+        List<ConfigDocument> set = new ArrayList<>(docs.size());
+        for (int i = 0; i < docs.size(); i++) {
+            set.add(new ConfigDocument(docs.get(i), source + ": document " + (i + 1)));
+        }
+        return build(set, source, options);
+    }
+
+    /**
+     * Reads a set of resources (a file's documents, or the objects of a cluster) into one configuration, all or
+     * nothing: the first problem aborts with a message naming the document, the field path and what was expected,
+     * and {@link ConfigException#document()} the index of the document at fault when there is one.
+     */
+    public static GatewayConfig build(List<ConfigDocument> set, String source, LoadOptions options)
+            throws ConfigException {
+        Path baseDir = options.baseDir();
+        List<String> notes = new ArrayList<>();
         ListenerSettings listener = ListenerSettings.defaults();
         Map<String, BackendDoc> services = new LinkedHashMap<>();
         Map<String, List<Upstream>> endpoints = new LinkedHashMap<>();
@@ -91,23 +113,41 @@ public final class ConfigLoader {
         List<ObjectiveDoc> objectives = new ArrayList<>();
         List<LoraAdapters> loraAdapters = new ArrayList<>();
         List<PolicyDocument> governance = new ArrayList<>();
+        Map<String, GatewayApi.GatewayClass> gatewayClasses = new LinkedHashMap<>();
+        List<GatewayApi.Gateway> gatewayApis = new ArrayList<>();
+        java.util.Set<String> configMapPickers = new java.util.HashSet<>();
         boolean sawGateway = false;
-        for (int i = 0; i < docs.size(); i++) {
-            JsonNode doc = docs.get(i);
+        for (int i = 0; i < set.size(); i++) {
+            JsonNode doc = set.get(i).json();
             if (doc == null || doc.isNull() || doc.isEmpty()) {
                 continue;
             }
-            Fields top = new Fields(doc, source + ": document " + (i + 1), "");
+            String origin = set.get(i).origin();
+            Fields top = new Fields(doc, origin, "", i);
             String kind = top.string("kind");
+            String name = top.object("metadata").string("name");
+            String skipped = ForeignKinds.skipped(kind, top.string("apiVersion"), name);
+            if (skipped != null) {
+                notes.add(skipped);
+                continue;
+            }
             top.only(kind.equals(PICKER_KIND) ? PICKER_FIELDS : kind.equals(CONFIG_MAP_KIND) ? CONFIG_MAP_FIELDS
                     : RESOURCE_FIELDS);
-            String name = top.object("metadata").string("name");
-            Fields f = new Fields(doc, source + ": document " + (i + 1) + " (" + kind + "/" + name + ")", "");
+            String namespace = top.object("metadata").optionalString("namespace", null);
+            Fields f = new Fields(doc, origin + " (" + kind + "/" + name + ")", "", i);
             String apiVersion = f.string("apiVersion");
             Fields spec = PICKER_KIND.equals(kind) || CONFIG_MAP_KIND.equals(kind) ? null : f.optionalObject("spec");
             switch (kind) {
+                case "GatewayClass" -> {
+                    requireGroup(f, apiVersion, GatewayApi.GROUP + "/");
+                    putUnique(gatewayClasses, name, GatewayApi.gatewayClass(name, spec, notes::add), f);
+                }
                 case "Gateway" -> {
-                    requireGroup(f, apiVersion, "switchboard.dev/");
+                    if (apiVersion.startsWith(GatewayApi.GROUP + "/")) {
+                        gatewayApis.add(GatewayApi.gateway(name, namespace, spec, notes::add));
+                        continue;
+                    }
+                    requireGroup(f, apiVersion, "switchboard.dev/", GatewayApi.GROUP + "/");
                     if (sawGateway) {
                         throw f.error("a second Gateway document; one file configures one gateway");
                     }
@@ -116,7 +156,7 @@ public final class ConfigLoader {
                 }
                 case "AIGatewayRoute" -> {
                     requireGroup(f, apiVersion, "aigateway.envoyproxy.io/");
-                    routes.add(new RouteDoc(name, f, spec));
+                    routes.add(new RouteDoc(name, namespace, f, spec));
                 }
                 case "AIServiceBackend" -> {
                     requireGroup(f, apiVersion, "aigateway.envoyproxy.io/");
@@ -124,7 +164,8 @@ public final class ConfigLoader {
                 }
                 case "BackendSecurityPolicy" -> {
                     requireGroup(f, apiVersion, "aigateway.envoyproxy.io/");
-                    putUnique(policies, name, SecurityPolicyReader.read(name, spec, baseDir), f);
+                    putUnique(policies, name, SecurityPolicyReader.read(name, spec, baseDir, options.secrets(),
+                            namespace), f);
                     policyDocs.put(name, f);
                 }
                 case "Backend" -> {
@@ -169,7 +210,20 @@ public final class ConfigLoader {
                     if (!apiVersion.equals("v1")) {
                         throw f.error("apiVersion", "expected v1 for a ConfigMap, got '" + apiVersion + "'");
                     }
-                    loraAdapters.add(loraAdapters(f.object("data")));
+                    Fields data = f.optionalObject("data");
+                    if (data.has("baseModel") || data.has("adapters")) {
+                        loraAdapters.add(loraAdapters(data));
+                        continue;
+                    }
+                    Map<String, Fields> found = pickerConfigs(name, data, origin, i);
+                    if (found.isEmpty()) {
+                        notes.add("skipped ConfigMap '" + name + "': neither a body-based router's adapter list"
+                                + " (baseModel, adapters) nor an " + PICKER_KIND);
+                    }
+                    for (Map.Entry<String, Fields> e : found.entrySet()) {
+                        putUnique(pickerDocs, e.getKey(), e.getValue(), f);
+                        configMapPickers.add(e.getKey());
+                    }
                 }
                 case "ClientAuth", "RateLimitPolicy", "PriceTable", "Guardrail" -> {
                     requireGroup(f, apiVersion, "switchboard.dev/");
@@ -178,7 +232,8 @@ public final class ConfigLoader {
                     }
                     governance.add(new PolicyDocument(kind, name, f.object("spec"), baseDir));
                 }
-                default -> throw f.error("kind", "unsupported kind '" + kind + "'; expected Gateway, AIGatewayRoute,"
+                default -> throw f.error("kind", "unsupported kind '" + kind + "'; expected Gateway, GatewayClass,"
+                        + " AIGatewayRoute,"
                         + " AIServiceBackend, BackendSecurityPolicy, Backend, InferencePool, Endpoints, InferenceObjective,"
                         + " InferenceModelRewrite, " + PICKER_KIND + ", " + CONFIG_MAP_KIND + ", ClientAuth, RateLimitPolicy,"
                         + " PriceTable or Guardrail");
@@ -202,17 +257,91 @@ public final class ConfigLoader {
         }
         for (Map.Entry<String, Fields> d : pickerDocs.entrySet()) { // most likely a typo in the pool's reference
             if (pools.values().stream().noneMatch(p -> p.picker() != null && p.picker().document() == d.getValue())) {
+                if (configMapPickers.contains(d.getKey())) { // a ConfigMap may hold configurations for other EPPs
+                    notes.add(PICKER_KIND + " '" + d.getKey() + "' (a ConfigMap's) is not used: no InferencePool's"
+                            + " endpointPickerRef names it");
+                    continue;
+                }
                 throw d.getValue().error("metadata.name", "no InferencePool uses this EndpointPickerConfig; refer to it"
                         + " from a pool with endpointPickerRef: {name: " + d.getKey() + "}");
             }
         }
+        GatewayApi.Gateway served = GatewayApi.served(gatewayClasses, gatewayApis, options, notes::add);
+        if (served != null && sawGateway) {
+            notes.add("Gateway '" + served.name() + "' (" + GatewayApi.GROUP + "): the switchboard.dev Gateway's"
+                    + " listen settings are used, not its listener's port " + served.port());
+        } else if (served != null) {
+            listener = listener.withListen("0.0.0.0", served.port()); // a Gateway's listener takes every address
+        }
         List<RouteRule> rules = new ArrayList<>();
         boolean clientAuth = governance.stream().anyMatch(d -> d.kind().equals("ClientAuth"));
+        boolean unchecked = false;
         for (RouteDoc r : routes) {
+            List<GatewayApi.ParentRef> parents = GatewayApi.parentRefs(r.spec());
+            String detached = served != null
+                    ? parents.isEmpty() ? (options.cluster() ? "it names no parentRefs" : null)
+                    : GatewayApi.attached(parents, r.namespace(), served) ? null : "its parentRefs name other Gateways"
+                    : options.cluster() && !parents.isEmpty() ? "its parentRefs name Gateways of other controllers" : null;
+            if (detached != null) {
+                notes.add("AIGatewayRoute '" + r.name() + "' is not served: " + detached
+                        + (served == null ? "" : ", not Gateway '" + served.name() + "'"));
+                continue;
+            }
+            unchecked |= served == null && !parents.isEmpty();
+            unread(r, notes);
             rules.addAll(rules(r, backends, pools, clientAuth));
         }
+        if (unchecked) {
+            notes.add("parentRefs are not checked: there is no Gateway API Gateway in this configuration, so every"
+                    + " AIGatewayRoute is served");
+        }
         return new GatewayConfig(listener, rules, List.copyOf(backends.values()), List.copyOf(pools.values()), source,
-                loraAdapters, governance);
+                loraAdapters, governance, notes);
+    }
+
+    /** Envoy AI Gateway's route fields that configure Envoy itself: accepted so its routes load, and said so. */
+    private static void unread(RouteDoc r, List<String> notes) {
+        if (r.spec().has("llmRequestCosts")) {
+            notes.add("AIGatewayRoute '" + r.name() + "': llmRequestCosts is not read (it feeds Envoy's rate-limit"
+                    + " service); Switchboard counts tokens with a RateLimitPolicy (tokenType) and prices with a"
+                    + " PriceTable");
+        }
+        if (r.spec().has("hostnames")) {
+            notes.add("AIGatewayRoute '" + r.name() + "': hostnames are not matched; the route serves every host");
+        }
+        if (r.spec().has("filterConfig")) {
+            notes.add("AIGatewayRoute '" + r.name() + "': filterConfig configures Envoy AI Gateway's external"
+                    + " processor; Switchboard does not read it");
+        }
+    }
+
+    /**
+     * The {@value #PICKER_KIND}s a ConfigMap holds (the reference EPP mounts its configuration from one): each
+     * value that is such a document, named after the ConfigMap when it holds one, else {@code <configmap>/<key>}.
+     */
+    private static Map<String, Fields> pickerConfigs(String configMap, Fields data, String origin, int document)
+            throws ConfigException {
+        Map<String, Fields> found = new LinkedHashMap<>();
+        for (java.util.Iterator<String> it = data.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            JsonNode parsed;
+            try {
+                parsed = YAML.readTree(data.optionalString(key, ""));
+            } catch (JsonProcessingException e) {
+                continue; // not YAML: some other program's data
+            }
+            if (parsed != null && parsed.isObject() && PICKER_KIND.equals(parsed.path("kind").asText())) {
+                Fields doc = new Fields(parsed, origin + " (ConfigMap/" + configMap + " data." + key + ")", "",
+                        document).only(PICKER_FIELDS);
+                found.put(key, doc);
+            }
+        }
+        if (found.size() == 1) {
+            return Map.of(configMap, found.values().iterator().next());
+        }
+        Map<String, Fields> named = new LinkedHashMap<>();
+        found.forEach((k, v) -> named.put(configMap + "/" + k, v));
+        return named;
     }
 
     /**
@@ -448,7 +577,7 @@ public final class ConfigLoader {
         }
     }
 
-    private record RouteDoc(String name, Fields doc, Fields spec) {}
+    private record RouteDoc(String name, String namespace, Fields doc, Fields spec) {}
 
     private record ObjectiveDoc(InferenceObjective objective, Fields at) {}
 
@@ -529,7 +658,14 @@ public final class ConfigLoader {
 
     private static List<RouteRule> rules(RouteDoc r, Map<String, Backend> backends, Map<String, PoolConfig> pools,
             boolean clientAuth) throws ConfigException {
-        Fields spec = r.spec().only("parentRefs", "rules", "llmRequestCosts", "hostnames", "filterConfig");
+        Fields spec = r.spec().only("schema", "parentRefs", "rules", "llmRequestCosts", "hostnames", "filterConfig");
+        if (spec.has("schema")) { // v1alpha1's input schema: each client API is told by its path here
+            Fields schema = spec.object("schema").only("name", "version");
+            if (!schema.string("name").equals("OpenAI")) {
+                throw schema.error("name", "expected OpenAI (the input schema; Switchboard also serves the Anthropic"
+                        + " and Gemini APIs on their own paths), got '" + schema.string("name") + "'");
+            }
+        }
         List<RouteRule> out = new ArrayList<>();
         List<Fields> rules = spec.list("rules", f -> f);
         if (rules.isEmpty()) {

@@ -16,12 +16,19 @@ public final class Fields {
     private final JsonNode node;
     private final String where;
     private final String path;
+    private final int document;
 
     /** Reads {@code node}; errors are prefixed with {@code where} and {@code path}. */
     public Fields(JsonNode node, String where, String path) {
+        this(node, where, path, -1);
+    }
+
+    /** The same, for document {@code document} of a set: its errors name it ({@link ConfigException#document()}). */
+    public Fields(JsonNode node, String where, String path, int document) {
         this.node = node;
         this.where = where;
         this.path = path;
+        this.document = document;
     }
 
     /** The JSON this reads (for comparing two documents). */
@@ -59,19 +66,20 @@ public final class Fields {
         if (v == null || v.isNull()) {
             throw at(child(field), "required");
         }
-        return new Fields(v, where, child(field));
+        return new Fields(v, where, child(field), document);
     }
 
     /** The object at {@code field}, or an empty object when absent. */
     public Fields optionalObject(String field) throws ConfigException {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
-            return new Fields(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), where, child(field));
+            return new Fields(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), where, child(field),
+                    document);
         }
         if (!v.isObject()) {
             throw at(child(field), "expected an object, got " + describe(v));
         }
-        return new Fields(v, where, child(field));
+        return new Fields(v, where, child(field), document);
     }
 
     public String string(String field) throws ConfigException {
@@ -171,7 +179,7 @@ public final class Fields {
         }
         List<T> out = new ArrayList<>(v.size());
         for (int i = 0; i < v.size(); i++) {
-            out.add(read.read(new Fields(v.get(i), where, child(field) + "[" + i + "]")));
+            out.add(read.read(new Fields(v.get(i), where, child(field) + "[" + i + "]", document)));
         }
         return out;
     }
@@ -199,7 +207,7 @@ public final class Fields {
     }
 
     private ConfigException at(String absolutePath, String message) {
-        return new ConfigException(where + ": " + (absolutePath.isEmpty() ? "" : absolutePath + ": ") + message);
+        return new ConfigException(where + ": " + (absolutePath.isEmpty() ? "" : absolutePath + ": ") + message, document);
     }
 
     public String path() {

@@ -12,15 +12,24 @@ import java.util.List;
  * @param source   where it came from, for logs
  * @param loraAdapters the base models of LoRA adapters (ConfigMaps), for body-based routing
  * @param policies governance documents (client auth, limits, prices, guardrails), in file order, for the policy module
+ * @param notes    what the loader skipped or did not read, one line each (other controllers' kinds, fields that
+ *                 belong to infrastructure), for {@code validate} to print and {@code run} to log
  */
 public record GatewayConfig(ListenerSettings listener, List<RouteRule> rules, List<Backend> backends,
-        List<PoolConfig> pools, String source, List<LoraAdapters> loraAdapters, List<PolicyDocument> policies) {
+        List<PoolConfig> pools, String source, List<LoraAdapters> loraAdapters, List<PolicyDocument> policies,
+        List<String> notes) {
     public GatewayConfig {
         rules = List.copyOf(rules);
         backends = List.copyOf(backends);
         pools = List.copyOf(pools);
         loraAdapters = List.copyOf(loraAdapters);
         policies = List.copyOf(policies);
+        notes = List.copyOf(notes);
+    }
+
+    public GatewayConfig(ListenerSettings listener, List<RouteRule> rules, List<Backend> backends,
+            List<PoolConfig> pools, String source, List<LoraAdapters> loraAdapters, List<PolicyDocument> policies) {
+        this(listener, rules, backends, pools, source, loraAdapters, policies, List.of());
     }
 
     public GatewayConfig(ListenerSettings listener, List<RouteRule> rules, List<Backend> backends,

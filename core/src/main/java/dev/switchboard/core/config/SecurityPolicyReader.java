@@ -7,7 +7,16 @@ import java.util.List;
 final class SecurityPolicyReader {
     private SecurityPolicyReader() {}
 
-    static SecurityPolicy read(String name, Fields spec, Path baseDir) throws ConfigException {
+    /** Where the Secret keys live: the name Envoy AI Gateway gives each credential in its Secret. */
+    static final String API_KEY = "apiKey";
+    static final String AWS_CREDENTIALS = "credentials";
+    static final String GCP_SERVICE_ACCOUNT = "service_account.json";
+    static final String AZURE_CLIENT_SECRET = "client-secret";
+
+    /** {@code secrets} resolves Kubernetes secretRefs (null in a file); {@code namespace} is the policy's own. */
+    static SecurityPolicy read(String name, Fields spec, Path baseDir, SecretResolver secrets, String namespace)
+            throws ConfigException {
+        Refs refs = new Refs(baseDir, secrets, namespace);
         spec.only("targetRefs", "type", "apiKey", "anthropicAPIKey", "azureAPIKey", "awsCredentials", "gcpCredentials",
                 "azureCredentials");
         String typeName = spec.string("type");
@@ -45,19 +54,46 @@ final class SecurityPolicyReader {
         Fields settings = spec.object(type.field);
         return switch (type) {
             case API_KEY, ANTHROPIC_API_KEY, AZURE_API_KEY -> new SecurityPolicy(name, type, targets,
-                    secret(settings.only("env", "file", "secretRef"), baseDir), null, null, null);
-            case AWS_CREDENTIALS -> new SecurityPolicy(name, type, targets, null, aws(settings, baseDir), null, null);
-            case GCP_CREDENTIALS -> new SecurityPolicy(name, type, targets, null, null, gcp(settings, baseDir), null);
-            case AZURE_CREDENTIALS -> new SecurityPolicy(name, type, targets, null, null, null, azure(settings, baseDir));
+                    secret(settings.only("env", "file", "secretRef"), refs), null, null, null);
+            case AWS_CREDENTIALS -> new SecurityPolicy(name, type, targets, null, aws(settings, refs), null, null);
+            case GCP_CREDENTIALS -> new SecurityPolicy(name, type, targets, null, null, gcp(settings, refs), null);
+            case AZURE_CREDENTIALS -> new SecurityPolicy(name, type, targets, null, null, null, azure(settings, refs));
         };
     }
 
-    /** {@code {env: NAME}} or {@code {file: path}}; a Kubernetes secretRef is for the Kubernetes mode. */
-    private static SecurityPolicy.Secret secret(Fields f, Path baseDir) throws ConfigException {
-        if (f.has("secretRef")) {
-            throw f.error("secretRef", "names a Kubernetes Secret, which a config file cannot read; in a file, name where"
-                    + " the secret is: {env: VARIABLE} or {file: /path/to/secret}");
+    /** How references resolve: paths from {@code baseDir}, Secrets through {@code secrets} (null in a file). */
+    private record Refs(Path baseDir, SecretResolver secrets, String namespace) {
+        /**
+         * The file of {@code key} of the Secret that {@code f}'s {@code field} ({@code {name, namespace?}}) names;
+         * in a file, the refusal, with {@code instead} saying what to write.
+         */
+        Path secretFile(Fields f, String field, String key, String instead) throws ConfigException {
+            if (secrets == null) {
+                throw f.error(field, "names a Kubernetes Secret, which a config file cannot read; " + instead);
+            }
+            Fields ref = f.object(field).only("name", "namespace", "kind", "group");
+            String kind = ref.optionalString("kind", "Secret");
+            if (!kind.equals("Secret")) {
+                throw ref.error("kind", "expected Secret, got '" + kind + "'");
+            }
+            try {
+                return secrets.file(ref.optionalString("namespace", namespace), ref.string("name"), key);
+            } catch (ConfigException e) { // names this document, so a loader that skips bad resources skips it
+                throw ref.error(e.getMessage());
+            }
         }
+    }
+
+    /** {@code {env: NAME}}, {@code {file: path}} or (in the Kubernetes mode) {@code {secretRef: {name}}}. */
+    private static SecurityPolicy.Secret secret(Fields f, Refs refs) throws ConfigException {
+        if (f.has("secretRef")) {
+            if (f.has("env") || f.has("file")) {
+                throw f.error("expected exactly one of env, file or secretRef");
+            }
+            return new SecurityPolicy.Secret(null, refs.secretFile(f, "secretRef", API_KEY, "in a file, name where the secret"
+                    + " is: {env: VARIABLE} or {file: /path/to/secret}"));
+        }
+        Path baseDir = refs.baseDir();
         if (f.has("env") == f.has("file")) {
             throw f.error("expected exactly one of env (an environment variable's name) or file (a path)");
         }
@@ -79,7 +115,7 @@ final class SecurityPolicyReader {
         return p;
     }
 
-    private static SecurityPolicy.Aws aws(Fields f, Path baseDir) throws ConfigException {
+    private static SecurityPolicy.Aws aws(Fields f, Refs refs) throws ConfigException {
         f.only("region", "credentialsFile", "oidcExchangeToken");
         if (f.has("oidcExchangeToken")) {
             throw f.error("oidcExchangeToken", "is not supported yet; for web identity, set AWS_ROLE_ARN and"
@@ -90,14 +126,12 @@ final class SecurityPolicyReader {
             return new SecurityPolicy.Aws(region, null, null);
         }
         Fields file = f.object("credentialsFile").only("file", "profile", "secretRef");
-        if (file.has("secretRef")) {
-            throw file.error("secretRef", "names a Kubernetes Secret, which a config file cannot read; name the"
-                    + " credentials file with file: /path/to/credentials");
-        }
-        return new SecurityPolicy.Aws(region, readable(file, "file", baseDir), file.optionalString("profile", "default"));
+        Path path = file.has("secretRef") ? refs.secretFile(file, "secretRef", AWS_CREDENTIALS, "name the credentials file with"
+                + " file: /path/to/credentials") : readable(file, "file", refs.baseDir());
+        return new SecurityPolicy.Aws(region, path, file.optionalString("profile", "default"));
     }
 
-    private static SecurityPolicy.Gcp gcp(Fields f, Path baseDir) throws ConfigException {
+    private static SecurityPolicy.Gcp gcp(Fields f, Refs refs) throws ConfigException {
         f.only("projectName", "region", "credentialsFile", "workloadIdentityFederationConfig");
         if (f.has("workloadIdentityFederationConfig")) {
             throw f.error("workloadIdentityFederationConfig", "is not supported yet; use a service-account key file"
@@ -106,27 +140,28 @@ final class SecurityPolicyReader {
         Path file = null;
         if (f.has("credentialsFile")) {
             Fields cf = f.object("credentialsFile").only("file", "secretRef");
-            if (cf.has("secretRef")) {
-                throw cf.error("secretRef", "names a Kubernetes Secret, which a config file cannot read; name the key"
-                        + " file with file: /path/to/service_account.json");
-            }
-            file = readable(cf, "file", baseDir);
+            file = cf.has("secretRef") ? refs.secretFile(cf, "secretRef", GCP_SERVICE_ACCOUNT, "name the key file with file:"
+                    + " /path/to/service_account.json") : readable(cf, "file", refs.baseDir());
         }
         return new SecurityPolicy.Gcp(f.string("projectName"), f.string("region"), file);
     }
 
-    private static SecurityPolicy.Azure azure(Fields f, Path baseDir) throws ConfigException {
+    private static SecurityPolicy.Azure azure(Fields f, Refs refs) throws ConfigException {
         f.only("clientID", "tenantID", "clientSecret", "clientSecretRef", "oidcExchangeToken", "useManagedIdentity");
         for (String unsupported : new String[] {"oidcExchangeToken", "useManagedIdentity"}) {
             if (f.has(unsupported)) {
                 throw f.error(unsupported, "is not supported yet; use a client secret: clientSecret: {env: ...}");
             }
         }
-        if (f.has("clientSecretRef")) {
-            throw f.error("clientSecretRef", "names a Kubernetes Secret, which a config file cannot read; in a file,"
-                    + " use clientSecret: {env: VARIABLE} or {file: /path}");
+        if (f.has("clientSecretRef")) { // Envoy AI Gateway's spelling: the Secret reference itself
+            if (f.has("clientSecret")) {
+                throw f.error("expected one of clientSecret or clientSecretRef");
+            }
+            return new SecurityPolicy.Azure(f.string("tenantID"), f.string("clientID"), new SecurityPolicy.Secret(null,
+                    refs.secretFile(f, "clientSecretRef", AZURE_CLIENT_SECRET, "in a file, use clientSecret:"
+                            + " {env: VARIABLE} or {file: /path}")));
         }
         return new SecurityPolicy.Azure(f.string("tenantID"), f.string("clientID"),
-                secret(f.object("clientSecret").only("env", "file", "secretRef"), baseDir));
+                secret(f.object("clientSecret").only("env", "file", "secretRef"), refs));
     }
 }
