@@ -296,7 +296,7 @@ public final class ConfigLoader {
                     + " AIGatewayRoute is served");
         }
         return new GatewayConfig(listener, rules, List.copyOf(backends.values()), List.copyOf(pools.values()), source,
-                loraAdapters, governance, notes);
+                loraAdapters, governance, notes, served == null ? null : served.name());
     }
 
     /** Envoy AI Gateway's route fields that configure Envoy itself: accepted so its routes load, and said so. */

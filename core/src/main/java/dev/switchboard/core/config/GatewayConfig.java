@@ -14,10 +14,11 @@ import java.util.List;
  * @param policies governance documents (client auth, limits, prices, guardrails), in file order, for the policy module
  * @param notes    what the loader skipped or did not read, one line each (other controllers' kinds, fields that
  *                 belong to infrastructure), for {@code validate} to print and {@code run} to log
+ * @param gateway  the Gateway API Gateway served (its name), or null when the configuration has none
  */
 public record GatewayConfig(ListenerSettings listener, List<RouteRule> rules, List<Backend> backends,
         List<PoolConfig> pools, String source, List<LoraAdapters> loraAdapters, List<PolicyDocument> policies,
-        List<String> notes) {
+        List<String> notes, String gateway) {
     public GatewayConfig {
         rules = List.copyOf(rules);
         backends = List.copyOf(backends);
@@ -29,7 +30,7 @@ public record GatewayConfig(ListenerSettings listener, List<RouteRule> rules, Li
 
     public GatewayConfig(ListenerSettings listener, List<RouteRule> rules, List<Backend> backends,
             List<PoolConfig> pools, String source, List<LoraAdapters> loraAdapters, List<PolicyDocument> policies) {
-        this(listener, rules, backends, pools, source, loraAdapters, policies, List.of());
+        this(listener, rules, backends, pools, source, loraAdapters, policies, List.of(), null);
     }
 
     public GatewayConfig(ListenerSettings listener, List<RouteRule> rules, List<Backend> backends,
