@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.ConfigWatcher;
 import dev.switchboard.core.config.GatewayConfig;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code switchboard extproc}: the Envoy ext_proc server, an Endpoint Picker for the config's InferencePools. */
@@ -34,7 +36,9 @@ import picocli.CommandLine.Option;
             "See docs/extproc.md.",
             ""})
 final class ExtProcCommand implements Callable<Integer> {
-    @Option(names = {"-c", "--config"}, required = true, description = "Configuration file (YAML): InferencePools,"
+    @Mixin
+    KubernetesMode.Options kubernetes = new KubernetesMode.Options();
+    @Option(names = {"-c", "--config"}, description = "Configuration file (YAML): InferencePools,"
             + " their Endpoints, objectives, model rewrites and EndpointPickerConfigs; see docs/gateway.md.")
     Path config;
     @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address both ports listen on (default:"
@@ -62,16 +66,46 @@ final class ExtProcCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GatewayConfig first = ConfigLoader.load(config);
+        if (kubernetes.enabled == (config != null)) {
+            System.err.println("switchboard: extproc needs its configuration from a file (-c FILE) or from the cluster"
+                    + " (--kubernetes): one of the two");
+            return 2;
+        }
+        KubernetesMode.Started cluster = null;
+        GatewayConfig first;
+        if (kubernetes.enabled) {
+            try {
+                cluster = KubernetesMode.start(kubernetes, c -> c, c -> { });
+            } catch (ConfigException e) {
+                System.err.println("switchboard: " + e.getMessage());
+                return 2;
+            }
+            first = cluster.first();
+        } else {
+            first = ConfigLoader.load(config);
+        }
         ExtProcSettings settings = new ExtProcSettings(host, port, adminPort, pool, bodyBasedRouting, maxBodyBytes,
                 destinations, ioThreads);
         ExtProcServer server = ExtProcServer.start(settings, first);
-        ConfigWatcher watcher = new ConfigWatcher(config, server::apply);
-        server.metrics().configReloads(watcher::applied, watcher::rejected, watcher::failed);
+        ConfigWatcher watcher = null;
+        if (cluster != null) {
+            cluster.onChange(server::apply);
+            server.metrics().configReloads(cluster.source()::applied, cluster.source()::refused, () -> 0);
+        } else {
+            watcher = new ConfigWatcher(config, server::apply);
+            server.metrics().configReloads(watcher::applied, watcher::rejected, watcher::failed);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
+        ConfigWatcher toClose = watcher;
+        KubernetesMode.Started clusterToClose = cluster;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                watcher.close();
+                if (toClose != null) {
+                    toClose.close();
+                }
+                if (clusterToClose != null) {
+                    clusterToClose.close();
+                }
             } catch (Exception ignored) {
                 // shutting down
             }

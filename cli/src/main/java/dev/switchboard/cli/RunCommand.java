@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.ConfigWatcher;
@@ -11,7 +12,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code switchboard run}: the gateway, from a configuration file or, without one, the embedded default. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
@@ -22,19 +26,24 @@ import picocli.CommandLine.Option;
             "AZURE_OPENAI_API_KEY with AZURE_OPENAI_ENDPOINT). Provider credentials are not served beyond loopback",
             "without client authentication unless --allow-unauthenticated says so."})
 final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
     @Option(names = {"-c", "--config"}, description = "Configuration file (YAML); see docs/gateway.md.")
     Path config;
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Embedded default only: address the API listens"
             + " on (default: ${DEFAULT-VALUE}). The admin port does not follow it: see --admin-host.")
     String host;
-    @Option(names = "--port", defaultValue = "8080", description = "Embedded default only: API port (default: ${DEFAULT-VALUE}).")
-    int port;
-    @Option(names = "--admin-host", defaultValue = "127.0.0.1", description = "Embedded default only: address of the admin"
-            + " port (/metrics, /health, /ready); loopback (${DEFAULT-VALUE}) whatever --host is. With -c, the Gateway"
-            + " document's admin.host sets it, and it is loopback too when unset.")
+    @Option(names = "--port", description = "The embedded default's API port (default: 8080); with --kubernetes, the"
+            + " port the API listens on whatever the Gateway's listener says (the container's port behind its Service).")
+    Integer port;
+    @Option(names = "--admin-host", description = "Address of the admin port (/metrics, /health, /ready): loopback"
+            + " (127.0.0.1) whatever --host is. With -c, the Gateway document's admin.host sets it, and it is loopback"
+            + " too when unset. Given, it sets the Kubernetes mode's (0.0.0.0 there, for the kubelet's probes).")
     String adminHost;
-    @Option(names = "--admin-port", defaultValue = "9901", description = "Embedded default only: admin port (default: ${DEFAULT-VALUE}).")
-    int adminPort;
+    @Option(names = "--admin-port", description = "The embedded default's admin port (default: 9901), and the"
+            + " Kubernetes mode's when given.")
+    Integer adminPort;
+    @Mixin
+    KubernetesMode.Options kubernetes = new KubernetesMode.Options();
     @Option(names = "--io-threads", defaultValue = "0", description = "Event loop threads; 0 = one per core (default).")
     int ioThreads;
     @Option(names = "--allow-unauthenticated", description = "Serve provider credentials on a non-loopback address"
@@ -43,15 +52,21 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (kubernetes.enabled) {
+            return runFromCluster();
+        }
         SimServer sims = null;
         GatewayConfig gatewayConfig;
         if (config != null) {
             gatewayConfig = ConfigLoader.load(config);
         } else {
             sims = EmbeddedDefault.startSims();
-            gatewayConfig = ConfigLoader.parse(EmbeddedDefault.yaml(sims, System.getenv(), host, port, adminHost, adminPort),
-                    "embedded default");
+            gatewayConfig = ConfigLoader.parse(EmbeddedDefault.yaml(sims, System.getenv(), host,
+                    port == null ? 8080 : port, adminHost == null ? "127.0.0.1" : adminHost,
+                    adminPort == null ? 9901 : adminPort), "embedded default");
         }
+        GatewayConfig loaded = gatewayConfig;
+        loaded.notes().forEach(n -> LOG.info("{}: {}", loaded.source(), n));
         String refusal = allowUnauthenticated ? null : OpenRelayCheck.refusal(gatewayConfig);
         if (refusal != null) {
             if (sims != null) {
@@ -61,7 +76,10 @@ final class RunCommand implements Callable<Integer> {
             return 2;
         }
         GatewayServer server = GatewayServer.start(gatewayConfig, ioThreads);
-        ConfigWatcher watcher = config == null ? null : new ConfigWatcher(config, server::reload);
+        ConfigWatcher watcher = config == null ? null : new ConfigWatcher(config, next -> {
+            next.notes().forEach(n -> LOG.info("{}: {}", next.source(), n));
+            server.reload(next);
+        });
         if (watcher != null) {
             server.context().metrics().configReloads(watcher::applied, watcher::rejected, watcher::failed);
         }
@@ -84,6 +102,53 @@ final class RunCommand implements Callable<Integer> {
         banner(server, gatewayConfig, sims);
         stopped.await();
         return 0;
+    }
+
+    /**
+     * {@code --kubernetes}: the configuration from the cluster, each build checked as a file's would be (and for an
+     * open relay) and applied by reload; status is written by the Lease holder (docs/kubernetes.md).
+     */
+    private int runFromCluster() throws Exception {
+        if (config != null) {
+            System.err.println("switchboard: --kubernetes and --config: choose one (the cluster or a file)");
+            return 2;
+        }
+        KubernetesMode.Started cluster;
+        try {
+            cluster = KubernetesMode.start(kubernetes, this::commandLinePorts, c -> {
+                String refusal = allowUnauthenticated ? null : OpenRelayCheck.refusal(c);
+                if (refusal != null) {
+                    throw new ConfigException(refusal);
+                }
+            });
+        } catch (ConfigException e) {
+            System.err.println("switchboard: " + e.getMessage());
+            return 2;
+        }
+        GatewayServer server = GatewayServer.start(cluster.first(), ioThreads);
+        cluster.onChange(server::reload);
+        server.context().metrics().configReloads(cluster.source()::applied, cluster.source()::refused, () -> 0);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            cluster.close();
+            server.close();
+            stopped.countDown();
+        }, "gateway-shutdown"));
+        banner(server, cluster.first(), null);
+        stopped.await();
+        return 0;
+    }
+
+    /** The ports the command line gives the Kubernetes mode, over what the resources say. */
+    private GatewayConfig commandLinePorts(GatewayConfig c) {
+        var l = c.listener();
+        if (port != null) {
+            l = l.withListen(l.host().equals("127.0.0.1") ? "0.0.0.0" : l.host(), port);
+        }
+        if (adminHost != null || adminPort != null) {
+            l = l.withAdmin(adminHost != null ? adminHost : l.adminHost(), adminPort != null ? adminPort : l.adminPort());
+        }
+        return c.withListener(l);
     }
 
     private void banner(GatewayServer server, GatewayConfig c, SimServer sims) {

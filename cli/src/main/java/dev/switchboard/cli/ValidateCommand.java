@@ -5,10 +5,7 @@ import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.PolicyDocument;
-import dev.switchboard.core.config.PoolConfig;
 import dev.switchboard.core.config.SecurityPolicy;
-import dev.switchboard.picker.pool.PoolProfiles;
-import dev.switchboard.policy.Policies;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,10 +47,7 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         try {
             GatewayConfig c = ConfigLoader.load(file);
-            Policies.check(c.policies(), c.routeNames()); // client auth, limits, prices and guardrails, read as the gateway would
-            for (PoolConfig p : c.pools()) {
-                PoolProfiles.build(p); // the picker configuration (EndpointPickerConfig), read as a pool would
-            }
+            ConfigChecks.check(c);
             System.out.printf("%s: ok: %d rule%s, %d backend%s, %d InferencePool%s, listening on %s:%d%n", file,
                     c.rules().size(), c.rules().size() == 1 ? "" : "s", c.backends().size(),
                     c.backends().size() == 1 ? "" : "s", c.pools().size(), c.pools().size() == 1 ? "" : "s",

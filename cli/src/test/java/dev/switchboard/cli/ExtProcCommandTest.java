@@ -27,9 +27,12 @@ class ExtProcCommandTest {
     }
 
     @Test
-    void theConfigIsRequired() {
+    void aConfigFileOrTheClusterIsRequired() {
         CliRun r = CliRun.of("extproc");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("--config");
+        assertThat(r.err()).contains("-c FILE").contains("--kubernetes");
+        CliRun both = CliRun.of("extproc", "--kubernetes", "-c", "x.yaml");
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).contains("one of the two");
     }
 }

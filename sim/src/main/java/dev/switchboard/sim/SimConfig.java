@@ -52,6 +52,12 @@ public record SimConfig(
         }
     }
 
+    /** The same, bound to {@code address} (another loopback address stands for another Pod in tests). */
+    public SimConfig withHost(String address) {
+        return new SimConfig(address, port, endpoints, model, adapters, engine, failureRate, failureTypes,
+                slowFirstTokenMillis, meanOutputTokens, embeddingDims, maxBodyBytes, apis);
+    }
+
     public SimConfig withEngine(EngineConfig e) {
         return new SimConfig(host, port, endpoints, model, adapters, e, failureRate, failureTypes, slowFirstTokenMillis,
                 meanOutputTokens, embeddingDims, maxBodyBytes, apis);
