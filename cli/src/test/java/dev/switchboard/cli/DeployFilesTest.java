@@ -132,12 +132,25 @@ class DeployFilesTest {
         List<JsonNode> invalid = documents(Path.of("src/test/resources/deploy-samples/invalid.yaml"));
         assertThat(invalid.stream().map(d -> d.path("kind").asText()).collect(Collectors.toSet()))
                 .containsExactlyInAnyOrderElementsOf(crds.keySet());
+        Pattern readerPath = Pattern.compile("(?:^|: )(spec(?:\\.[A-Za-z]+|\\[\\d+])*)");
         for (JsonNode doc : invalid) {
             String what = doc.path("kind").asText() + "/" + doc.path("metadata").path("name").asText();
-            assertThat(readerError(doc)).as(what + " by its reader").isNotNull();
-            assertThat(CrdSchema.validate(DeployFiles.schema(crds.get(doc.path("kind").asText())), doc))
-                    .as(what + " by its CRD").isNotEmpty();
+            String reader = readerError(doc);
+            assertThat(reader).as(what + " by its reader").isNotNull();
+            List<String> schema = CrdSchema.validate(DeployFiles.schema(crds.get(doc.path("kind").asText())), doc);
+            assertThat(schema).as(what + " by its CRD").isNotEmpty();
+            // and at the same place: one's field path leads to the other's
+            Matcher m = readerPath.matcher(reader);
+            assertThat(m.find()).as(reader).isTrue();
+            String at = m.group(1);
+            assertThat(schema).as(what + ": the reader refuses " + at)
+                    .anySatisfy(e -> assertThat(at.startsWith(path(e)) || path(e).startsWith(at)).isTrue());
         }
+    }
+
+    /** The field path of a schema error, {@code spec.a[0].b}. */
+    private static String path(String schemaError) {
+        return schemaError.substring(1, schemaError.indexOf(": "));
     }
 
     @Test
