@@ -28,7 +28,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 
 {{/*
-The rules for reading the configuration, writing status and recording Events; the same as deploy/manifests/rbac.yaml
+The rules for reading the configuration, writing status; the same as deploy/manifests/rbac.yaml
 (whose comments say what each is for). GatewayClasses and the Lease are granted apart: they are cluster-scoped and
 in the release namespace.
 */}}
@@ -38,7 +38,7 @@ in the release namespace.
   verbs: [get, list, watch]
 - apiGroups: [inference.networking.k8s.io]
   resources: [inferencepools/status]
-  verbs: [patch, update]
+  verbs: [patch]
 - apiGroups: [inference.networking.x-k8s.io, llm-d.ai]
   resources: [inferenceobjectives, inferencemodelrewrites]
   verbs: [get, list, watch]
@@ -47,23 +47,17 @@ in the release namespace.
   verbs: [get, list, watch]
 - apiGroups: [aigateway.envoyproxy.io]
   resources: [aigatewayroutes/status]
-  verbs: [patch, update]
+  verbs: [patch]
 - apiGroups: [gateway.envoyproxy.io]
   resources: [backends]
   verbs: [get, list, watch]
 - apiGroups: [gateway.networking.k8s.io]
   resources: [gateways]
   verbs: [get, list, watch]
-- apiGroups: [gateway.networking.k8s.io]
-  resources: [gateways/status]
-  verbs: [patch, update]
 - apiGroups: [""]
   resources: [pods, secrets, configmaps]
   verbs: [get, list, watch]
 - apiGroups: [switchboard.dev]
   resources: [gateways, endpoints, clientauths, ratelimitpolicies, pricetables, guardrails]
   verbs: [get, list, watch]
-- apiGroups: [""]
-  resources: [events]
-  verbs: [create]
 {{- end -}}

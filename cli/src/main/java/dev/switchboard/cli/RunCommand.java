@@ -29,8 +29,9 @@ final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
     @Option(names = {"-c", "--config"}, description = "Configuration file (YAML); see docs/gateway.md.")
     Path config;
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Embedded default only: address the API listens"
-            + " on (default: ${DEFAULT-VALUE}). The admin port does not follow it: see --admin-host.")
+    @Option(names = "--host", description = "Address the API listens on: the embedded default's (default: 127.0.0.1),"
+            + " and the Kubernetes mode's when given (default there: every address, a Gateway listener's). The admin"
+            + " port does not follow it: see --admin-host.")
     String host;
     @Option(names = "--port", description = "The embedded default's API port (default: 8080); with --kubernetes, the"
             + " port the API listens on whatever the Gateway's listener says (the container's port behind its Service).")
@@ -61,7 +62,7 @@ final class RunCommand implements Callable<Integer> {
             gatewayConfig = ConfigLoader.load(config);
         } else {
             sims = EmbeddedDefault.startSims();
-            gatewayConfig = ConfigLoader.parse(EmbeddedDefault.yaml(sims, System.getenv(), host,
+            gatewayConfig = ConfigLoader.parse(EmbeddedDefault.yaml(sims, System.getenv(), host == null ? "127.0.0.1" : host,
                     port == null ? 8080 : port, adminHost == null ? "127.0.0.1" : adminHost,
                     adminPort == null ? 9901 : adminPort), "embedded default");
         }
@@ -142,8 +143,9 @@ final class RunCommand implements Callable<Integer> {
     /** The ports the command line gives the Kubernetes mode, over what the resources say. */
     private GatewayConfig commandLinePorts(GatewayConfig c) {
         var l = c.listener();
-        if (port != null) {
-            l = l.withListen(l.host().equals("127.0.0.1") ? "0.0.0.0" : l.host(), port);
+        if (port != null || host != null) {
+            l = l.withListen(host != null ? host : l.host().equals("127.0.0.1") ? "0.0.0.0" : l.host(),
+                    port != null ? port : l.port());
         }
         if (adminHost != null || adminPort != null) {
             l = l.withAdmin(adminHost != null ? adminHost : l.adminHost(), adminPort != null ? adminPort : l.adminPort());

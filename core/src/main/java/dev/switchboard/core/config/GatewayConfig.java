@@ -44,6 +44,11 @@ public record GatewayConfig(ListenerSettings listener, List<RouteRule> rules, Li
         this(listener, rules, backends, pools, source, List.of());
     }
 
+    /** This configuration with other listener settings (a command line's ports). */
+    public GatewayConfig withListener(ListenerSettings next) {
+        return new GatewayConfig(next, rules, backends, pools, source, loraAdapters, policies, notes, gateway);
+    }
+
     /** The names of the AIGatewayRoutes the rules came from (what a Guardrail's targetRefs name). */
     public java.util.Set<String> routeNames() {
         java.util.Set<String> names = new java.util.TreeSet<>();

@@ -34,6 +34,12 @@ public record ListenerSettings(
                 true, ClientLimits.DEFAULTS, DEFAULT_UPSTREAM_IDLE_TIMEOUT);
     }
 
+    /** These settings with the admin port on {@code host}:{@code port}. */
+    public ListenerSettings withAdmin(String host, int port) {
+        return new ListenerSettings(this.host, this.port, host, port, maxBodyBytes, tlsCert, tlsKey, drainTimeout,
+                accessLog, client, upstreamIdleTimeout);
+    }
+
     /** These settings with the API listening on {@code host}:{@code port}. */
     public ListenerSettings withListen(String host, int port) {
         return new ListenerSettings(host, port, adminHost, adminPort, maxBodyBytes, tlsCert, tlsKey, drainTimeout,
