@@ -5,6 +5,8 @@ import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.SkippingLoader;
 import dev.switchboard.kubernetes.ClusterConfigSource;
 import dev.switchboard.kubernetes.KubernetesSettings;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.function.UnaryOperator;
@@ -41,7 +43,10 @@ final class KubernetesMode {
         if (o.allNamespaces && o.namespace != null) {
             throw new ConfigException("--namespace and --all-namespaces: choose one");
         }
-        return start(new KubernetesClientBuilder().build(), o, adjust, extra);
+        // the defaults retry a refused connection ten times with backoff: a minute before a wrong kubeconfig is said
+        Config config = new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(1)
+                .withConnectionTimeout(5_000).build();
+        return start(new KubernetesClientBuilder().withConfig(config).build(), o, adjust, extra);
     }
 
     /** The same with {@code client} (closed with the source, or now when the start fails). */

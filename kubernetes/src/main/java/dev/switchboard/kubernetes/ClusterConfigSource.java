@@ -11,6 +11,7 @@ import dev.switchboard.core.config.SkippingLoader;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -157,7 +158,16 @@ public final class ClusterConfigSource implements AutoCloseable {
         return refused.get();
     }
 
-    private void watch() {
+    private void watch() throws ConfigException {
+        try { // one cheap call first: an unreachable or refusing API server is one clear message, not one per kind
+            scopedList(client.pods());
+        } catch (KubernetesClientException e) {
+            throw new ConfigException("cannot list Pods in " + settings.scope() + " at " + client.getMasterUrl()
+                    + ": " + firstLine(e.getMessage()) + (e.getCause() == null ? "" : " (" + rootCause(e) + ")")
+                    + (e.getCode() == 403 ? " (the service account needs the RBAC"
+                    + " of deploy/manifests/rbac.yaml)" : " (in a cluster the Pod's service account is used; outside"
+                    + " one, KUBECONFIG or ~/.kube/config)"), e);
+        }
         for (WatchedKind k : WatchedKind.CONFIGURATION) {
             try {
                 var ops = client.genericKubernetesResources(k.context());
@@ -166,7 +176,11 @@ public final class ClusterConfigSource implements AutoCloseable {
                         : ops.inform(handler(), RESYNC_MILLIS);
                 informers.put(k, inf);
                 all.add(inf);
-            } catch (KubernetesClientException e) { // the CRD is not installed, or RBAC does not allow it
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 404 && e.getCode() != 403) {
+                    throw new ConfigException("cannot watch " + k + ": " + firstLine(e.getMessage()), e);
+                }
+                // the CRD is not installed, or RBAC does not allow it: the other kinds still configure the gateway
                 LOG.info("{} is not watched ({}): install its CRD and allow list/watch to use it", k,
                         firstLine(e.getMessage()));
             }
@@ -177,6 +191,14 @@ public final class ClusterConfigSource implements AutoCloseable {
         all.add(pods);
         all.add(configMaps);
         all.add(secrets);
+    }
+
+    private <T extends HasMetadata, L, R extends Resource<T>> void scopedList(MixedOperation<T, L, R> ops) {
+        if (settings.namespace() == null) {
+            ops.inAnyNamespace().list(new ListOptionsBuilder().withLimit(1L).build());
+        } else {
+            ops.inNamespace(settings.namespace()).list(new ListOptionsBuilder().withLimit(1L).build());
+        }
     }
 
     private <T extends HasMetadata, L, R extends Resource<T>> Informable<T> scoped(MixedOperation<T, L, R> ops) {
@@ -331,6 +353,14 @@ public final class ClusterConfigSource implements AutoCloseable {
         }
         doc.set("metadata", metadata);
         return doc;
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + firstLine(t.getMessage()));
     }
 
     private static String firstLine(String s) {
