@@ -59,6 +59,41 @@ class KubernetesGatewayIT {
     }
 
     @Test
+    void theExtProcPickerServesThePoolsReadyPodsAsTheyChange() throws Exception {
+        apply("inference.networking.k8s.io", "v1", "inferencepools", "InferencePool", true, """
+                apiVersion: inference.networking.k8s.io/v1
+                kind: InferencePool
+                metadata: {name: llama, namespace: default}
+                spec:
+                  selector: {matchLabels: {app: llama}}
+                  targetPorts: [{number: 8000}]
+                  endpointPickerRef: {name: llama-epp}
+                """);
+        client.pods().inNamespace("default").resource(pod("llama-0", "10.1.0.1", true)).create();
+        client.pods().inNamespace("default").resource(pod("llama-1", "10.1.0.2", false)).create();
+        KubernetesMode.Options options = new KubernetesMode.Options();
+        options.enabled = true;
+        options.namespace = "default";
+        try (KubernetesMode.Started cluster = KubernetesMode.start(client, options, c -> c, c -> { });
+                dev.switchboard.extproc.ExtProcServer picker = dev.switchboard.extproc.ExtProcServer.start(
+                        new dev.switchboard.extproc.ExtProcSettings("127.0.0.1", 0, -1, null, false,
+                                dev.switchboard.extproc.ExtProcSettings.DEFAULT_MAX_BODY_BYTES,
+                                dev.switchboard.extproc.ExtProcSettings.DEFAULT_MAX_DESTINATIONS, 1),
+                        cluster.first())) {
+            cluster.onChange(picker::apply);
+            assertThat(addresses(picker)).containsExactly("10.1.0.1:8000");
+            client.pods().inNamespace("default").resource(pod("llama-1", "10.1.0.2", true)).update();
+            await().atMost(Duration.ofSeconds(10)).until(() -> addresses(picker).size() == 2);
+            client.pods().inNamespace("default").withName("llama-0").delete();
+            await().atMost(Duration.ofSeconds(10)).until(() -> addresses(picker).equals(List.of("10.1.0.2:8000")));
+        }
+    }
+
+    static List<String> addresses(dev.switchboard.extproc.ExtProcServer picker) {
+        return picker.pools().all().get("llama").endpoints().stream().map(e -> e.address()).sorted().toList();
+    }
+
+    @Test
     void podsComeAndGoUnderTrafficWithNoFailedRequest() throws Exception {
         EngineConfig engine = EngineConfig.defaults().withTimeScale(0);
         try (SimServer first = SimServer.start(SimConfig.defaults().withEndpoints(0, 1).withEngine(engine))) {
