@@ -6,6 +6,7 @@ import dev.switchboard.bench.Bench;
 import dev.switchboard.bench.BenchConfig;
 import dev.switchboard.bench.client.ErrorKind;
 import dev.switchboard.bench.report.BenchReport;
+import dev.switchboard.bench.report.KneeThroughput;
 import dev.switchboard.bench.report.StageReport;
 import dev.switchboard.bench.scenario.LoraMixSpec;
 import dev.switchboard.bench.scenario.ModelWeight;
@@ -112,6 +113,15 @@ final class PickerBenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed for prompts, arrivals and the simulators (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--slo", converter = BenchCommand.DurationConverter.class, defaultValue = "500ms",
+            description = "TTFT p90 objective of the knee: the highest rate a profile serves within it, with nothing"
+                    + " failed (default: ${DEFAULT-VALUE}).")
+    Duration slo;
+
+    @Option(names = "--repeat", defaultValue = "1", description = "Runs of every profile, each with the next seed;"
+            + " the knee and the verdict are given per run and as min / median / max (one run swings by 30%%).")
+    int repeat;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> documents = new LinkedHashMap<>(); // profile name -> EndpointPickerConfig document, or ""
@@ -146,18 +156,64 @@ final class PickerBenchCommand implements Callable<Integer> {
                 kvBlocks * 16L, timeScale);
         out.printf(Locale.ROOT, "workload: %s; stages of %s at %s req/s%n", workload.describe(), stageDuration,
                 java.util.Arrays.toString(rates));
-        Map<String, BenchReport> reports = new LinkedHashMap<>();
-        for (Map.Entry<String, String> p : documents.entrySet()) {
-            String profile = p.getKey();
-            out.printf("%n== %s ==%n", profile);
-            reports.put(profile, runProfile(profile, p.getValue(), workload));
-            out.print(table(Map.of(profile, reports.get(profile))));
-            out.flush();
+        if (repeat < 1) {
+            System.err.println("--repeat must be at least 1");
+            return 2;
         }
-        out.printf("%n== all profiles ==%n");
-        out.print(table(reports));
-        out.print(verdict(reports));
+        List<Map<String, BenchReport>> runs = new ArrayList<>();
+        for (int run = 0; run < repeat; run++) {
+            Map<String, BenchReport> reports = new LinkedHashMap<>();
+            for (Map.Entry<String, String> p : documents.entrySet()) {
+                String profile = p.getKey();
+                out.printf("%n== %s%s ==%n", profile, repeat > 1 ? " (run " + (run + 1) + ", seed " + (seed + run) + ")" : "");
+                reports.put(profile, runProfile(profile, p.getValue(), workload, seed + run));
+                out.print(table(Map.of(profile, reports.get(profile))));
+                out.flush();
+            }
+            out.printf("%n== all profiles%s ==%n", repeat > 1 ? ", run " + (run + 1) : "");
+            out.print(table(reports));
+            out.print(verdict(reports));
+            runs.add(reports);
+        }
+        out.print(knees(runs, slo.toNanos() / 1e6));
         return 0;
+    }
+
+    /**
+     * Each profile's knee throughput in every run (the highest rate within the TTFT objective) and its spread; then
+     * the issue's comparison at the reference profile's own knee: predicted-ttft's TTFT p90 against the reference's.
+     */
+    static String knees(List<Map<String, BenchReport>> runs, double sloMs) {
+        StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
+                "%n== knee throughput: the highest rate with TTFT p90 <= %.0f ms and nothing failed ==%n",
+                sloMs));
+        t.append(String.format(Locale.ROOT, "%-16s %-28s %s%n", "profile", "knee req/s per run",
+                "min / median / max"));
+        for (String profile : runs.get(0).keySet()) {
+            List<Double> knees = runs.stream().map(r -> KneeThroughput.of(r.get(profile), sloMs)).toList();
+            t.append(String.format(Locale.ROOT, "%-16s %-28s %s%n", profile, knees.stream()
+                    .map(k -> String.format(Locale.ROOT, "%.0f", k)).toList(), KneeThroughput.spread(knees, "%.0f")));
+        }
+        List<Double> ratios = new ArrayList<>();
+        for (Map<String, BenchReport> r : runs) {
+            BenchReport ref = r.get(EndpointPickerConfigLoader.REFERENCE);
+            BenchReport ours = r.get(EndpointPickerConfigLoader.PREDICTED_TTFT);
+            if (ref == null || ours == null) {
+                return t.toString();
+            }
+            double knee = KneeThroughput.of(ref, sloMs);
+            StageReport a = KneeThroughput.at(ref, knee);
+            StageReport b = KneeThroughput.at(ours, knee);
+            if (a != null && b != null) {
+                ratios.add(b.ttft().p90Ms() / a.ttft().p90Ms());
+            }
+        }
+        if (!ratios.isEmpty()) {
+            t.append(String.format(Locale.ROOT, "at the reference's knee: predicted-ttft TTFT p90 / reference's per run %s"
+                    + " (min / median / max %s; target <= 0.8)%n", ratios.stream()
+                    .map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(), KneeThroughput.spread(ratios, "%.2f")));
+        }
+        return t.toString();
     }
 
     /** The {@code metadata.name} of an EndpointPickerConfig file, once the configuration is known to load. */
@@ -175,7 +231,7 @@ final class PickerBenchCommand implements Callable<Integer> {
         return name;
     }
 
-    private BenchReport runProfile(String profile, String document, WorkloadSpec workload) throws Exception {
+    private BenchReport runProfile(String profile, String document, WorkloadSpec workload, long seed) throws Exception {
         EngineConfig engine = EngineConfig.defaults().withProfile(LatencyProfile.H100_8B.withKv(kvBlocks, 16))
                 .withTimeScale(timeScale).withSeed(seed);
         SimConfig simConfig = SimConfig.defaults().withEndpoints(0, endpoints);

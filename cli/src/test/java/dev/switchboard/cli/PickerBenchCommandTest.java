@@ -30,9 +30,14 @@ class PickerBenchCommandTest {
                 """);
         CliRun r = run("--profiles", "round-robin," + mine, "--endpoints", "2", "--rate", "8",
                 "--stage-duration", "2s", "--groups", "2", "--prompts-per-group", "2", "--system-tokens", "256",
-                "--question-tokens", "32", "--output-tokens", "4", "--time-scale", "20");
+                "--question-tokens", "32", "--output-tokens", "4", "--time-scale", "20", "--slo", "10s");
         assertThat(r.code()).as(r.err()).isZero();
-        String all = r.out().substring(r.out().indexOf("== all profiles =="));
+        String knees = r.out().substring(r.out().indexOf("== knee throughput: the highest rate with TTFT p90 <= 10000 ms"));
+        // the one stage, well within 10 s and with nothing failed, is each profile's knee
+        assertThat(knees.lines().filter(l -> l.contains("[")).toList())
+                .containsExactly("round-robin      [8]                          8",
+                        "sticky-prefix    [8]                          8");
+        String all = r.out().substring(r.out().indexOf("== all profiles =="), r.out().indexOf("== knee throughput"));
         // one row per profile: completed requests and no failures
         assertThat(all.lines().filter(l -> l.startsWith("round-robin ") || l.startsWith("sticky-prefix "))
                 .toList()).hasSize(2).allSatisfy(row -> {
