@@ -53,7 +53,7 @@ class PickerBenchCommandTest {
         CliRun r = run("--profiles", "fastest");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("unknown profile 'fastest'; built-in profiles: least-in-flight, predicted-ttft,"
-                + " reference, round-robin, or an EndpointPickerConfig .yaml file");
+                + " reference, round-robin, sticky, sticky-learned, or an EndpointPickerConfig .yaml file");
         Path nameless = dir.resolve("nameless.yaml");
         Files.writeString(nameless, "kind: EndpointPickerConfig\nschedulingProfiles: [{name: default, plugins: []}]\n");
         r = run("--profiles", nameless.toString());

@@ -15,12 +15,15 @@ import dev.switchboard.picker.pool.Refusals;
 final class PoolVisit {
     private final InferencePool pool;
     private final PoolRequest request;
+    private final boolean streamed;
     private Lease lease;
     private boolean queued;
 
-    PoolVisit(InferencePool pool, PoolRequest request) {
+    /** {@code streamed}: the answer is a stream, so the time to its first bytes is the time to its first token. */
+    PoolVisit(InferencePool pool, PoolRequest request, boolean streamed) {
         this.pool = pool;
         this.request = request;
+        this.streamed = streamed;
     }
 
     InferencePool pool() {
@@ -69,8 +72,10 @@ final class PoolVisit {
 
     /** The response's first bytes arrived. */
     void firstToken() {
-        if (lease != null) {
+        if (lease != null && streamed) {
             lease.firstToken();
+        } else if (lease != null) {
+            lease.prefilled();
         }
     }
 

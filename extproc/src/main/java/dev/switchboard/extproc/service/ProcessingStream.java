@@ -332,7 +332,8 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         RequestSpec spec = new RequestSpec(parsed.model(), headers.get(HeaderNames.MODEL_REWRITE),
                 headers.get(HeaderNames.INFERENCE_OBJECTIVE), headers.get(HeaderNames.INFERENCE_FAIRNESS_ID),
                 parsed.prompt(raw), parsed.promptTokens(raw), headers, raw.size(), subset);
-        visit = new PoolVisit(pool, pool.request(spec));
+        visit = new PoolVisit(pool, pool.request(spec),
+                called != null && called.api() == ClientApi.GEMINI_STREAM_GENERATE || parsed.stream());
         if (!visit.request().flowControlled()) {
             pick(raw, parsed);
             return;

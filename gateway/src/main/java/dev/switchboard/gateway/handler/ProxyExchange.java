@@ -375,7 +375,7 @@ final class ProxyExchange implements UpstreamListener {
         if (firstByteNanos < 0 && content.content().isReadable()) {
             firstByteNanos = System.nanoTime();
             if (poolLease != null) {
-                poolLease.firstToken();
+                firstToken();
             }
         }
         if (usageTail != null && content.content().isReadable()) {
@@ -389,6 +389,15 @@ final class ProxyExchange implements UpstreamListener {
             finish(upstreamKeepAlive);
         } else {
             unflushed = true;
+        }
+    }
+
+    /** The pool hears of the first bytes; a stream's time to them teaches it the endpoint's prefill speed. */
+    private void firstToken() {
+        if (info.stream()) {
+            poolLease.firstToken();
+        } else {
+            poolLease.prefilled();
         }
     }
 
@@ -414,7 +423,7 @@ final class ProxyExchange implements UpstreamListener {
         try {
             if (content.content().isReadable()) {
                 if (poolLease != null && firstByteNanos < 0) {
-                    poolLease.firstToken();
+                    firstToken();
                 }
                 for (ByteBuffer b : views(content.content())) {
                     translation.feed(b);

@@ -50,6 +50,15 @@ public final class EndpointPickerConfigLoader {
     public static final String ROUND_ROBIN = "round-robin";
     /** Baseline: fewest requests in flight from this gateway. */
     public static final String LEAST_IN_FLIGHT = "least-in-flight";
+    /**
+     * llm-d's "sticky until saturated" as published (2026-08): prefix-cache-affinity-filter (0.8) with one calibrated
+     * peakPrefillThroughput for the pool, token-load-scorer, max-score. The throughput here is the h100-8b simulator's
+     * (55 µs a prompt token) at bench-picker's default time scale 4, 72,000 tokens/s: the calibration llm-d asks its
+     * users to run, done for them; on anything else it is wrong, which is the point of {@link #STICKY_LEARNED}.
+     */
+    public static final String STICKY = "sticky";
+    /** The same routing with nothing to calibrate: each endpoint's prefill throughput learned from its answers. */
+    public static final String STICKY_LEARNED = "sticky-learned";
 
     private static final Map<String, String> BUILT_IN = Map.of(
             REFERENCE, profileYaml("""
@@ -68,6 +77,27 @@ public final class EndpointPickerConfigLoader {
                     - type: max-score-picker
                     """, """
                     - {pluginRef: predicted-ttft-scorer}
+                    - {pluginRef: max-score-picker}
+                    """),
+            STICKY, profileYaml("""
+                    - type: prefix-cache-affinity-filter
+                      parameters: {affinityThreshold: 0.8, maxTTFTPenaltyMs: 1000, peakPrefillThroughput: 72000}
+                    - type: token-load-scorer
+                    - type: max-score-picker
+                    """, """
+                    - {pluginRef: prefix-cache-affinity-filter}
+                    - {pluginRef: token-load-scorer}
+                    - {pluginRef: max-score-picker}
+                    """),
+            STICKY_LEARNED, profileYaml("""
+                    - type: prefix-cache-affinity-filter
+                      parameters: {affinityThreshold: 0.8, maxTTFTPenaltyMs: 1000}
+                    - type: token-load-scorer
+                      parameters: {perEndpointRate: true}
+                    - type: max-score-picker
+                    """, """
+                    - {pluginRef: prefix-cache-affinity-filter}
+                    - {pluginRef: token-load-scorer}
                     - {pluginRef: max-score-picker}
                     """),
             ROUND_ROBIN, profileYaml("""

@@ -16,6 +16,8 @@ import dev.switchboard.picker.plugins.scorer.ActiveRequestScorer;
 import dev.switchboard.picker.plugins.scorer.KvCacheUtilizationScorer;
 import dev.switchboard.picker.plugins.scorer.LoraAffinityScorer;
 import dev.switchboard.picker.plugins.scorer.PredictedTtftScorer;
+import dev.switchboard.picker.plugins.scorer.PrefixAffinityFilter;
+import dev.switchboard.picker.plugins.scorer.TokenLoadScorer;
 import dev.switchboard.picker.plugins.scorer.PrefixCacheScorer;
 import dev.switchboard.picker.plugins.scorer.QueueScorer;
 import dev.switchboard.picker.plugins.scorer.RunningRequestsSizeScorer;
@@ -68,6 +70,20 @@ public final class InTreePlugins {
                     p.number("recomputeCost", d.recomputeCost(), 0, 1000),
                     p.number("adapterLoadTokens", d.adapterLoadTokens(), 0, 1 << 30),
                     p.number("adapterSlotWaitTokens", d.adapterSlotWaitTokens(), 0, 1 << 30)));
+        });
+        FACTORIES.put(PrefixAffinityFilter.TYPE, (n, p) -> {
+            List<String> names = new ArrayList<>(PREFIX_PARAMETERS);
+            names.addAll(List.of("affinityThreshold", "maxTTFTPenaltyMs", "peakPrefillThroughput"));
+            p.only(names.toArray(String[]::new));
+            var d = PrefixAffinityFilter.Params.DEFAULTS;
+            return new PrefixAffinityFilter(n, new PrefixAffinityFilter.Params(prefixParams(p, d.prefix()),
+                    p.number("affinityThreshold", d.affinityThreshold(), 0.01, 1),
+                    p.number("maxTTFTPenaltyMs", d.maxTtftPenaltyMs(), 0, 3_600_000),
+                    p.number("peakPrefillThroughput", d.peakPrefillThroughput(), 0, 1e9)));
+        });
+        FACTORIES.put(TokenLoadScorer.TYPE, (n, p) -> {
+            p.only("perEndpointRate");
+            return new TokenLoadScorer(n, p.bool("perEndpointRate", false));
         });
         FACTORIES.put(MaxScorePicker.TYPE, (n, p) -> new MaxScorePicker(n, maxEndpoints(p)));
         FACTORIES.put(RandomPicker.TYPE, (n, p) -> new RandomPicker(n, maxEndpoints(p)));

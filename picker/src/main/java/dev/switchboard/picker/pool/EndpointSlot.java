@@ -29,6 +29,10 @@ final class EndpointSlot {
     final AtomicLong inFlightTokens = new AtomicLong();
     final AtomicInteger prefill = new AtomicInteger();
     final AtomicLong prefillTokens = new AtomicLong();
+    /** Learned from this gateway's times to first token here (Lease). */
+    final PrefillRate prefillRate = new PrefillRate(PREFILL_RATE_HALF_LIFE_NANOS);
+    /** 30 s: a few hundred samples at a busy endpoint, and an endpoint that slows down is seen within a minute. */
+    static final long PREFILL_RATE_HALF_LIFE_NANOS = 30_000_000_000L;
 
     EndpointSlot(Endpoint endpoint, PoolEnvironment env, long intervalNanos, long staleNanos) {
         this.endpoint = endpoint;
@@ -54,7 +58,11 @@ final class EndpointSlot {
         ModelServerMetrics m = metrics;
         boolean fresh = m != null && now - updatedAt < staleNanos;
         return new EndpointState(endpoint, m, fresh, inFlight.get(), inFlightTokens.get(), prefill.get(),
-                prefillTokens.get());
+                prefillTokens.get(), prefillRate.tokensPerSecond(now));
+    }
+
+    long now() {
+        return clock.getAsLong();
     }
 
     void close() {

@@ -14,6 +14,9 @@ public final class Lease implements AutoCloseable {
     private final EndpointSlot slot;
     private final long tokens;
     private final long uncached;
+    /** The prefill ahead of this attempt's first token when it was sent: the backlog here, and its own. */
+    private final long work;
+    private final long sentAt;
     private final AtomicBoolean prefilling = new AtomicBoolean(true);
     private final AtomicBoolean open = new AtomicBoolean(true);
 
@@ -25,19 +28,37 @@ public final class Lease implements AutoCloseable {
         slot.inFlight.incrementAndGet();
         slot.inFlightTokens.addAndGet(tokens);
         slot.prefill.incrementAndGet();
-        slot.prefillTokens.addAndGet(uncached);
+        this.work = slot.prefillTokens.getAndAdd(uncached) + uncached;
+        this.sentAt = slot.now();
     }
 
     public Endpoint endpoint() {
         return slot.endpoint;
     }
 
-    /** The first bytes of the response arrived: the prompt is prefilled. */
+    /** The first bytes of the response arrived: the prompt is prefilled, in the time the endpoint's rate learns. */
     public void firstToken() {
+        if (endPrefill()) {
+            long now = slot.now();
+            slot.prefillRate.observe(work, now - sentAt, now);
+        }
+    }
+
+    /**
+     * A whole (not streamed) answer's first bytes arrived: the prompt was prefilled long ago, with the generation
+     * after it, so the time says nothing about prefill and is not learned.
+     */
+    public void prefilled() {
+        endPrefill();
+    }
+
+    private boolean endPrefill() {
         if (prefilling.compareAndSet(true, false)) {
             slot.prefill.decrementAndGet();
             slot.prefillTokens.addAndGet(-uncached);
+            return true;
         }
+        return false;
     }
 
     /** The endpoint's ORCA load report from a response header (null or unreadable: ignored). */
@@ -52,7 +73,7 @@ public final class Lease implements AutoCloseable {
     @Override
     public void close() {
         if (open.compareAndSet(true, false)) {
-            firstToken();
+            endPrefill(); // an attempt that ended without a first token says nothing about the endpoint's speed
             slot.inFlight.decrementAndGet();
             slot.inFlightTokens.addAndGet(-tokens);
             pool.requestEnded();

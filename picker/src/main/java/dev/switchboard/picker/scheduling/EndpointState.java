@@ -17,10 +17,18 @@ import dev.switchboard.picker.pool.Endpoint;
  * @param inFlightTokens   their prompt tokens, estimated
  * @param prefillRequests  of those, the ones with no first token yet (queued or being prefilled there)
  * @param prefillTokens    their prompt tokens still to prefill, estimated (what the endpoint's cache did not hold)
+ * @param prefillRate      the endpoint's prefill throughput as learned from its times to first token, tokens per
+ *                         second, or NaN while not known ({@link dev.switchboard.picker.pool.PrefillRate})
  */
 public record EndpointState(
         Endpoint endpoint, ModelServerMetrics metrics, boolean fresh, int inFlightRequests, long inFlightTokens,
-        int prefillRequests, long prefillTokens) {
+        int prefillRequests, long prefillTokens, double prefillRate) {
+
+    /** A state whose prefill rate is not known. */
+    public EndpointState(Endpoint endpoint, ModelServerMetrics metrics, boolean fresh, int inFlightRequests,
+            long inFlightTokens, int prefillRequests, long prefillTokens) {
+        this(endpoint, metrics, fresh, inFlightRequests, inFlightTokens, prefillRequests, prefillTokens, Double.NaN);
+    }
 
     /** A state with no local prefill accounting (every in-flight request counted as past its first token). */
     public EndpointState(Endpoint endpoint, ModelServerMetrics metrics, boolean fresh, int inFlightRequests,

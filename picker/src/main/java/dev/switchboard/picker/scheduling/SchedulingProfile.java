@@ -73,6 +73,10 @@ public final class SchedulingProfile {
         return name;
     }
 
+    public List<Filter> filters() {
+        return filters;
+    }
+
     public List<WeightedScorer> scorers() {
         return scorers;
     }

@@ -46,7 +46,11 @@ class EndpointPickerConfigLoaderTest {
     @Test
     void builtInProfilesByName() {
         assertThat(EndpointPickerConfigLoader.builtInNames())
-                .containsExactly("least-in-flight", "predicted-ttft", "reference", "round-robin");
+                .containsExactly("least-in-flight", "predicted-ttft", "reference", "round-robin", "sticky",
+                        "sticky-learned");
+        assertThat(EndpointPickerConfigLoader.builtIn("sticky").filters()).extracting(f -> f.typedName().type())
+                .containsExactly("prefix-cache-affinity-filter");
+        assertThat(weights(EndpointPickerConfigLoader.builtIn("sticky-learned"))).isEqualTo("token-load-scorer=1.0");
         assertThat(weights(EndpointPickerConfigLoader.builtIn("predicted-ttft"))).isEqualTo("predicted-ttft-scorer=1.0");
         assertThat(weights(EndpointPickerConfigLoader.defaults())).as("the default").isEqualTo("predicted-ttft-scorer=1.0");
         assertThat(EndpointPickerConfigLoader.builtIn("round-robin").picker().typedName().type()).isEqualTo("round-robin-picker");
