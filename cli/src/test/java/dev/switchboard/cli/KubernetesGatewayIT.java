@@ -51,6 +51,28 @@ class KubernetesGatewayIT {
         (namespaced ? ops.inNamespace("default") : ops).resource(r).createOr(op -> op.update());
     }
 
+    /** The pool llama at {@code port}: its first Pod ({@code ready}) ready, its second not yet. */
+    void poolOfTwoPods(int port, String ready, String unready) {
+        apply("inference.networking.k8s.io", "v1", "inferencepools", "InferencePool", true, """
+                apiVersion: inference.networking.k8s.io/v1
+                kind: InferencePool
+                metadata: {name: llama, namespace: default}
+                spec:
+                  selector: {matchLabels: {app: llama}}
+                  targetPorts: [{number: %d}]
+                  endpointPickerRef: {name: llama-epp}
+                """.formatted(port));
+        client.pods().inNamespace("default").resource(pod("llama-0", ready, true)).create();
+        client.pods().inNamespace("default").resource(pod("llama-1", unready, false)).create();
+    }
+
+    static KubernetesMode.Options options() {
+        KubernetesMode.Options options = new KubernetesMode.Options();
+        options.enabled = true;
+        options.namespace = "default";
+        return options;
+    }
+
     static Pod pod(String name, String ip, boolean ready) {
         return new PodBuilder().withNewMetadata().withName(name).withNamespace("default").addToLabels("app", "llama")
                 .endMetadata().withNewSpec().addNewContainer().withName("vllm").withImage("vllm").endContainer()
@@ -60,20 +82,8 @@ class KubernetesGatewayIT {
 
     @Test
     void theExtProcPickerServesThePoolsReadyPodsAsTheyChange() throws Exception {
-        apply("inference.networking.k8s.io", "v1", "inferencepools", "InferencePool", true, """
-                apiVersion: inference.networking.k8s.io/v1
-                kind: InferencePool
-                metadata: {name: llama, namespace: default}
-                spec:
-                  selector: {matchLabels: {app: llama}}
-                  targetPorts: [{number: 8000}]
-                  endpointPickerRef: {name: llama-epp}
-                """);
-        client.pods().inNamespace("default").resource(pod("llama-0", "10.1.0.1", true)).create();
-        client.pods().inNamespace("default").resource(pod("llama-1", "10.1.0.2", false)).create();
-        KubernetesMode.Options options = new KubernetesMode.Options();
-        options.enabled = true;
-        options.namespace = "default";
+        poolOfTwoPods(8000, "10.1.0.1", "10.1.0.2");
+        KubernetesMode.Options options = options();
         try (KubernetesMode.Started cluster = KubernetesMode.start(client, options, c -> c, c -> { });
                 dev.switchboard.extproc.ExtProcServer picker = dev.switchboard.extproc.ExtProcServer.start(
                         new dev.switchboard.extproc.ExtProcSettings("127.0.0.1", 0, -1, null, false,
@@ -130,21 +140,9 @@ class KubernetesGatewayIT {
                   - matches: [{headers: [{name: x-ai-eg-model, value: %s}]}]
                     backendRefs: [{name: llama, kind: InferencePool, group: inference.networking.k8s.io}]
                 """.formatted(SimConfig.DEFAULT_MODEL));
-        apply("inference.networking.k8s.io", "v1", "inferencepools", "InferencePool", true, """
-                apiVersion: inference.networking.k8s.io/v1
-                kind: InferencePool
-                metadata: {name: llama, namespace: default}
-                spec:
-                  selector: {matchLabels: {app: llama}}
-                  targetPorts: [{number: %d}]
-                  endpointPickerRef: {name: llama-epp}
-                """.formatted(port));
-        client.pods().inNamespace("default").resource(pod("llama-0", "127.0.0.1", true)).create();
-        client.pods().inNamespace("default").resource(pod("llama-1", "127.0.0.2", false)).create();
+        poolOfTwoPods(port, "127.0.0.1", "127.0.0.2");
 
-        KubernetesMode.Options options = new KubernetesMode.Options();
-        options.enabled = true;
-        options.namespace = "default";
+        KubernetesMode.Options options = options();
         try (KubernetesMode.Started cluster = KubernetesMode.start(client, options,
                 c -> c.withListener(c.listener().withListen("127.0.0.1", 0).withAdmin("127.0.0.1", 0)), c -> { });
                 GatewayServer gateway = GatewayServer.start(cluster.first(), 1)) {

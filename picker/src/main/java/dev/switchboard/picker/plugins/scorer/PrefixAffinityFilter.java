@@ -36,8 +36,12 @@ public final class PrefixAffinityFilter implements Filter, PickObserver, Endpoin
      */
     public record Params(PrefixCacheScorer.Params prefix, double affinityThreshold, double maxTtftPenaltyMs,
             double peakPrefillThroughput) {
-        /** 1 s of extra wait before a warm endpoint is given up: less than a cold 6,000-token prefill costs a queue. */
-        public static final Params DEFAULTS = new Params(PrefixCacheScorer.Params.DEFAULTS, 0.8, 1000, 0);
+        /**
+         * 1 s of extra wait before a warm endpoint is given up. The index matches up to 1,024 blocks (16k tokens), as
+         * the predicted-ttft scorer's: with the reference's 256 a 6,000-token system prompt is never 80% matched, and
+         * the filter would never stick.
+         */
+        public static final Params DEFAULTS = new Params(PredictedTtftScorer.Params.DEFAULTS.prefix(), 0.8, 1000, 0);
 
         public Params {
             if (!(affinityThreshold > 0 && affinityThreshold <= 1) || !(maxTtftPenaltyMs >= 0)
