@@ -61,9 +61,11 @@ final class PickerBenchCommand implements Callable<Integer> {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     @Option(names = "--profiles", split = ",", description = "Profiles, in order: built-in names or EndpointPickerConfig"
-            + " files (*.yaml, named by their metadata.name) (default: round-robin, least-in-flight, reference, predicted-ttft).")
+            + " files (*.yaml, named by their metadata.name) (default: round-robin, least-in-flight, reference, sticky"
+            + " (llm-d's sticky until saturated), predicted-ttft).")
     List<String> profiles = List.of(EndpointPickerConfigLoader.ROUND_ROBIN, EndpointPickerConfigLoader.LEAST_IN_FLIGHT,
-            EndpointPickerConfigLoader.REFERENCE, EndpointPickerConfigLoader.PREDICTED_TTFT);
+            EndpointPickerConfigLoader.REFERENCE, EndpointPickerConfigLoader.STICKY,
+            EndpointPickerConfigLoader.PREDICTED_TTFT);
 
     @Option(names = "--endpoints", defaultValue = "8", description = "Simulated servers (default: ${DEFAULT-VALUE}).")
     int endpoints;
