@@ -29,12 +29,15 @@ final class EndpointSlot {
     final AtomicLong inFlightTokens = new AtomicLong();
     final AtomicInteger prefill = new AtomicInteger();
     final AtomicLong prefillTokens = new AtomicLong();
+    /** Other replicas' requests here, as they last told (SharedPoolState); replaced whole, read per pick. */
+    private volatile EndpointLoad remote;
 
     EndpointSlot(Endpoint endpoint, PoolEnvironment env, long intervalNanos, long staleNanos) {
         this.endpoint = endpoint;
         this.clock = env.nanoClock();
         this.staleNanos = staleNanos;
         this.extractor = new MetricsExtractor(endpoint.engine());
+        this.remote = EndpointLoad.none(endpoint.address());
         this.poll = env.metrics().poll(endpoint, intervalNanos, page -> metrics(extractor.extract(page, 0, page.length)));
     }
 
@@ -50,11 +53,25 @@ final class EndpointSlot {
         updatedAt = clock.getAsLong();
     }
 
+    /** The endpoint as the scorers see it: its metrics, and this replica's requests there plus the others'. */
     EndpointState state(long now) {
         ModelServerMetrics m = metrics;
         boolean fresh = m != null && now - updatedAt < staleNanos;
-        return new EndpointState(endpoint, m, fresh, inFlight.get(), inFlightTokens.get(), prefill.get(),
+        EndpointLoad r = remote;
+        return new EndpointState(endpoint, m, fresh, inFlight.get() + r.inFlight(),
+                inFlightTokens.get() + r.inFlightTokens(), prefill.get() + r.prefill(),
+                prefillTokens.get() + r.prefillTokens());
+    }
+
+    /** This replica's own requests here. */
+    EndpointLoad localLoad() {
+        return new EndpointLoad(endpoint.address(), inFlight.get(), inFlightTokens.get(), prefill.get(),
                 prefillTokens.get());
+    }
+
+    /** Other replicas' requests here, summed; null: none. */
+    void remoteLoad(EndpointLoad load) {
+        remote = load == null ? EndpointLoad.none(endpoint.address()) : load;
     }
 
     void close() {
