@@ -37,11 +37,12 @@ public interface SharedPoolState extends AutoCloseable {
      * @param peers            replicas heard from recently (their load counts)
      * @param published        messages sent
      * @param received         peers' messages applied
+     * @param recordsApplied   peers' pick records entered into this replica's prefix indexes
      * @param droppedRecords   pick records not sent because the queue was full
      * @param droppedMessages  messages not sent (disconnected, or too many unanswered) or received unreadable
      * @param lagSeconds       how old the latest peer message was when applied (sender's clock to ours)
      */
-    record Stats(boolean connected, int peers, long published, long received, long droppedRecords,
+    record Stats(boolean connected, int peers, long published, long received, long recordsApplied, long droppedRecords,
             long droppedMessages, double lagSeconds) {}
 
     /** Starts sharing the state of {@code pools} (the pools made with this in their environment). Called once. */

@@ -155,11 +155,6 @@ public final class RedisSharedState implements SharedPoolState {
         thread.scheduleWithFixedDelay(this::tick, 0, FLUSH_NANOS, TimeUnit.NANOSECONDS);
     }
 
-    /** Peers' pick records handed to a pool of this replica's. */
-    long recordsApplied() {
-        return recordsApplied.sum();
-    }
-
     /** This replica's id in its messages. */
     long replica() {
         return replica;
@@ -176,7 +171,7 @@ public final class RedisSharedState implements SharedPoolState {
 
     @Override
     public Stats stats() {
-        return new Stats(connected, peerCount, published.sum(), received.sum(),
+        return new Stats(connected, peerCount, published.sum(), received.sum(), recordsApplied.sum(),
                 outbox.dropped() + discardedRecords.sum(), droppedMessages.sum(), lagSeconds);
     }
 

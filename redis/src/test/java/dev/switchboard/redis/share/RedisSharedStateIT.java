@@ -120,7 +120,7 @@ class RedisSharedStateIT {
      */
     static void awaitRecords(Replica r, long n) {
         Awaitility.await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(2))
-                .until(() -> r.sharing().recordsApplied() >= n);
+                .until(() -> r.sharing().stats().recordsApplied() >= n);
     }
 
     @Test
@@ -180,7 +180,7 @@ class RedisSharedStateIT {
         redis.startAgain();
         awaitConnected(one, two);
         Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> inFlight(two.pool(), ENDPOINTS.get(1)) == 1);
-        long before = two.sharing().recordsApplied();
+        long before = two.sharing().stats().recordsApplied();
         String warmed = pick(one.pool(), 1000);
         awaitRecords(two, before + 1);
         assertThat(pick(two.pool(), 1000)).isEqualTo(warmed);
