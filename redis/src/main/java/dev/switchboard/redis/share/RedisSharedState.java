@@ -44,14 +44,16 @@ public final class RedisSharedState implements SharedPoolState {
     /*
      * Problem: each replica's picker knows only its own picks; behind a round-robin Service, replica B sends a
      * prompt whose prefix replica A just warmed on endpoint 2 to any endpoint, and A's load on 2 is invisible to B.
-     * Approach: every FLUSH_NANOS a replica publishes one message (StateCodec): its whole in-flight snapshot per
-     * pool (idle endpoints left out) and the pick records queued since the last flush. Snapshots, not deltas, so a
+     * Approach: every FLUSH_NANOS (5 ms; stretched to IDLE_FLUSH_NANOS, 20 ms, while nothing changes) a replica
+     * publishes one message (StateCodec): its whole in-flight snapshot per pool (idle endpoints left out) and the
+     * pick records queued since the last flush. Snapshots, not deltas, so a
      * lost message costs nothing the next one does not repair. Nothing changed and nothing queued: no message, but a
      * heartbeat at least every HEARTBEAT_NANOS, so silence means the peer is gone; a peer silent for EXPIRY_NANOS
      * (three beats missed) stops counting (PeerLoads). Received records enter the pools' prefix indexes as if this
      * replica had made the pick (InferencePool.learnBlocks, within the index's own LRU bounds); peers' counts are
      * summed and added to the load the scorers read (InferencePool.remoteLoad).
-     * Lag: a record waits at most one flush (5 ms) plus Redis's round trip, then is applied at once on arrival.
+     * Lag: a record waits at most one flush (5 ms under load, 20 ms after a quiet spell) plus Redis's round trip,
+     * then is applied at once on arrival.
      * Memory: the outbox holds at most MAX_QUEUED_HASHES hashes (2 MiB); inbound, at most MAX_INBOUND messages wait;
      * at most MAX_UNANSWERED publishes are outstanding. Beyond each bound, drop and count: never block, never buffer
      * without end (Lettuce's own queue is off while disconnected: REJECT_COMMANDS).
@@ -64,8 +66,14 @@ public final class RedisSharedState implements SharedPoolState {
      * RETRY_NANOS. Picks never wait for any of it.
      */
 
-    /** How often queued records and changed counts are published: the bound on a record's wait before sending. */
+    /** How often queued records and changed counts are published while they change. */
     static final long FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /**
+     * The longest pause between two flushes, reached while nothing changes: the bound on a record's wait before it
+     * is sent. An idle replica then wakes 50 times a second instead of 200 (at 5 ms its ticks, heartbeats and
+     * Lettuce's threads took 4.4 % of a core, measured; see docs/scaling.md).
+     */
+    static final long IDLE_FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** A replica publishes at least this often, even when idle, so its peers know it is alive. */
     static final long HEARTBEAT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** A peer silent this long (three heartbeats missed, plus a flush of slack) counts for nothing. */
@@ -114,6 +122,7 @@ public final class RedisSharedState implements SharedPoolState {
     private boolean downLogged;
     private long nextAttempt;
     private long sequence;
+    private long delayNanos = FLUSH_NANOS;
     private long lastSent = Long.MIN_VALUE / 2;
     private List<StateMessage.PoolLoad> lastLoads = List.of();
     private boolean closed;
@@ -152,7 +161,7 @@ public final class RedisSharedState implements SharedPoolState {
     @Override
     public void start(InferencePools pools) {
         this.pools = pools; // published to the thread by the scheduling below
-        thread.scheduleWithFixedDelay(this::tick, 0, FLUSH_NANOS, TimeUnit.NANOSECONDS);
+        thread.execute(this::tick);
     }
 
     /** This replica's id in its messages. */
@@ -175,7 +184,12 @@ public final class RedisSharedState implements SharedPoolState {
                 outbox.dropped() + discardedRecords.sum(), droppedMessages.sum(), lagSeconds);
     }
 
+    /**
+     * One turn of the sharing thread, then the next one scheduled: after FLUSH_NANOS while this replica's counts
+     * or queue change, stretched (doubling) up to IDLE_FLUSH_NANOS while nothing does.
+     */
     private void tick() {
+        boolean sent = false;
         try {
             long now = nanoClock.getAsLong();
             watch(now);
@@ -183,10 +197,16 @@ public final class RedisSharedState implements SharedPoolState {
                 applyPeers();
             }
             if (connected) {
-                flush(now);
+                sent = flush(now);
             }
-        } catch (RuntimeException e) { // a bug here must not stop the ticks (an exception cancels the schedule)
+        } catch (RuntimeException e) { // a bug here must not stop the ticks
             LOG.warn("shared pool state: a tick failed", e);
+        }
+        delayNanos = sent ? FLUSH_NANOS : Math.min(IDLE_FLUSH_NANOS, 2 * delayNanos);
+        try {
+            thread.schedule(this::tick, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            // closed
         }
     }
 
@@ -244,11 +264,12 @@ public final class RedisSharedState implements SharedPoolState {
         }));
     }
 
-    /** Publishes queued records and changed counts, or a heartbeat when due. */
-    private void flush(long now) {
+    /** Publishes queued records and changed counts, or a heartbeat when due; whether it sent anything but that. */
+    private boolean flush(long now) {
         List<StateMessage.PoolLoad> loads = localLoads();
-        if (outbox.isEmpty() && loads.equals(lastLoads) && now - lastSent < HEARTBEAT_NANOS) {
-            return;
+        boolean changed = !outbox.isEmpty() || !loads.equals(lastLoads);
+        if (!changed && now - lastSent < HEARTBEAT_NANOS) {
+            return false;
         }
         int messages = 0;
         do {
@@ -257,6 +278,7 @@ public final class RedisSharedState implements SharedPoolState {
         } while (!outbox.isEmpty() && ++messages < MAX_MESSAGES_PER_FLUSH);
         lastLoads = loads;
         lastSent = now;
+        return changed;
     }
 
     private List<StateMessage.PoolLoad> localLoads() {
