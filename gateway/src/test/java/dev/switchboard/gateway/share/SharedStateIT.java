@@ -113,7 +113,8 @@ class SharedStateIT {
     }
 
     void awaitConnected() {
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sharing.stream().allMatch(s ->
+        // a cold JVM's first Lettuce connections (class loading, event loops) take seconds on a busy 2-core machine
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> sharing.stream().allMatch(s ->
                 s.stats().connected() && s.stats().peers() == 1));
     }
 
@@ -197,16 +198,16 @@ class SharedStateIT {
                 }
             }));
         }
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> answers.size() >= 100);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> answers.size() >= 100);
         redis.kill();
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sharing.stream().noneMatch(s ->
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> sharing.stream().noneMatch(s ->
                 s.stats().connected()));
         int atKill = answers.size();
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> answers.size() >= atKill + 100);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> answers.size() >= atKill + 100);
         redis.startAgain();
         awaitConnected();
         int atRestart = answers.size();
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> answers.size() >= atRestart + 100);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> answers.size() >= atRestart + 100);
         running.set(false);
         for (Thread t : clients) {
             t.join();
