@@ -35,12 +35,15 @@ import java.util.Map;
  * @param workload         what to send
  * @param seed             makes prompts, lengths, model picks and arrivals repeatable
  * @param json             print the report as JSON instead of a table
+ * @param moreUrls         further targets of the same API path: requests go round-robin over {@code url} and
+ *                         these (several gateway replicas, as a Service would spread them); empty for one target
  * @param metricsUrls      extra Prometheus endpoints to read prefix-cache counters from (a pool behind a gateway);
  *                         the target's own {@code /metrics} is always tried
  */
 public record BenchConfig(URI url, Api api, String model, String apiKey, Map<String, String> headers,
         List<LoadStage> stages, Duration stageDuration, Duration duration, long requests, long requestsPerStage,
-        Duration timeout, boolean stream, WorkloadSpec workload, long seed, boolean json, List<URI> metricsUrls) {
+        Duration timeout, boolean stream, WorkloadSpec workload, long seed, boolean json, List<URI> metricsUrls,
+        List<URI> moreUrls) {
 
     /** Stage length when no request cap or run duration bounds the stages. */
     public static final Duration DEFAULT_STAGE_DURATION = Duration.ofSeconds(30);
@@ -105,6 +108,12 @@ public record BenchConfig(URI url, Api api, String model, String apiKey, Map<Str
         require(timeout != null && positive(timeout), "--timeout must be > 0, got " + timeout);
         require(workload != null, "--workload is required");
         metricsUrls = List.copyOf(metricsUrls == null ? List.of() : metricsUrls);
+        moreUrls = List.copyOf(moreUrls == null ? List.of() : moreUrls);
+        for (URI u : moreUrls) {
+            Origin.of(u);
+            require(u.getRawQuery() == null && u.getRawFragment() == null && samePath(u, url),
+                    "--url: every target must be a base URL with the same path as the first (" + url + "), got " + u);
+        }
         for (URI m : metricsUrls) {
             try {
                 Origin.of(m);
@@ -118,6 +127,23 @@ public record BenchConfig(URI url, Api api, String model, String apiKey, Map<Str
         }
     }
 
+    private static boolean samePath(URI a, URI b) {
+        return trimmed(a.getRawPath()).equals(trimmed(b.getRawPath()));
+    }
+
+    private static String trimmed(String path) {
+        String p = path == null ? "" : path;
+        return p.endsWith("/") ? trimmed(p.substring(0, p.length() - 1)) : p;
+    }
+
+    /** Every target, the first one first. */
+    public List<URI> urls() {
+        List<URI> all = new ArrayList<>(1 + moreUrls.size());
+        all.add(url);
+        all.addAll(moreUrls);
+        return all;
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -125,7 +151,7 @@ public record BenchConfig(URI url, Api api, String model, String apiKey, Map<Str
     /** For logs and errors: the API key is never shown. */
     @Override
     public String toString() {
-        return "BenchConfig[url=" + url + ", api=" + api.label() + ", model=" + model + ", apiKey="
+        return "BenchConfig[url=" + url + (moreUrls.isEmpty() ? "" : ", moreUrls=" + moreUrls) + ", api=" + api.label() + ", model=" + model + ", apiKey="
                 + (apiKey == null ? "none" : "***") + ", headers=" + headers.keySet() + ", stages="
                 + stages.stream().map(LoadStage::label).toList() + ", stageDuration=" + stageDuration + ", duration="
                 + duration + ", requests=" + requests + ", requestsPerStage=" + requestsPerStage + ", timeout=" + timeout
@@ -181,6 +207,7 @@ public record BenchConfig(URI url, Api api, String model, String apiKey, Map<Str
         private long seed;
         private boolean json;
         private final List<URI> metricsUrls = new ArrayList<>();
+        private final List<URI> moreUrls = new ArrayList<>();
 
         private Builder() {}
 
@@ -194,6 +221,19 @@ public record BenchConfig(URI url, Api api, String model, String apiKey, Map<Str
 
         public Builder url(URI value) {
             url = value;
+            return this;
+        }
+
+        /** The first call sets the target; each further one adds a target requests are spread over, round-robin. */
+        public Builder addUrl(String value) {
+            if (url == null) {
+                return url(value);
+            }
+            try {
+                moreUrls.add(URI.create(value.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--url '" + value + "' is not a URL: " + e.getMessage());
+            }
             return this;
         }
 
@@ -296,7 +336,7 @@ public record BenchConfig(URI url, Api api, String model, String apiKey, Map<Str
         public BenchConfig build() {
             List<LoadStage> s = stages.isEmpty() ? List.of(LoadStage.closed(DEFAULT_CONCURRENCY)) : stages;
             return new BenchConfig(url, api, model, apiKey, headers, s, stageDuration, duration, requests,
-                    requestsPerStage, timeout, stream, workload, seed, json, metricsUrls);
+                    requestsPerStage, timeout, stream, workload, seed, json, metricsUrls, moreUrls);
         }
     }
 }

@@ -53,6 +53,7 @@ final class BenchRun {
         for (Target.Page page : target.metrics()) {
             client.prepare(page.origin()); // resolve host names here, not on the loop
         }
+        target.origins().forEach(client::prepare);
         String model = config.model() != null ? config.model() : side.firstModel();
         Workload workload = config.workload().create(config.seed(), model);
         SplittableRandom arrivals = new SplittableRandom(PromptText.seed(config.seed(), ARRIVAL_STREAM, 0));

@@ -47,8 +47,13 @@ final class RequestEncoder {
         this.inferenceHeaders = h;
     }
 
-    /** The POST for {@code spec}; the caller owns the returned request. */
+    /** The POST for {@code spec} to the first target; the caller owns the returned request. */
     FullHttpRequest encode(RequestSpec spec) {
+        return encode(spec, target.origin());
+    }
+
+    /** The POST for {@code spec} to {@code to}, one of the targets; the caller owns the returned request. */
+    FullHttpRequest encode(RequestSpec spec, Origin to) {
         ByteBuf body = alloc.buffer(INITIAL_BODY_BYTES);
         try (JsonGenerator g = JSON.createGenerator((OutputStream) new ByteBufOutputStream(body))) {
             g.writeStartObject();
@@ -84,6 +89,9 @@ final class RequestEncoder {
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, target.apiPath(), body,
                 new DefaultHttpHeaders().set(inferenceHeaders), new DefaultHttpHeaders());
         req.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        if (!to.equals(target.origin())) {
+            req.headers().set(HttpHeaderNames.HOST, to.hostHeader());
+        }
         return req;
     }
 

@@ -3,6 +3,7 @@ package dev.switchboard.bench;
 import dev.switchboard.bench.client.ErrorKind;
 import dev.switchboard.bench.client.HttpClient;
 import dev.switchboard.bench.client.InferenceExchange;
+import dev.switchboard.bench.client.Origin;
 import dev.switchboard.bench.client.RequestResult;
 import dev.switchboard.bench.report.StageRecorder;
 import dev.switchboard.bench.scenario.LoadStage;
@@ -163,13 +164,14 @@ final class StageDriver {
         progress.inFlight.incrementAndGet();
         InferenceExchange exchange = new InferenceExchange(spec.wantsReply(), r -> completed(spec, r));
         FullHttpRequest request;
+        Origin to = target.origin(issued - 1);
         try {
-            request = encoder.encode(spec);
+            request = encoder.encode(spec, to);
         } catch (RuntimeException e) {
             exchange.onFailure(ErrorKind.PROTOCOL, "cannot encode the request: " + e.getMessage());
             return;
         }
-        client.send(target.origin(), request, exchange, timeoutNanos);
+        client.send(to, request, exchange, timeoutNanos);
     }
 
     private void completed(RequestSpec spec, RequestResult r) {

@@ -13,8 +13,14 @@ import java.util.List;
  * @param apiPath    e.g. {@code /v1/chat/completions}
  * @param modelsPath e.g. {@code /v1/models}
  * @param metrics    the target's {@code /metrics} first, then each extra metrics URL
+ * @param origins    every target's origin, {@code origin} first: requests go round-robin over them
  */
-record Target(Origin origin, String apiPath, String modelsPath, List<Page> metrics) {
+record Target(Origin origin, String apiPath, String modelsPath, List<Page> metrics, List<Origin> origins) {
+
+    /** Where the {@code n}th request goes: round-robin over the targets (the first target when there is one). */
+    Origin origin(long n) {
+        return origins.size() == 1 ? origin : origins.get((int) Math.floorMod(n, (long) origins.size()));
+    }
 
     /** One page to GET. */
     record Page(Origin origin, String path) {
@@ -35,7 +41,11 @@ record Target(Origin origin, String apiPath, String modelsPath, List<Page> metri
             metrics.add(new Page(Origin.of(u), (path.isEmpty() ? "/metrics" : path)
                     + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery())));
         }
-        return new Target(origin, v1 + config.api().path(), v1 + "/models", List.copyOf(metrics));
+        List<Origin> origins = new ArrayList<>();
+        for (URI u : config.urls()) {
+            origins.add(Origin.of(u));
+        }
+        return new Target(origin, v1 + config.api().path(), v1 + "/models", List.copyOf(metrics), List.copyOf(origins));
     }
 
     private static String stripSlashes(String path) {

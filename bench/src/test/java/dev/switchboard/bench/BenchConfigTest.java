@@ -54,6 +54,19 @@ class BenchConfigTest {
     }
 
     @Test
+    void repeatedUrlsAreTargetsInTurnAndMustShareThePath() {
+        BenchConfig c = base().addUrl("http://127.0.0.1:8001/").addUrl("http://127.0.0.1:8002").build();
+        Target t = Target.of(c);
+
+        assertThat(t.origins()).extracting(o -> o.port()).containsExactly(8000, 8001, 8002);
+        assertThat(t.origin(0).port()).isEqualTo(8000);
+        assertThat(t.origin(4).port()).isEqualTo(8001);
+        assertThat(Target.of(base().build()).origin(7)).isEqualTo(Target.of(base().build()).origin());
+        assertThatThrownBy(() -> base().addUrl("http://127.0.0.1:8001/openai").build())
+                .hasMessageContaining("same path");
+    }
+
+    @Test
     void targetPaths() {
         Target t = Target.of(base().metricsUrl("http://10.0.0.1:9000").metricsUrl("http://10.0.0.2:9000/stats?x=1").build());
         assertThat(t.apiPath()).isEqualTo("/v1/chat/completions");

@@ -174,6 +174,32 @@ class BenchIT {
     }
 
     @Test
+    void repeatedUrlsSpreadRequestsRoundRobinOverTheTargets() throws Exception {
+        sim = SimServer.start(SimConfig.defaults().withEndpoints(0, 3).withEngine(EngineConfig.defaults().withTimeScale(0)));
+        BenchConfig.Builder b = BenchConfig.builder().model(SimConfig.DEFAULT_MODEL).seed(1)
+                .workload(new RandomSpec(new TokenRange(20, 60), TokenRange.of(4))).concurrency(2).requests(30);
+        for (InetSocketAddress a : sim.addresses()) {
+            b.addUrl("http://127.0.0.1:" + a.getPort());
+        }
+
+        StageReport s = only(Bench.run(b.build(), null, null));
+
+        assertThat(s.ok()).isEqualTo(30);
+        for (InetSocketAddress a : sim.addresses()) { // each target's own count of the requests it served
+            assertThat(served(a.getPort())).as("served by %d", a.getPort()).isEqualTo(10);
+        }
+    }
+
+    /** Requests the simulator at {@code port} finished, from its own metrics page. */
+    private static long served(int port) throws Exception {
+        String page = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return page.lines().filter(l -> l.startsWith("vllm:request_success_total"))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
     void multiTurnConversationsRunToTheirLastTurn() throws Exception {
         MultiTurnSpec spec = new MultiTurnSpec(3, 4, 64, 24, TokenRange.of(8));
         StageReport s = only(Bench.run(config(start()).workload(spec).concurrency(2).build(), null, null));

@@ -12,6 +12,7 @@ import dev.switchboard.bench.scenario.WorkloadSpec;
 import dev.switchboard.core.config.Durations;
 import java.io.Console;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,8 +34,10 @@ final class BenchCommand implements Callable<Integer> {
     /** Stands for an option not given, so that Map.of (which refuses nulls) can list them. */
     private static final Object NONE = new Object();
 
-    @Option(names = "--url", required = true, description = "Target base URL, e.g. http://127.0.0.1:8000 (a trailing /v1 is fine).")
-    String url;
+    @Option(names = "--url", required = true, description = "Target base URL, e.g. http://127.0.0.1:8000 (a trailing /v1 is"
+            + " fine). Repeat it to spread requests round-robin over several targets of the same path (gateway"
+            + " replicas, as a Service would).")
+    List<String> urls = new ArrayList<>();
     @Option(names = "--api", defaultValue = "chat", description = "chat or completions (default: ${DEFAULT-VALUE}).")
     String api;
     @Option(names = "--model", description = "Model to request (default: the first one listed at /v1/models).")
@@ -121,10 +124,11 @@ final class BenchCommand implements Callable<Integer> {
         if (!rates.isEmpty() && !concurrency.isEmpty()) {
             throw new IllegalArgumentException("use either --rate (open loop) or --concurrency (closed loop), not both");
         }
-        BenchConfig.Builder b = BenchConfig.builder().url(url).api(BenchConfig.Api.parse(api)).model(model)
+        BenchConfig.Builder b = BenchConfig.builder().api(BenchConfig.Api.parse(api)).model(model)
                 .apiKey(apiKey()).stageDuration(stageDuration).duration(duration).requests(requests)
                 .requestsPerStage(requestsPerStage).timeout(timeout).stream(!noStream).workload(workload()).seed(seed)
                 .json(json);
+        urls.forEach(b::addUrl);
         rates.forEach(b::rates);
         concurrency.forEach(b::concurrency);
         for (String h : headers) {

@@ -6,6 +6,8 @@ import dev.switchboard.core.config.ConfigWatcher;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.extproc.ExtProcServer;
 import dev.switchboard.extproc.ExtProcSettings;
+import dev.switchboard.picker.pool.SharedPoolState;
+import dev.switchboard.redis.share.ShareUri;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -63,6 +65,12 @@ final class ExtProcCommand implements Callable<Integer> {
     int destinations;
     @Option(names = "--io-threads", defaultValue = "0", description = "Event loop threads; 0 = two per core (default).")
     int ioThreads;
+    @Option(names = "--share-state", paramLabel = "redis://host:port[/keyPrefix]", description = "Share what the"
+            + " InferencePools learn (prefix blocks sent to each endpoint, requests in flight) with the other replicas"
+            + " pointed at the same Redis and key prefix (default prefix switchboard), so N replicas behind a"
+            + " round-robin Service pick as one. Redis down: each replica picks alone and resumes when it returns."
+            + " Password, if any, from " + ShareUri.PASSWORD_ENV + "; see docs/scaling.md.")
+    String shareState;
 
     @Override
     public Integer call() throws Exception {
@@ -86,7 +94,17 @@ final class ExtProcCommand implements Callable<Integer> {
         }
         ExtProcSettings settings = new ExtProcSettings(host, port, adminPort, pool, bodyBasedRouting, maxBodyBytes,
                 destinations, ioThreads);
-        ExtProcServer server = ExtProcServer.start(settings, first);
+        SharedPoolState sharing;
+        try {
+            sharing = RunCommand.sharing(shareState);
+        } catch (IllegalArgumentException e) {
+            if (cluster != null) {
+                cluster.close();
+            }
+            System.err.println("switchboard: " + e.getMessage());
+            return 2;
+        }
+        ExtProcServer server = ExtProcServer.start(settings, first, sharing);
         ConfigWatcher watcher = null;
         if (cluster != null) {
             cluster.onChange(server::apply);

@@ -5,8 +5,12 @@ import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.ConfigWatcher;
 import dev.switchboard.gateway.server.GatewayServer;
+import dev.switchboard.picker.pool.SharedPoolState;
+import dev.switchboard.redis.share.RedisSharedState;
+import dev.switchboard.redis.share.ShareUri;
 import dev.switchboard.sim.SimConfig;
 import dev.switchboard.sim.server.SimServer;
+import dev.switchboard.transport.Transport;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -50,6 +54,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--allow-unauthenticated", description = "Serve provider credentials on a non-loopback address"
             + " without client authentication (only behind something that authenticates every client itself).")
     boolean allowUnauthenticated;
+    @Option(names = "--share-state", paramLabel = "redis://host:port[/keyPrefix]", description = "Share what the"
+            + " InferencePools learn (prefix blocks sent to each endpoint, requests in flight) with the other replicas"
+            + " pointed at the same Redis and key prefix (default prefix switchboard), so N replicas behind a"
+            + " round-robin Service pick as one. Redis down: each replica picks alone and resumes when it returns."
+            + " Password, if any, from " + ShareUri.PASSWORD_ENV + "; see docs/scaling.md.")
+    String shareState;
 
     @Override
     public Integer call() throws Exception {
@@ -76,7 +86,17 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("switchboard: " + refusal);
             return 2;
         }
-        GatewayServer server = GatewayServer.start(gatewayConfig, ioThreads);
+        SharedPoolState sharing;
+        try {
+            sharing = sharing(shareState);
+        } catch (IllegalArgumentException e) {
+            if (sims != null) {
+                sims.close();
+            }
+            System.err.println("switchboard: " + e.getMessage());
+            return 2;
+        }
+        GatewayServer server = GatewayServer.start(gatewayConfig, ioThreads, Transport.best(), sharing);
         ConfigWatcher watcher = config == null ? null : new ConfigWatcher(config, next -> {
             next.notes().forEach(n -> LOG.info("{}: {}", next.source(), n));
             server.reload(next);
@@ -126,7 +146,15 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("switchboard: " + e.getMessage());
             return 2;
         }
-        GatewayServer server = GatewayServer.start(cluster.first(), ioThreads);
+        SharedPoolState sharing;
+        try {
+            sharing = sharing(shareState);
+        } catch (IllegalArgumentException e) {
+            cluster.close();
+            System.err.println("switchboard: " + e.getMessage());
+            return 2;
+        }
+        GatewayServer server = GatewayServer.start(cluster.first(), ioThreads, Transport.best(), sharing);
         cluster.onChange(server::reload);
         server.context().metrics().configReloads(cluster.source()::applied, cluster.source()::refused, () -> 0);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -181,7 +209,16 @@ final class RunCommand implements Callable<Integer> {
                     + "      -d '{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hello\"}]}]}'"
                     + "   # Gemini's API, answered by the simulated Claude%n", base, EmbeddedDefault.SIM_CLAUDE);
         }
+        if (shareState != null) {
+            System.out.println("  sharing pool state with the other replicas on " + ShareUri.parse(shareState));
+        }
         System.out.println("  Ctrl-C drains in-flight requests and stops.");
         System.out.flush();
+    }
+
+    /** The sharing --share-state asks for, or NONE; throws IllegalArgumentException for a malformed URI. */
+    static SharedPoolState sharing(String shareState) {
+        return shareState == null ? SharedPoolState.NONE
+                : RedisSharedState.create(ShareUri.parse(shareState), System::getenv);
     }
 }

@@ -11,6 +11,7 @@ import dev.switchboard.extproc.service.ProcessorContext;
 import dev.switchboard.picker.pool.InferencePools;
 import dev.switchboard.picker.pool.MetricsSource;
 import dev.switchboard.picker.pool.PoolEnvironment;
+import dev.switchboard.picker.pool.SharedPoolState;
 import dev.switchboard.transport.HttpPoller;
 import dev.switchboard.transport.Transport;
 import io.envoyproxy.envoy.service.ext_proc.v3.ExternalProcessorGrpc;
@@ -60,6 +61,8 @@ public final class ExtProcServer implements AutoCloseable {
         return t;
     });
     private final InferencePools pools;
+    /** What the pools share with other replicas (--share-state); owned (and closed) by this server. */
+    private final SharedPoolState sharing;
     private final ExtProcMetrics metrics;
     private final ProcessorContext context;
     private final HealthStatusManager health = new HealthStatusManager();
@@ -69,7 +72,9 @@ public final class ExtProcServer implements AutoCloseable {
     /** How long a shutdown lets open streams finish: the Gateway document's drainTimeout, as for `run`. */
     private volatile java.time.Duration drainTimeout;
 
-    private ExtProcServer(ExtProcSettings settings, GatewayConfig config) throws IOException, ConfigException {
+    private ExtProcServer(ExtProcSettings settings, GatewayConfig config, SharedPoolState sharing)
+            throws IOException, ConfigException {
+        this.sharing = sharing;
         Transport transport = Transport.best();
         ProcessorContext made = null;
         this.loops = transport.newGroup(settings.ioThreads(), "extproc");
@@ -77,12 +82,15 @@ public final class ExtProcServer implements AutoCloseable {
             MetricsSource source = (e, interval, pages) -> HttpPoller.start(loops.next(), transport, e.host(),
                     e.port(), "/metrics", interval, pages);
             this.pools = new InferencePools(new PoolEnvironment(source,
-                    (task, delay) -> loops.next().schedule(task, delay, TimeUnit.NANOSECONDS), System::nanoTime));
+                    (task, delay) -> loops.next().schedule(task, delay, TimeUnit.NANOSECONDS), System::nanoTime,
+                    sharing));
             this.metrics = new ExtProcMetrics(pools);
+            metrics.sharedState(sharing::stats);
             this.context = made = new ProcessorContext(pools, settings, metrics, System::nanoTime);
             HEALTH_SERVICES.forEach(s -> health.setStatus(s, ServingStatus.NOT_SERVING));
             health.setStatus("liveness", ServingStatus.SERVING);
             apply(config);
+            sharing.start(pools);
             this.server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
                     .channelType(transport.serverChannel()).bossEventLoopGroup(loops).workerEventLoopGroup(loops)
                     .directExecutor()
@@ -95,6 +103,7 @@ public final class ExtProcServer implements AutoCloseable {
             this.admin = settings.adminPort() < 0 ? null
                     : AdminServer.start(settings.host(), settings.adminPort(), metrics, () -> ready);
         } catch (IOException | ConfigException | RuntimeException e) {
+            sharing.close();
             if (made != null) {
                 made.backendRoutes(BackendRoutes.NONE).close();
             }
@@ -111,7 +120,17 @@ public final class ExtProcServer implements AutoCloseable {
     /** Starts serving {@code config}'s pools; throws when they cannot be built or a port cannot be bound. */
     public static ExtProcServer start(ExtProcSettings settings, GatewayConfig config) throws IOException,
             ConfigException {
-        return new ExtProcServer(settings, config);
+        return start(settings, config, SharedPoolState.NONE);
+    }
+
+    /**
+     * Starts serving, with the pools sharing what they learn (prefix blocks, in-flight counts) with the other
+     * replicas through {@code sharing} ({@code --share-state}); the server owns it from here on (closes it, also
+     * when the start fails).
+     */
+    public static ExtProcServer start(ExtProcSettings settings, GatewayConfig config, SharedPoolState sharing)
+            throws IOException, ConfigException {
+        return new ExtProcServer(settings, config, sharing);
     }
 
     /** Applies a new configuration to the pools and body-based routing; nothing changes when it throws. */
@@ -164,6 +183,7 @@ public final class ExtProcServer implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
+        sharing.close(); // before the pools: nothing is applied to a closed pool
         pools.close();
         context.backendRoutes(BackendRoutes.NONE).close();
         tokens.shutdownNow();

@@ -30,6 +30,21 @@ public final class GenAiMetricNames {
     /** Requests waiting in an InferencePool's flow control queue now; a gauge. */
     public static final String POOL_QUEUE_SIZE = "switchboard_inference_pool_queue_size";
 
+    /** 1 while this replica shares pool state with its peers (--share-state), 0 while it picks alone; a gauge. */
+    public static final String SHARED_STATE_CONNECTED = "switchboard_shared_state_connected";
+    /** Peer replicas heard from within the expiry (their in-flight counts are added); a gauge. */
+    public static final String SHARED_STATE_PEERS = "switchboard_shared_state_peers";
+    /** Shared-state messages by {@link #LABEL_EVENT}: published, received, dropped; a counter. */
+    public static final String SHARED_STATE_MESSAGES = "switchboard_shared_state_messages";
+    /** Peers' pick records entered into this replica's prefix indexes; a counter. */
+    public static final String SHARED_STATE_RECORDS_APPLIED = "switchboard_shared_state_records_applied";
+    /** Pick records not sent to the peers (queue full, or Redis unreachable); a counter. */
+    public static final String SHARED_STATE_RECORDS_DROPPED = "switchboard_shared_state_records_dropped";
+    /** Age of the latest peer message when applied (sender's wall clock to ours); a gauge. */
+    public static final String SHARED_STATE_LAG = "switchboard_shared_state_lag_seconds";
+    /** Label of {@link #SHARED_STATE_MESSAGES}. */
+    public static final String LABEL_EVENT = "event";
+
     public static final String LABEL_OPERATION = "gen_ai_operation_name";
     public static final String LABEL_REQUEST_MODEL = "gen_ai_request_model";
     public static final String LABEL_TOKEN_TYPE = "gen_ai_token_type";

@@ -12,6 +12,7 @@ import dev.switchboard.gateway.upstream.UpstreamPool;
 import dev.switchboard.picker.pool.InferencePools;
 import dev.switchboard.picker.pool.MetricsSource;
 import dev.switchboard.picker.pool.PoolEnvironment;
+import dev.switchboard.picker.pool.SharedPoolState;
 import dev.switchboard.transport.HttpPoller;
 import dev.switchboard.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -56,6 +57,8 @@ public final class GatewayServer implements AutoCloseable {
     private final GatewayContext context;
     /** The InferencePools, polled and ticked on the gateway's loops; they outlive each configuration. */
     private final InferencePools pools;
+    /** What the pools share with other replicas (--share-state); owned (and closed) by this server. */
+    private final SharedPoolState sharing;
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final ListenerSettings listener;
     private Channel api;
@@ -71,18 +74,21 @@ public final class GatewayServer implements AutoCloseable {
         return t;
     });
 
-    private GatewayServer(GatewayConfig config, int ioThreads, Transport transport) throws ConfigException {
+    private GatewayServer(GatewayConfig config, int ioThreads, Transport transport, SharedPoolState sharing)
+            throws ConfigException {
+        this.sharing = sharing;
         this.transport = transport.withOwnResolver(); // its DNS cache expires on this gateway's loops: goes with them
         this.group = transport.newGroup(ioThreads > 0 ? ioThreads : defaultIoThreads(), "gateway-io");
         for (EventExecutor loop : group) { // built here, so no event loop reads the resolver's files or waits for them
             this.transport.resolver().getResolver(loop);
         }
         this.listener = config.listener();
-        this.pools = new InferencePools(poolEnvironment(group, this.transport));
+        this.pools = new InferencePools(poolEnvironment(group, this.transport).withSharing(sharing));
         RuntimeConfig runtime;
         try {
             runtime = RuntimeConfig.build(config, pools, tokens, Policies.NONE);
         } catch (ConfigException | RuntimeException e) {
+            sharing.close();
             tokens.shutdownNow();
             pools.close();
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -102,6 +108,8 @@ public final class GatewayServer implements AutoCloseable {
         context.metrics().requestBuffers(context.requestBuffers()::used, context.requestBuffers().limit());
         context.metrics().configuredModels(runtime.router().models());
         context.metrics().rateLimitStore(() -> context.config().policies().limiter());
+        context.metrics().sharedState(sharing::stats);
+        sharing.start(pools);
     }
 
     /** Pools read their endpoints' /metrics over HTTP and run flow control's ticks on the gateway's loops. */
@@ -155,7 +163,20 @@ public final class GatewayServer implements AutoCloseable {
      */
     public static GatewayServer start(GatewayConfig config, int ioThreads, Transport transport)
             throws InterruptedException, ConfigException {
-        GatewayServer s = new GatewayServer(config, ioThreads, transport);
+        return start(config, ioThreads, transport, SharedPoolState.NONE);
+    }
+
+    /**
+     * Starts listening, with the InferencePools sharing what they learn (prefix blocks, in-flight counts) with the
+     * other replicas through {@code sharing} (e.g. a Redis channel: {@code --share-state}). The server takes
+     * ownership of {@code sharing}: it starts it once the pools exist and closes it with itself (also when the start
+     * fails).
+     *
+     * @throws ConfigException as {@link #start(GatewayConfig, int)}
+     */
+    public static GatewayServer start(GatewayConfig config, int ioThreads, Transport transport,
+            SharedPoolState sharing) throws InterruptedException, ConfigException {
+        GatewayServer s = new GatewayServer(config, ioThreads, transport, sharing);
         try {
             s.bind();
         } catch (RuntimeException | InterruptedException e) {
@@ -276,6 +297,7 @@ public final class GatewayServer implements AutoCloseable {
         if (admin != null) {
             admin.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
+        sharing.close(); // before the pools: nothing is applied to a closed pool
         pools.close();
         context.config().credentials().close();
         context.config().policies().close();

@@ -33,12 +33,15 @@ final class EndpointSlot {
     final PrefillRate prefillRate = new PrefillRate(PREFILL_RATE_HALF_LIFE_NANOS);
     /** 30 s: a few hundred samples at a busy endpoint, and an endpoint that slows down is seen within a minute. */
     static final long PREFILL_RATE_HALF_LIFE_NANOS = 30_000_000_000L;
+    /** Other replicas' requests here, as they last told (SharedPoolState); replaced whole, read per pick. */
+    private volatile EndpointLoad remote;
 
     EndpointSlot(Endpoint endpoint, PoolEnvironment env, long intervalNanos, long staleNanos) {
         this.endpoint = endpoint;
         this.clock = env.nanoClock();
         this.staleNanos = staleNanos;
         this.extractor = new MetricsExtractor(endpoint.engine());
+        this.remote = EndpointLoad.none(endpoint.address());
         this.poll = env.metrics().poll(endpoint, intervalNanos, page -> metrics(extractor.extract(page, 0, page.length)));
     }
 
@@ -54,15 +57,34 @@ final class EndpointSlot {
         updatedAt = clock.getAsLong();
     }
 
+    /** The endpoint as the scorers see it: its metrics, and this replica's requests there plus the others'. */
     EndpointState state(long now) {
         ModelServerMetrics m = metrics;
         boolean fresh = m != null && now - updatedAt < staleNanos;
-        return new EndpointState(endpoint, m, fresh, inFlight.get(), inFlightTokens.get(), prefill.get(),
-                prefillTokens.get(), prefillRate.tokensPerSecond(now));
+        EndpointLoad r = remote;
+        return new EndpointState(endpoint, m, fresh, inFlight.get() + r.inFlight(),
+                inFlightTokens.get() + r.inFlightTokens(), prefill.get() + r.prefill(),
+                prefillTokens.get() + r.prefillTokens(), prefillRate.tokensPerSecond(now));
     }
 
     long now() {
         return clock.getAsLong();
+    }
+
+    /** Other replicas' prompt tokens still to prefill here: they are ahead of this replica's next attempt too. */
+    long remotePrefillTokens() {
+        return remote.prefillTokens();
+    }
+
+    /** This replica's own requests here. */
+    EndpointLoad localLoad() {
+        return new EndpointLoad(endpoint.address(), inFlight.get(), inFlightTokens.get(), prefill.get(),
+                prefillTokens.get());
+    }
+
+    /** Other replicas' requests here, summed; null: none. */
+    void remoteLoad(EndpointLoad load) {
+        remote = load == null ? EndpointLoad.none(endpoint.address()) : load;
     }
 
     void close() {

@@ -6,6 +6,7 @@ import dev.switchboard.picker.datalayer.EngineType;
 import dev.switchboard.picker.flowcontrol.FlowControlConfig;
 import dev.switchboard.picker.flowcontrol.FlowController;
 import dev.switchboard.picker.scheduling.EndpointState;
+import dev.switchboard.picker.scheduling.SharedLearner;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -183,6 +184,44 @@ public final class InferencePool {
 
     Members members() {
         return members;
+    }
+
+    /** What this pool shares with other replicas ({@link SharedPoolState#NONE}: nothing). */
+    SharedPoolState sharing() {
+        return env.sharing();
+    }
+
+    /** This replica's own requests in flight at each endpoint now, in pool order (what it tells its peers). */
+    public List<EndpointLoad> localLoad() {
+        List<EndpointSlot> slots = members.slots;
+        List<EndpointLoad> out = new ArrayList<>(slots.size());
+        for (EndpointSlot s : slots) {
+            out.add(s.localLoad());
+        }
+        return out;
+    }
+
+    /**
+     * Makes {@code byAddress} (endpoint address to the other replicas' requests there, summed) what the scorers add
+     * to this replica's own counts; an endpoint missing from it has none. Addresses that are no members are ignored.
+     */
+    public void remoteLoad(Map<String, EndpointLoad> byAddress) {
+        for (EndpointSlot s : members.slots) {
+            s.remoteLoad(byAddress.get(s.endpoint.address()));
+        }
+    }
+
+    /**
+     * Another replica sent the prompt blocks {@code hashes} to the member at {@code address}, as recorded by the
+     * plugin instance {@code learner}: the same plugin here learns it as if this replica had. Ignored when the
+     * address is no member or the profile has no such plugin (the replicas' configurations differ).
+     */
+    public void learnBlocks(String learner, String address, long[] hashes) {
+        EndpointSlot s = members.byAddress.get(address);
+        SharedLearner l = s == null ? null : picking.picker().profile().learner(learner);
+        if (l != null) {
+            l.learn(s.state(nanoTime()), hashes);
+        }
     }
 
     long nanoTime() {

@@ -28,7 +28,7 @@ public final class Lease implements AutoCloseable {
         slot.inFlight.incrementAndGet();
         slot.inFlightTokens.addAndGet(tokens);
         slot.prefill.incrementAndGet();
-        this.work = slot.prefillTokens.getAndAdd(uncached) + uncached;
+        this.work = slot.prefillTokens.getAndAdd(uncached) + slot.remotePrefillTokens() + uncached;
         this.sentAt = slot.now();
     }
 

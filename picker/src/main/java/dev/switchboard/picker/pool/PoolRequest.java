@@ -7,6 +7,7 @@ import dev.switchboard.picker.scheduling.EndpointState;
 import dev.switchboard.picker.scheduling.PickRequest;
 import dev.switchboard.picker.scheduling.ResponseHeaderProcessor;
 import dev.switchboard.picker.scheduling.SchedulingProfile;
+import dev.switchboard.picker.scheduling.SharedLearner;
 import dev.switchboard.picker.scheduling.UncachedTokens;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,6 +152,7 @@ public final class PoolRequest {
             return Decision.rejected(Rejection.NO_CANDIDATES, "No endpoint of InferencePool '" + pool.name()
                     + "' can serve this request now (" + result.reason() + "); retry later.");
         }
+        share(result.endpoints().get(0).endpoint());
         List<Endpoint> first = new ArrayList<>(result.endpoints().size());
         for (EndpointState s : result.endpoints()) {
             first.add(s.endpoint());
@@ -162,6 +164,20 @@ public final class PoolRequest {
             }
         }
         return new Decision(first, rest, null, null);
+    }
+
+    /** Tells the other replicas (if any) what the profile's learners recorded for this pick. */
+    private void share(Endpoint chosen) {
+        SharedPoolState sharing = pool.sharing();
+        if (sharing == SharedPoolState.NONE) {
+            return;
+        }
+        for (SharedLearner l : picking.picker().profile().learners()) {
+            long[] hashes = l.recorded(picked);
+            if (hashes.length > 0) {
+                sharing.blocksSent(pool.name(), l.typedName().name(), chosen.address(), hashes);
+            }
+        }
     }
 
     /** Whether the picker chose {@code s}'s endpoint (a state's record equality would compare its metrics too). */

@@ -1,6 +1,7 @@
 package dev.switchboard.picker.scheduling;
 
 import dev.switchboard.picker.pool.Endpoint;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -47,6 +48,7 @@ public final class SchedulingProfile {
     private final Picker picker;
     private final List<PickObserver> observers;
     private final List<ResponseHeaderProcessor> responseHeaderProcessors;
+    private final List<SharedLearner> learners;
 
     public SchedulingProfile(String name, List<Filter> filters, List<WeightedScorer> scorers, Picker picker,
             List<PickObserver> observers) {
@@ -62,6 +64,38 @@ public final class SchedulingProfile {
         this.picker = picker;
         this.observers = List.copyOf(observers);
         this.responseHeaderProcessors = List.copyOf(responseHeaderProcessors);
+        List<SharedLearner> found = new ArrayList<>();
+        for (Plugin p : plugins()) {
+            if (p instanceof SharedLearner l) {
+                found.add(l);
+            }
+        }
+        this.learners = List.copyOf(found);
+    }
+
+    /** Every plugin of the profile once (a scorer that is also an observer counts once). */
+    private Set<Plugin> plugins() {
+        Set<Plugin> all = Collections.newSetFromMap(new IdentityHashMap<>());
+        all.addAll(filters);
+        scorers.forEach(ws -> all.add(ws.scorer()));
+        all.add(picker);
+        all.addAll(observers);
+        return all;
+    }
+
+    /** The plugins whose learning from picks other replicas share (the prefix-aware scorers); often none. */
+    public List<SharedLearner> learners() {
+        return learners;
+    }
+
+    /** The learner of instance name {@code name}, or null. */
+    public SharedLearner learner(String name) {
+        for (SharedLearner l : learners) { // a profile has one or two
+            if (l.typedName().name().equals(name)) {
+                return l;
+            }
+        }
+        return null;
     }
 
     /** The plugins that add headers to a response from an endpoint this profile picked (often none). */
@@ -87,12 +121,7 @@ public final class SchedulingProfile {
 
     /** Tells every plugin that keeps per-endpoint state that {@code endpoint} left the pool. */
     public void endpointRemoved(Endpoint endpoint) {
-        Set<Plugin> all = Collections.newSetFromMap(new IdentityHashMap<>());
-        all.addAll(filters);
-        scorers.forEach(ws -> all.add(ws.scorer()));
-        all.add(picker);
-        all.addAll(observers);
-        for (Plugin p : all) {
+        for (Plugin p : plugins()) {
             if (p instanceof EndpointListener l) {
                 l.endpointRemoved(endpoint);
             }

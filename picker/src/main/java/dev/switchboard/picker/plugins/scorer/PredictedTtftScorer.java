@@ -6,6 +6,7 @@ import dev.switchboard.picker.scheduling.EndpointState;
 import dev.switchboard.picker.scheduling.PickObserver;
 import dev.switchboard.picker.scheduling.PickRequest;
 import dev.switchboard.picker.scheduling.Scorer;
+import dev.switchboard.picker.scheduling.SharedLearner;
 import dev.switchboard.picker.scheduling.TypedName;
 import java.util.List;
 
@@ -23,7 +24,7 @@ import java.util.List;
  * {@code adapterLoadTokens} (2048) and {@code adapterSlotWaitTokens} (100,000): a LoRA adapter's cost where it must
  * be loaded into a free slot, and where no slot is free.
  */
-public final class PredictedTtftScorer implements Scorer, PickObserver, EndpointListener {
+public final class PredictedTtftScorer implements Scorer, PickObserver, EndpointListener, SharedLearner {
     /*
      * Problem: the reference profile adds a prefix-hit score to load scores read from scrapes. Two things go wrong
      * under a shared-prefix load. (1) Scrapes lag: between two of them every pick sees the same queues, so the
@@ -145,6 +146,16 @@ public final class PredictedTtftScorer implements Scorer, PickObserver, Endpoint
         if (adapters.known(request.model())) {
             adapters.sent(picked.endpoint(), request.model(), System.nanoTime());
         }
+    }
+
+    @Override
+    public long[] recorded(PickRequest request) {
+        return matcher.recorded(request);
+    }
+
+    @Override
+    public void learn(EndpointState at, long[] hashes) {
+        matcher.learn(at, hashes);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.switchboard.picker.scheduling.EndpointState;
 import dev.switchboard.picker.scheduling.Filter;
 import dev.switchboard.picker.scheduling.PickObserver;
 import dev.switchboard.picker.scheduling.PickRequest;
+import dev.switchboard.picker.scheduling.SharedLearner;
 import dev.switchboard.picker.scheduling.TypedName;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +24,10 @@ import java.util.List;
  * each endpoint's own throughput is learned from its times to first token ({@link PrefillRates}), so a pool of
  * mixed hardware, or an endpoint that slows down, is seen as it is, with nothing to calibrate.
  *
- * <p>Keeps its own prefix index (as the prefix scorers), recorded on each pick.
+ * <p>Keeps its own prefix index (as the prefix scorers), recorded on each pick and, with shared state, on the
+ * other replicas' picks.
  */
-public final class PrefixAffinityFilter implements Filter, PickObserver, EndpointListener {
+public final class PrefixAffinityFilter implements Filter, PickObserver, EndpointListener, SharedLearner {
     public static final String TYPE = "prefix-cache-affinity-filter";
 
     /**
@@ -98,6 +100,16 @@ public final class PrefixAffinityFilter implements Filter, PickObserver, Endpoin
     @Override
     public void onPicked(PickRequest request, EndpointState picked) {
         matcher.record(request, picked);
+    }
+
+    @Override
+    public long[] recorded(PickRequest request) {
+        return matcher.recorded(request);
+    }
+
+    @Override
+    public void learn(EndpointState at, long[] hashes) {
+        matcher.learn(at, hashes);
     }
 
     @Override

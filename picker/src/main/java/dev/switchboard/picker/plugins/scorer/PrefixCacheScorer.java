@@ -6,6 +6,7 @@ import dev.switchboard.picker.scheduling.EndpointState;
 import dev.switchboard.picker.scheduling.PickObserver;
 import dev.switchboard.picker.scheduling.PickRequest;
 import dev.switchboard.picker.scheduling.Scorer;
+import dev.switchboard.picker.scheduling.SharedLearner;
 import dev.switchboard.picker.scheduling.TypedName;
 import java.util.List;
 
@@ -21,7 +22,7 @@ import java.util.List;
  * takes; when the endpoints' capacities add up to more blocks than that holds, each endpoint's is cut to a fair
  * share (see {@link PrefixIndex}).
  */
-public final class PrefixCacheScorer implements Scorer, PickObserver, EndpointListener {
+public final class PrefixCacheScorer implements Scorer, PickObserver, EndpointListener, SharedLearner {
     public static final String TYPE = "prefix-cache-scorer";
     /**
      * The index's default memory bound, 64 MiB: about 3.0 million (block, endpoint) entries, so 100 endpoints of
@@ -85,6 +86,16 @@ public final class PrefixCacheScorer implements Scorer, PickObserver, EndpointLi
     @Override
     public void onPicked(PickRequest request, EndpointState picked) {
         matcher.record(request, picked);
+    }
+
+    @Override
+    public long[] recorded(PickRequest request) {
+        return matcher.recorded(request);
+    }
+
+    @Override
+    public void learn(EndpointState at, long[] hashes) {
+        matcher.learn(at, hashes);
     }
 
     @Override

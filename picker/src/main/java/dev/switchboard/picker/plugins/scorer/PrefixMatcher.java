@@ -14,6 +14,8 @@ import java.util.List;
  * cuts that size down when all endpoints' would not fit in {@code maxIndexBytes}.
  */
 final class PrefixMatcher {
+    private static final long[] NONE = {};
+
     private final PrefixIndex index;
     private final int blockTokens;
     private final int defaultCapacity;
@@ -68,6 +70,19 @@ final class PrefixMatcher {
         long[] hashes = hashes(request);
         if (hashes.length > 0) {
             index.record(picked.endpoint().address(), hashes, capacity(picked));
+        }
+    }
+
+    /** The hashes the pick of {@code request} recorded (empty before a pick, or for an empty prompt). */
+    long[] recorded(PickRequest request) {
+        long[] h = request.attributes().get(hashesKey);
+        return h == null ? NONE : h;
+    }
+
+    /** Records that {@code at} holds {@code hashes} because another replica sent them there. */
+    void learn(EndpointState at, long[] hashes) {
+        if (hashes.length > 0) {
+            index.record(at.endpoint().address(), hashes, capacity(at));
         }
     }
 
