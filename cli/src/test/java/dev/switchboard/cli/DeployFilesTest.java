@@ -45,13 +45,6 @@ import picocli.CommandLine;
  * docs/kubernetes.md.
  */
 class DeployFilesTest {
-    /**
-     * Flags of {@code run} that issue 13 adds (with the number of values each takes). The Deployments use them
-     * already; until RunCommand defines them they are checked against this list instead of picocli.
-     * TODO(issue 13): delete this list once RunCommand has --share-state, so that picocli checks it too.
-     */
-    static final Map<String, Integer> PLANNED_RUN_FLAGS = Map.of("--share-state", 1);
-
     /** What rbac.yaml's Role must grant in the watched namespace, and nothing else. */
     static final Set<String> READS = Set.of("inference.networking.k8s.io/inferencepools",
             "inference.networking.x-k8s.io/inferenceobjectives", "inference.networking.x-k8s.io/inferencemodelrewrites",
@@ -259,7 +252,7 @@ class DeployFilesTest {
         assertThat(flags).contains("--kubernetes", "--namespace", "--all-namespaces", "--share-state", "--port");
         CommandLine.Model.CommandSpec spec = new CommandLine(new RunCommand()).getCommandSpec();
         for (String f : flags) {
-            assertThat(spec.findOption(f) != null || PLANNED_RUN_FLAGS.containsKey(f)).as(f).isTrue();
+            assertThat(spec.findOption(f)).as(f).isNotNull();
         }
         JsonNode values = documents(CHART.resolve("values.yaml")).get(0);
         JsonNode manifest = ofKind(MANIFESTS.resolve("deployment.yaml"), "Deployment").get(0);
@@ -380,18 +373,15 @@ class DeployFilesTest {
         }
     }
 
-    /** Parses a Deployment's {@code run} arguments with RunCommand's options, the planned ones set aside. */
+    /** Parses a Deployment's {@code run} arguments with RunCommand's options. */
     private static RunCommand parseRunArgs(List<String> args) {
         RunCommand run = new RunCommand();
         CommandLine.Model.CommandSpec spec = new CommandLine(run).getCommandSpec();
         List<String> known = new ArrayList<>();
         for (int i = 1; i < args.size(); i++) {
             String a = args.get(i);
-            if (a.startsWith("--") && spec.findOption(a) == null) {
-                assertThat(PLANNED_RUN_FLAGS).as("a flag neither RunCommand nor issue 13 defines").containsKey(a);
-                i += PLANNED_RUN_FLAGS.get(a);
-                continue;
-            }
+            assertThat(!a.startsWith("--") || spec.findOption(a) != null).as("a flag RunCommand does not define: " + a)
+                    .isTrue();
             known.add(a);
         }
         new CommandLine(run).parseArgs(known.toArray(String[]::new));
