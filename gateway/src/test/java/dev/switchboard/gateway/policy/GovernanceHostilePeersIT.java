@@ -134,8 +134,10 @@ class GovernanceHostilePeersIT {
         int prompt = (int) RequestDocument.parse(ClientApi.OPENAI_CHAT, body.getBytes(StandardCharsets.UTF_8))
                 .promptTokens();
         upstream.reply(ScriptedUpstream.Reply.json(200, GovernanceIT.completion("1 2 3", prompt, 1)));
+        long scripts = scriptCalls();
         long clamp1 = clamp(post(body));
         upstream.next();
+        settled(scripts + 2); // its reservation and its settlement ran, before Redis is paused
 
         // a client that waits is served once Redis takes writes again
         assertThat(redis.command("CLIENT PAUSE 1500 WRITE")).startsWith("+OK");
@@ -147,6 +149,7 @@ class GovernanceHostilePeersIT {
         long clamp2 = clamp(waited);
         assertThat(clamp1 - clamp2).as("the first answer was charged its usage").isEqualTo(prompt + 1);
         upstream.next();
+        settled(scripts + 4);
 
         // a client that leaves while its reservation is in flight
         assertThat(redis.command("CLIENT PAUSE 1500 WRITE")).startsWith("+OK");
@@ -249,6 +252,29 @@ class GovernanceHostilePeersIT {
         String sent = upstream.next().bodyText();
         assertThat(sent).doesNotContain(EMAIL).contains("Please write to [REDACTED:EMAIL] today.");
         assertThat(upstream.poll(300)).as("the blocked request was not sent").isNull();
+    }
+
+    static final java.util.regex.Pattern SCRIPT_STATS = java.util.regex.Pattern.compile(
+            "cmdstat_eval(?:sha)?:calls=(\\d+),.*failed_calls=(\\d+)");
+
+    /** Lua script runs Redis completed (EVAL and EVALSHA, NOSCRIPT refusals not counted): one per reservation and settlement. */
+    static long scriptCalls() throws java.io.IOException {
+        long calls = 0;
+        for (String line : redis.command("INFO commandstats").split("\r\n")) {
+            var m = SCRIPT_STATS.matcher(line);
+            if (m.lookingAt()) {
+                calls += Long.parseLong(m.group(1)) - Long.parseLong(m.group(2));
+            }
+        }
+        return calls;
+    }
+
+    /**
+     * Waits for {@code calls} script runs: a settlement is sent after the answer's last byte, so a client can ask
+     * again before it reaches Redis; pausing Redis then would hold the settlement behind the next reservation.
+     */
+    static void settled(long calls) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> scriptCalls() >= calls);
     }
 
     static long clamp(HttpResponse<String> r) {
