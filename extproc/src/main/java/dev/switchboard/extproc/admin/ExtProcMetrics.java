@@ -8,13 +8,6 @@ import static dev.switchboard.core.metrics.ExtProcMetricNames.PICK_DURATION;
 import static dev.switchboard.core.metrics.ExtProcMetricNames.RESPONSES;
 import static dev.switchboard.core.metrics.ExtProcMetricNames.STREAMS;
 import static dev.switchboard.core.metrics.GenAiMetricNames.CONFIG_RELOADS;
-import static dev.switchboard.core.metrics.GenAiMetricNames.LABEL_EVENT;
-import static dev.switchboard.core.metrics.GenAiMetricNames.SHARED_STATE_CONNECTED;
-import static dev.switchboard.core.metrics.GenAiMetricNames.SHARED_STATE_LAG;
-import static dev.switchboard.core.metrics.GenAiMetricNames.SHARED_STATE_MESSAGES;
-import static dev.switchboard.core.metrics.GenAiMetricNames.SHARED_STATE_PEERS;
-import static dev.switchboard.core.metrics.GenAiMetricNames.SHARED_STATE_RECORDS_APPLIED;
-import static dev.switchboard.core.metrics.GenAiMetricNames.SHARED_STATE_RECORDS_DROPPED;
 import static dev.switchboard.core.metrics.GenAiMetricNames.LABEL_BACKEND;
 import static dev.switchboard.core.metrics.GenAiMetricNames.LABEL_PROVIDER;
 import static dev.switchboard.core.metrics.GenAiMetricNames.LABEL_POOL;
@@ -28,6 +21,7 @@ import dev.switchboard.core.model.UsageTail;
 import dev.switchboard.picker.pool.InferencePool;
 import dev.switchboard.picker.pool.InferencePools;
 import dev.switchboard.picker.pool.SharedPoolState;
+import dev.switchboard.redis.share.SharedStateMetrics;
 import dev.switchboard.picker.scheduling.EndpointState;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -35,7 +29,6 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -183,44 +176,8 @@ public final class ExtProcMetrics {
                 .register(registry);
     }
 
-    /**
-     * Exports what sharing pool state with other replicas does (--share-state), read from {@code stats} at every
-     * scrape; nothing while it returns null (no sharing). Call once.
-     */
+    /** The shared-state metrics (--share-state), read from {@code stats} at every scrape. Call once. */
     public void sharedState(Supplier<SharedPoolState.Stats> stats) {
-        GaugeWithCallback.builder().name(SHARED_STATE_CONNECTED)
-                .help("1 while this replica shares prefix blocks and in-flight counts with its peers, 0 while it"
-                        + " picks on what it knows alone (the shared store cannot be reached).")
-                .callback(cb -> ifSharing(stats, s -> cb.call(s.connected() ? 1 : 0))).register(registry);
-        GaugeWithCallback.builder().name(SHARED_STATE_PEERS)
-                .help("Peer replicas heard from recently; their in-flight counts add to this replica's.")
-                .callback(cb -> ifSharing(stats, s -> cb.call(s.peers()))).register(registry);
-        GaugeWithCallback.builder().name(SHARED_STATE_LAG)
-                .help("Age of the latest peer message when it was applied (the sender's clock to this one's).")
-                .callback(cb -> ifSharing(stats, s -> cb.call(s.lagSeconds()))).register(registry);
-        CounterWithCallback.builder().name(SHARED_STATE_MESSAGES)
-                .help("Shared-state messages: published, received from peers, dropped (unsent while disconnected or"
-                        + " backed up, or unreadable).")
-                .labelNames(LABEL_EVENT)
-                .callback(cb -> ifSharing(stats, s -> {
-                    cb.call(s.published(), "published");
-                    cb.call(s.received(), "received");
-                    cb.call(s.droppedMessages(), "dropped");
-                })).register(registry);
-        CounterWithCallback.builder().name(SHARED_STATE_RECORDS_APPLIED)
-                .help("Peers' pick records (prefix blocks they sent to an endpoint) entered into this replica's"
-                        + " prefix indexes.")
-                .callback(cb -> ifSharing(stats, s -> cb.call(s.recordsApplied()))).register(registry);
-        CounterWithCallback.builder().name(SHARED_STATE_RECORDS_DROPPED)
-                .help("Pick records (prefix blocks sent to an endpoint) not told to the peers: queue full or no"
-                        + " connection.")
-                .callback(cb -> ifSharing(stats, s -> cb.call(s.droppedRecords()))).register(registry);
-    }
-
-    private static void ifSharing(Supplier<SharedPoolState.Stats> stats, Consumer<SharedPoolState.Stats> export) {
-        SharedPoolState.Stats s = stats.get();
-        if (s != null) {
-            export.accept(s);
-        }
+        SharedStateMetrics.register(registry, stats);
     }
 }

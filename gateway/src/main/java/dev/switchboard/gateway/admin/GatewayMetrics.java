@@ -6,6 +6,7 @@ import dev.switchboard.core.model.UsageTail;
 import dev.switchboard.gateway.handler.RequestInfo;
 import dev.switchboard.gateway.routing.Attempt;
 import dev.switchboard.picker.pool.SharedPoolState;
+import dev.switchboard.redis.share.SharedStateMetrics;
 import dev.switchboard.policy.Principal;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -20,7 +21,6 @@ import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -332,44 +332,8 @@ public final class GatewayMetrics {
         }
     }
 
-    /**
-     * Exports what sharing pool state with other replicas does (--share-state), read from {@code stats} at every
-     * scrape; nothing while it returns null (no sharing). Call once.
-     */
+    /** The shared-state metrics (--share-state), read from {@code stats} at every scrape. Call once. */
     public void sharedState(Supplier<SharedPoolState.Stats> stats) {
-        GaugeWithCallback.builder().name(SHARED_STATE_CONNECTED)
-                .help("1 while this replica shares prefix blocks and in-flight counts with its peers, 0 while it"
-                        + " picks on what it knows alone (the shared store cannot be reached).")
-                .callback(cb -> ifSharing(stats, s -> cb.call(s.connected() ? 1 : 0))).register(registry);
-        GaugeWithCallback.builder().name(SHARED_STATE_PEERS)
-                .help("Peer replicas heard from recently; their in-flight counts add to this replica's.")
-                .callback(cb -> ifSharing(stats, s -> cb.call(s.peers()))).register(registry);
-        GaugeWithCallback.builder().name(SHARED_STATE_LAG)
-                .help("Age of the latest peer message when it was applied (the sender's clock to this one's).")
-                .callback(cb -> ifSharing(stats, s -> cb.call(s.lagSeconds()))).register(registry);
-        CounterWithCallback.builder().name(SHARED_STATE_MESSAGES)
-                .help("Shared-state messages: published, received from peers, dropped (unsent while disconnected or"
-                        + " backed up, or unreadable).")
-                .labelNames(LABEL_EVENT)
-                .callback(cb -> ifSharing(stats, s -> {
-                    cb.call(s.published(), "published");
-                    cb.call(s.received(), "received");
-                    cb.call(s.droppedMessages(), "dropped");
-                })).register(registry);
-        CounterWithCallback.builder().name(SHARED_STATE_RECORDS_APPLIED)
-                .help("Peers' pick records (prefix blocks they sent to an endpoint) entered into this replica's"
-                        + " prefix indexes.")
-                .callback(cb -> ifSharing(stats, s -> cb.call(s.recordsApplied()))).register(registry);
-        CounterWithCallback.builder().name(SHARED_STATE_RECORDS_DROPPED)
-                .help("Pick records (prefix blocks sent to an endpoint) not told to the peers: queue full or no"
-                        + " connection.")
-                .callback(cb -> ifSharing(stats, s -> cb.call(s.droppedRecords()))).register(registry);
-    }
-
-    private static void ifSharing(Supplier<SharedPoolState.Stats> stats, Consumer<SharedPoolState.Stats> export) {
-        SharedPoolState.Stats s = stats.get();
-        if (s != null) {
-            export.accept(s);
-        }
+        SharedStateMetrics.register(registry, stats);
     }
 }
