@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -86,11 +87,24 @@ class ClusterConfigSourceTest {
                 backendRefs: [{name: llama, kind: InferencePool, group: inference.networking.k8s.io}]
             """;
 
+    /**
+     * Create or replace, as a user's {@code kubectl apply} would: the leader writes status concurrently, which moves
+     * the resourceVersion under a replace, so a conflict is retried on the latest version as kubectl does.
+     */
     GenericKubernetesResource apply(String yaml) {
         GenericKubernetesResource r = Serialization.unmarshal(yaml, GenericKubernetesResource.class);
         WatchedKind k = WatchedKind.CONFIGURATION.stream().filter(w -> w.apiVersion().equals(r.getApiVersion())
                 && w.kind().equals(r.getKind())).findFirst().orElseThrow();
-        return client.genericKubernetesResources(k.context()).inNamespace(NS).resource(r).createOr(op -> op.update());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return client.genericKubernetesResources(k.context()).inNamespace(NS).resource(r)
+                        .createOr(op -> op.update());
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     void delete(String apiVersion, String kind, String name) {
