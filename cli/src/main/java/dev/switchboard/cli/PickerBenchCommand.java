@@ -10,7 +10,6 @@ import dev.switchboard.bench.report.KneeThroughput;
 import dev.switchboard.bench.report.StageReport;
 import dev.switchboard.bench.scenario.LoraMixSpec;
 import dev.switchboard.bench.scenario.ModelWeight;
-import dev.switchboard.bench.scenario.SharedPrefixSpec;
 import dev.switchboard.bench.scenario.TokenRange;
 import dev.switchboard.bench.scenario.WorkloadSpec;
 import dev.switchboard.core.config.ConfigException;
@@ -35,6 +34,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,7 +43,8 @@ import picocli.CommandLine.Option;
  * rising Poisson rates through the gateway, and at the end prints the profiles side by side.
  */
 @Command(name = "bench-picker", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Compares scheduling profiles on a simulated, KV-limited pool under a shared-prefix load.")
+        description = "Compares scheduling profiles on a simulated, KV-limited pool: shared-prefix, Zipf, code-gen or"
+                + " multi-turn load, a pool of equals or a heterogeneous one.")
 final class PickerBenchCommand implements Callable<Integer> {
     /*
      * Each profile gets new simulators (empty caches, same seed) and a new gateway, so no profile inherits another's
@@ -84,23 +85,20 @@ final class PickerBenchCommand implements Callable<Integer> {
             description = "Stage length (default: ${DEFAULT-VALUE}).")
     Duration stageDuration;
 
-    @Option(names = "--groups", defaultValue = "150", description = "System prompts (default: ${DEFAULT-VALUE}).")
-    int groups;
+    @Mixin
+    PickerWorkloads workloads = new PickerWorkloads();
 
-    @Option(names = "--prompts-per-group", defaultValue = "5", description = "Questions per system prompt (default: ${DEFAULT-VALUE}).")
-    int promptsPerGroup;
+    @Option(names = "--slow-endpoints", defaultValue = "0", description = "A heterogeneous pool: the first N servers"
+            + " run --slowdown times slower (default: ${DEFAULT-VALUE}).")
+    int slowEndpoints;
 
-    @Option(names = "--system-tokens", defaultValue = "6000", description = "System prompt length (default: ${DEFAULT-VALUE}).")
-    int systemTokens;
-
-    @Option(names = "--question-tokens", defaultValue = "1200", description = "Question length (default: ${DEFAULT-VALUE}).")
-    int questionTokens;
-
-    @Option(names = "--output-tokens", defaultValue = "200", description = "Output length (default: ${DEFAULT-VALUE}).")
-    int outputTokens;
+    @Option(names = "--slowdown", defaultValue = "2", description = "How many times slower the --slow-endpoints run"
+            + " (default: ${DEFAULT-VALUE}: half speed).")
+    double slowdown;
 
     @Option(names = "--lora-mix", paramLabel = "NAME:WEIGHT,...", description = "Instead of the shared-prefix workload:"
-            + " random prompts (--input-tokens), each for a LoRA adapter drawn by weight, e.g. a:60,b:30,c:10; the"
+            + " random prompts (--input-tokens, --output-tokens), each for a LoRA adapter drawn by weight, e.g."
+            + " a:60,b:30,c:10; the"
             + " servers serve those adapters, --max-loras at a time.")
     String loraMix;
 
@@ -146,15 +144,19 @@ final class PickerBenchCommand implements Callable<Integer> {
         }
         WorkloadSpec workload;
         try {
-            workload = loraMix == null
-                    ? new SharedPrefixSpec(groups, promptsPerGroup, systemTokens, questionTokens, TokenRange.of(outputTokens))
-                    : new LoraMixSpec(ModelWeight.parseMix(loraMix), TokenRange.parse(inputTokens), TokenRange.of(outputTokens));
+            workload = loraMix == null ? workloads.spec() : new LoraMixSpec(ModelWeight.parseMix(loraMix),
+                    TokenRange.parse(inputTokens), TokenRange.of(workloads.outputTokens == null ? 200 : workloads.outputTokens));
+            if (slowEndpoints < 0 || slowEndpoints > endpoints || !(slowdown > 0) || Double.isInfinite(slowdown)) {
+                throw new IllegalArgumentException("--slow-endpoints must be in [0, --endpoints] and --slowdown a"
+                        + " positive number");
+            }
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             return 2;
         }
         PrintStream out = System.out;
-        out.printf(Locale.ROOT, "pool: %d simulated h100-8b servers, KV %d tokens each, time scale %s%n", endpoints,
+        out.printf(Locale.ROOT, "pool: %d simulated h100-8b servers%s, KV %d tokens each, time scale %s%n", endpoints,
+                slowEndpoints == 0 ? "" : String.format(Locale.ROOT, " (%d of them %sx slower)", slowEndpoints, slowdown),
                 kvBlocks * 16L, timeScale);
         out.printf(Locale.ROOT, "workload: %s; stages of %s at %s req/s%n", workload.describe(), stageDuration,
                 java.util.Arrays.toString(rates));
@@ -243,6 +245,11 @@ final class PickerBenchCommand implements Callable<Integer> {
             simConfig = simConfig.withModel(SimConfig.DEFAULT_MODEL, lora.mix().stream().map(ModelWeight::model).toList());
         }
         try (SimServer sims = SimServer.start(simConfig.withEngine(engine))) {
+            double[] slowdowns = new double[endpoints];
+            for (int i = 0; i < endpoints; i++) {
+                slowdowns[i] = i < slowEndpoints ? slowdown : 1;
+                sims.engine(i).slowdown(slowdowns[i]);
+            }
             var config = ConfigLoader.parse(gatewayYaml(sims.addresses(), profile, document), "bench-picker (" + profile + ")");
             try (GatewayServer gateway = GatewayServer.start(config, 2)) {
                 BenchConfig.Builder b = BenchConfig.builder()
@@ -256,7 +263,10 @@ final class PickerBenchCommand implements Callable<Integer> {
                 for (InetSocketAddress a : sims.addresses()) {
                     b.metricsUrl("http://127.0.0.1:" + a.getPort() + "/metrics");
                 }
-                return Bench.run(b.build(), null, System.console() != null ? System.err : null);
+                BenchReport report = Bench.run(b.build(), null, System.console() != null ? System.err : null);
+                System.out.print("what the TTFT model learned (gateway metrics):\n"
+                        + EndpointModelTable.read(gateway.adminAddress(), sims.addresses(), slowdowns));
+                return report;
             }
         }
     }

@@ -30,8 +30,15 @@ class PickerBenchCommandTest {
                 """);
         CliRun r = run("--profiles", "round-robin," + mine, "--endpoints", "2", "--rate", "8",
                 "--stage-duration", "2s", "--groups", "2", "--prompts-per-group", "2", "--system-tokens", "256",
-                "--question-tokens", "32", "--output-tokens", "4", "--time-scale", "20", "--slo", "10s");
+                "--question-tokens", "32", "--output-tokens", "4", "--time-scale", "20", "--slo", "10s",
+                "--slow-endpoints", "1", "--slowdown", "3");
         assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("pool: 2 simulated h100-8b servers (1 of them 3.0x slower)");
+        // each profile's endpoint table, read from the gateway's metrics: the slow server first, every request counted
+        String models = r.out().substring(r.out().indexOf("what the TTFT model learned"));
+        assertThat(models.lines().filter(l -> l.startsWith("sim-")).map(l -> l.split("\\s+")[1]).limit(2))
+                .containsExactly("3.0", "1.0");
+        assertThat(models).containsPattern("TTFT prediction error over \\d+ predicted requests: (\\d+|NaN)%");
         String knees = r.out().substring(r.out().indexOf("== knee throughput: the highest rate with TTFT p90 <= 10000 ms"));
         // the one stage, well within 10 s and with nothing failed, is each profile's knee
         assertThat(knees.lines().filter(l -> l.contains("[")).toList())
@@ -66,6 +73,12 @@ class PickerBenchCommandTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("typo.yaml").contains("plugins[0].type: plugin type 'queue-scorrer' is not registered")
                 .doesNotContain("Exception");
+        r = run("--workload", "chat");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown --workload 'chat'; one of shared-prefix, zipf, code-gen, multi-turn");
+        r = run("--slow-endpoints", "9");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--slow-endpoints must be in [0, --endpoints]");
         r = run("--profiles", dir.resolve("missing.yaml").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("missing.yaml: no such file");

@@ -2,11 +2,12 @@ package dev.switchboard.bench.scenario;
 
 /**
  * The shared-prefix workload: {@code groups} system prompts of {@code systemTokens} tokens, each with
- * {@code promptsPerGroup} questions of {@code questionTokens} tokens; a request picks a group and one of its questions
- * uniformly at random. Requests of a group share their system prompt, which a prefix cache can reuse.
+ * {@code promptsPerGroup} questions of {@code questionTokens} tokens; a request picks a group, uniformly at random
+ * or with Zipf-skewed popularity (group k drawn in proportion to 1 / k^{@code zipf}; 0 is uniform), and one of its
+ * questions uniformly. Requests of a group share their system prompt, which a prefix cache can reuse.
  */
-public record SharedPrefixSpec(int groups, int promptsPerGroup, int systemTokens, int questionTokens, TokenRange outputTokens)
-        implements WorkloadSpec {
+public record SharedPrefixSpec(int groups, int promptsPerGroup, int systemTokens, int questionTokens, TokenRange outputTokens,
+        double zipf) implements WorkloadSpec {
 
     /** Name for {@code --workload}. */
     public static final String NAME = "shared-prefix";
@@ -22,7 +23,15 @@ public record SharedPrefixSpec(int groups, int promptsPerGroup, int systemTokens
     /** Defaults without a preset: small enough for a laptop, long enough prefixes for the cache to matter. */
     public static final SharedPrefixSpec DEFAULTS = new SharedPrefixSpec(8, 8, 2000, 200, TokenRange.of(200));
 
+    /** Groups drawn uniformly. */
+    public SharedPrefixSpec(int groups, int promptsPerGroup, int systemTokens, int questionTokens, TokenRange outputTokens) {
+        this(groups, promptsPerGroup, systemTokens, questionTokens, outputTokens, 0);
+    }
+
     public SharedPrefixSpec {
+        if (!(zipf >= 0) || zipf > 10) {
+            throw new IllegalArgumentException("--zipf must be in [0, 10] (0: uniform), got " + zipf);
+        }
         positive(groups, "--groups");
         positive(promptsPerGroup, "--prompts-per-group");
         positive(systemTokens, "--system-tokens");
@@ -46,7 +55,7 @@ public record SharedPrefixSpec(int groups, int promptsPerGroup, int systemTokens
     @Override
     public String describe() {
         return groups + " groups x " + promptsPerGroup + " prompts, system " + systemTokens + " + question "
-                + questionTokens + " tokens, output " + outputTokens;
+                + questionTokens + " tokens, output " + outputTokens + (zipf > 0 ? ", groups Zipf s=" + zipf : "");
     }
 
     @Override

@@ -16,6 +16,8 @@ final class SharedPrefixWorkload implements Workload {
     private final SplittableRandom random;
     private final String[] systems;
     private final String[] questions;
+    /** With Zipf popularity: the cumulative share of groups 0..k; null when uniform. */
+    private final double[] cumulative;
 
     SharedPrefixWorkload(SharedPrefixSpec spec, long seed, String model) {
         this.spec = spec;
@@ -24,11 +26,33 @@ final class SharedPrefixWorkload implements Workload {
         this.random = new SplittableRandom(seed);
         this.systems = new String[spec.groups()];
         this.questions = new String[spec.groups() * spec.promptsPerGroup()];
+        this.cumulative = spec.zipf() > 0 ? zipfCumulative(spec.groups(), spec.zipf()) : null;
+    }
+
+    static double[] zipfCumulative(int n, double s) {
+        double[] c = new double[n];
+        double sum = 0;
+        for (int k = 0; k < n; k++) {
+            sum += 1 / Math.pow(k + 1, s);
+            c[k] = sum;
+        }
+        for (int k = 0; k < n; k++) {
+            c[k] /= sum;
+        }
+        return c;
+    }
+
+    private int group() {
+        if (cumulative == null) {
+            return random.nextInt(spec.groups());
+        }
+        int k = java.util.Arrays.binarySearch(cumulative, random.nextDouble());
+        return Math.min(k >= 0 ? k : -k - 1, spec.groups() - 1);
     }
 
     @Override
     public RequestSpec next() {
-        int group = random.nextInt(spec.groups());
+        int group = group();
         int question = group * spec.promptsPerGroup() + random.nextInt(spec.promptsPerGroup());
         if (systems[group] == null) {
             systems[group] = PromptText.words(PromptText.seed(seed, SYSTEM_STREAM, group), spec.systemTokens());

@@ -2,6 +2,7 @@ package dev.switchboard.bench.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.switchboard.core.model.ApproxTokenizer;
 import java.util.ArrayList;
@@ -26,6 +27,27 @@ class WorkloadsTest {
         }
         assertThat(questionsBySystem).hasSize(3);
         questionsBySystem.values().forEach(qs -> assertThat(qs.stream().distinct()).hasSize(2));
+    }
+
+    @Test
+    void zipfPopularitySendsTheHottestGroupItsShareAndTheTailLittle() {
+        SharedPrefixSpec spec = new SharedPrefixSpec(48, 2, 20, 4, TokenRange.of(1), 1.0);
+        Workload w = spec.create(3, "m");
+        Map<String, Integer> bySystem = new HashMap<>();
+        int n = 20_000;
+        for (int i = 0; i < n; i++) {
+            bySystem.merge(w.next().messages().get(0).content(), 1, Integer::sum);
+        }
+        List<Integer> counts = bySystem.values().stream().sorted(java.util.Comparator.reverseOrder()).toList();
+        double harmonic = 0;
+        for (int k = 1; k <= 48; k++) {
+            harmonic += 1.0 / k;
+        }
+        // s = 1 over 48 groups: the first takes 1/H(48) = 22.5%, the 48th 0.47%
+        assertThat(counts.get(0) / (double) n).isCloseTo(1 / harmonic, within(0.015));
+        assertThat(counts.getLast() / (double) n).isLessThan(0.012);
+        assertThat(new SharedPrefixSpec(48, 2, 20, 4, TokenRange.of(1)).describe()).doesNotContain("Zipf");
+        assertThatThrownBy(() -> new SharedPrefixSpec(4, 1, 1, 1, TokenRange.of(1), -1)).hasMessageContaining("--zipf");
     }
 
     @Test

@@ -14,7 +14,7 @@ public final class ExtProcMetricNames {
     /** Requests this process counts in flight on an endpoint now, by pool and endpoint; a gauge. */
     public static final String ENDPOINT_IN_FLIGHT = "switchboard_extproc_endpoint_in_flight";
     /** Label of {@link #ENDPOINT_IN_FLIGHT}: {@code ip:port}. */
-    public static final String LABEL_ENDPOINT = "endpoint";
+    public static final String LABEL_ENDPOINT = GenAiMetricNames.LABEL_ENDPOINT;
     /** Responses Envoy passed through the processor, by pool and HTTP status; a counter. */
     public static final String RESPONSES = "switchboard_extproc_responses";
     /** ext_proc streams open now; a gauge. */

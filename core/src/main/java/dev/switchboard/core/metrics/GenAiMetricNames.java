@@ -30,6 +30,17 @@ public final class GenAiMetricNames {
     /** Requests waiting in an InferencePool's flow control queue now; a gauge. */
     public static final String POOL_QUEUE_SIZE = "switchboard_inference_pool_queue_size";
 
+    /** Each endpoint's prefill throughput as its TTFT model learned it (label endpoint); a gauge. */
+    public static final String ENDPOINT_PREFILL_RATE = "switchboard_endpoint_prefill_tokens_per_second";
+    /** Attempts whose time to first token the endpoint's model predicted when they were sent; a counter. */
+    public static final String ENDPOINT_TTFT_PREDICTIONS = "switchboard_endpoint_ttft_predictions";
+    /** Mean |predicted - actual| / actual of those predictions since the start; a gauge. */
+    public static final String ENDPOINT_TTFT_PREDICTION_ERROR = "switchboard_endpoint_ttft_prediction_error_ratio";
+    /** Mean (predicted - actual) / actual: above 0 the model predicts slow; a gauge. */
+    public static final String ENDPOINT_TTFT_PREDICTION_BIAS = "switchboard_endpoint_ttft_prediction_bias_ratio";
+    /** Label of the endpoint metrics: the endpoint's host:port. */
+    public static final String LABEL_ENDPOINT = "endpoint";
+
     /** 1 while this replica shares pool state with its peers (--share-state), 0 while it picks alone; a gauge. */
     public static final String SHARED_STATE_CONNECTED = "switchboard_shared_state_connected";
     /** Peer replicas heard from within the expiry (their in-flight counts are added); a gauge. */

@@ -21,8 +21,9 @@ import dev.switchboard.core.model.UsageTail;
 import dev.switchboard.picker.pool.InferencePool;
 import dev.switchboard.picker.pool.InferencePools;
 import dev.switchboard.picker.pool.SharedPoolState;
-import dev.switchboard.redis.share.SharedStateMetrics;
+import dev.switchboard.picker.pool.TtftModelMetrics;
 import dev.switchboard.picker.scheduling.EndpointState;
+import dev.switchboard.redis.share.SharedStateMetrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -77,6 +78,7 @@ public final class ExtProcMetrics {
                     }
                 })
                 .register(registry);
+        TtftModelMetrics.register(registry, pools::all);
         GaugeWithCallback.builder().name(STREAMS).help("ext_proc streams open now.")
                 .callback(cb -> cb.call(streams.get())).register(registry);
     }

@@ -5,9 +5,11 @@ import static dev.switchboard.core.metrics.GenAiMetricNames.*;
 import dev.switchboard.core.model.UsageTail;
 import dev.switchboard.gateway.handler.RequestInfo;
 import dev.switchboard.gateway.routing.Attempt;
+import dev.switchboard.picker.pool.InferencePool;
 import dev.switchboard.picker.pool.SharedPoolState;
-import dev.switchboard.redis.share.SharedStateMetrics;
+import dev.switchboard.picker.pool.TtftModelMetrics;
 import dev.switchboard.policy.Principal;
+import dev.switchboard.redis.share.SharedStateMetrics;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -142,6 +144,11 @@ public final class GatewayMetrics {
                 .labelNames(LABEL_POOL)
                 .callback(cb -> queues.get().forEach((pool, n) -> cb.call(n, pool)))
                 .register(registry);
+    }
+
+    /** Exports the endpoints' learned time-to-first-token models, read from {@code pools} at every scrape. Call once. */
+    public void ttftModels(Supplier<Map<String, InferencePool>> pools) {
+        TtftModelMetrics.register(registry, pools);
     }
 
     /** Exports the access log's dropped lines, read from {@code dropped} at every scrape. Call once. */

@@ -104,6 +104,7 @@ public final class GatewayServer implements AutoCloseable {
             pools.all().forEach((name, p) -> queued.put(name, p.queued()));
             return queued;
         });
+        context.metrics().ttftModels(pools::all);
         context.metrics().accessLogDropped(context.accessLog()::dropped);
         context.metrics().requestBuffers(context.requestBuffers()::used, context.requestBuffers().limit());
         context.metrics().configuredModels(runtime.router().models());

@@ -30,9 +30,13 @@ final class EndpointSlot {
     final AtomicInteger prefill = new AtomicInteger();
     final AtomicLong prefillTokens = new AtomicLong();
     /** Learned from this gateway's times to first token here (Lease). */
-    final PrefillRate prefillRate = new PrefillRate(PREFILL_RATE_HALF_LIFE_NANOS);
-    /** 30 s: a few hundred samples at a busy endpoint, and an endpoint that slows down is seen within a minute. */
-    static final long PREFILL_RATE_HALF_LIFE_NANOS = 30_000_000_000L;
+    final TtftModel ttft = new TtftModel(TTFT_HALF_LIFE_NANOS);
+    /**
+     * 10 s: a busy endpoint gives dozens of samples in that time, one that slows down is seen within 20 s, and one
+     * that stopped getting requests after a few slow ones (a cold start) is tried again within seconds. 30 s was
+     * tried first: a cold endpoint stayed starved for most of a minute (PoolSpeedChangeIT failed 1 run in 4).
+     */
+    static final long TTFT_HALF_LIFE_NANOS = 10_000_000_000L;
     /** Other replicas' requests here, as they last told (SharedPoolState); replaced whole, read per pick. */
     private volatile EndpointLoad remote;
 
@@ -64,7 +68,7 @@ final class EndpointSlot {
         EndpointLoad r = remote;
         return new EndpointState(endpoint, m, fresh, inFlight.get() + r.inFlight(),
                 inFlightTokens.get() + r.inFlightTokens(), prefill.get() + r.prefill(),
-                prefillTokens.get() + r.prefillTokens(), prefillRate.tokensPerSecond(now));
+                prefillTokens.get() + r.prefillTokens(), ttft.tokensPerSecond(now));
     }
 
     long now() {

@@ -150,6 +150,24 @@ public final class InferencePool {
         return members.states(env.nanoClock().getAsLong());
     }
 
+    /** Each endpoint's time-to-first-token model now, and how its predictions went, in pool order. */
+    public List<EndpointTtft> ttftModels() {
+        long now = env.nanoClock().getAsLong();
+        List<EndpointSlot> slots = members.slots;
+        List<EndpointTtft> out = new ArrayList<>(slots.size());
+        for (EndpointSlot s : slots) {
+            out.add(new EndpointTtft(s.endpoint.address(), s.ttft.tokensPerSecond(now), s.ttft.predictionError()));
+        }
+        return out;
+    }
+
+    /**
+     * One endpoint's learned time-to-first-token model ({@link TtftModel}) and its record.
+     *
+     * @param prefillRate tokens per second, NaN while not known
+     */
+    public record EndpointTtft(String address, double prefillRate, TtftModel.PredictionError error) {}
+
     /** The endpoints now, in pool order. */
     public List<Endpoint> endpoints() {
         List<EndpointSlot> slots = members.slots;

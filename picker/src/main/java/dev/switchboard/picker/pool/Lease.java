@@ -17,6 +17,8 @@ public final class Lease implements AutoCloseable {
     /** The prefill ahead of this attempt's first token when it was sent: the backlog here, and its own. */
     private final long work;
     private final long sentAt;
+    /** What the endpoint's TTFT model predicted for this attempt when it was sent, ms; NaN while not known. */
+    private final double predictedMillis;
     private final AtomicBoolean prefilling = new AtomicBoolean(true);
     private final AtomicBoolean open = new AtomicBoolean(true);
 
@@ -30,6 +32,7 @@ public final class Lease implements AutoCloseable {
         slot.prefill.incrementAndGet();
         this.work = slot.prefillTokens.getAndAdd(uncached) + slot.remotePrefillTokens() + uncached;
         this.sentAt = slot.now();
+        this.predictedMillis = slot.ttft.predictMillis(work, sentAt);
     }
 
     public Endpoint endpoint() {
@@ -40,7 +43,8 @@ public final class Lease implements AutoCloseable {
     public void firstToken() {
         if (endPrefill()) {
             long now = slot.now();
-            slot.prefillRate.observe(work, now - sentAt, now);
+            slot.ttft.scored(predictedMillis, (now - sentAt) / 1e6);
+            slot.ttft.observe(work, now - sentAt, now);
         }
     }
 

@@ -18,7 +18,7 @@ import dev.switchboard.picker.pool.Endpoint;
  * @param prefillRequests  of those, the ones with no first token yet (queued or being prefilled there)
  * @param prefillTokens    their prompt tokens still to prefill, estimated (what the endpoint's cache did not hold)
  * @param prefillRate      the endpoint's prefill throughput as learned from its times to first token, tokens per
- *                         second, or NaN while not known ({@link dev.switchboard.picker.pool.PrefillRate})
+ *                         second, or NaN while not known ({@link dev.switchboard.picker.pool.TtftModel})
  */
 public record EndpointState(
         Endpoint endpoint, ModelServerMetrics metrics, boolean fresh, int inFlightRequests, long inFlightTokens,

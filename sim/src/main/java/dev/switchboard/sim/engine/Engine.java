@@ -34,6 +34,8 @@ public final class Engine implements AutoCloseable {
     private final Thread thread;
     private volatile EngineSnapshot snapshot = EngineSnapshot.EMPTY;
     private volatile boolean closed;
+    /** Every step takes this many times its modelled duration: a slower GPU, or a server that slows down mid-run. */
+    private volatile double slowdown = 1;
 
     public Engine(EngineConfig config, String name) {
         this.config = config;
@@ -44,6 +46,21 @@ public final class Engine implements AutoCloseable {
 
     public EngineConfig config() {
         return config;
+    }
+
+    /**
+     * Makes every step from now on take {@code factor} times its modelled duration (2: half as fast); 1 restores
+     * the profile's speed. A heterogeneous pool in one process, and a speed change while traffic runs.
+     */
+    public void slowdown(double factor) {
+        if (!(factor > 0) || Double.isInfinite(factor)) {
+            throw new IllegalArgumentException("the slowdown must be a positive number, got " + factor);
+        }
+        slowdown = factor;
+    }
+
+    public double slowdown() {
+        return slowdown;
     }
 
     public EngineMetrics metrics() {
@@ -97,7 +114,7 @@ public final class Engine implements AutoCloseable {
             }
             long step = scheduler.stepNanos();
             if (config.timeScale() > 0) {
-                deadline = Math.max(deadline, now - MAX_LAG_NANOS) + (long) (step / config.timeScale());
+                deadline = Math.max(deadline, now - MAX_LAG_NANOS) + (long) (step * slowdown / config.timeScale());
                 sleepUntil(deadline);
             }
             scheduler.complete(System.nanoTime());

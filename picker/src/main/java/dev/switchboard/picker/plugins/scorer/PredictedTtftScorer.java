@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * Type {@value #TYPE}, Switchboard's own: scores each endpoint by the time to first token the request would see
- * there, predicted in prefill tokens. Score = lowest prediction / this endpoint's prediction, so with the max-score
- * picker the request goes where its first token comes soonest.
+ * there, predicted in prefill tokens at the endpoint's learned speed. Score = lowest prediction / this endpoint's
+ * prediction, so with the max-score picker the request goes where its first token comes soonest.
  *
  * <p>Parameters: {@code blockSize} (16 tokens), {@code maxPrefixBlocksToMatch} (1024), {@code lruCapacityPerServer}
  * (31,250), {@code autoTune} (true) and {@code maxIndexBytes} (64 MiB) for its prefix index, as the
@@ -54,8 +54,11 @@ public final class PredictedTtftScorer implements Scorer, PickObserver, Endpoint
      *   mix (max 3 per server) this kept TTFT p90 at 31 ms at 80 req/s, where the LoRA-blind reference profile
      *   reached 760 ms; 512 and 8192 load tokens measured the same within noise (the simulator loads adapters free).
      * Cache affinity thus yields when the holder's backlog exceeds twice the prefill a move would add; a hot prefix
-     * then spreads to a second endpoint, which caches it in turn. The prediction ignores the step's constant part
-     * (the same everywhere) and the model's speed (a pool serves one model).
+     * then spreads to a second endpoint, which caches it in turn.
+     * The tokens become time at each endpoint's own prefill rate, learned from its times to first token (TtftModel;
+     * an endpoint not learned yet takes the pool's median). So a pool whose endpoints differ in speed, or one that
+     * slows down mid-run, needs no configuration: an endpoint half as fast sees its backlog priced twice as long.
+     * In a pool of equals the ranking is the tokens' ranking.
      */
     public static final String TYPE = "predicted-ttft-scorer";
     /** How long an adapter this gateway sent counts as running there before a scrape shows it: 5 scrapes. */
@@ -103,11 +106,12 @@ public final class PredictedTtftScorer implements Scorer, PickObserver, Endpoint
         matcher.match(request, endpoints, blocks);
         boolean adapter = adapters.isAdapter(request.model(), endpoints);
         long now = System.nanoTime();
+        double[] rates = PrefillRates.of(endpoints, 0);
         double best = Double.MAX_VALUE;
         for (int i = 0; i < n; i++) {
             EndpointState e = endpoints.get(i);
-            scores[i] = predictedTokens(request, e, matcher.uncached(request, blocks[i]))
-                    + (adapter ? adapterTokens(adapters.slot(e, request.model(), now)) : 0);
+            scores[i] = (predictedTokens(request, e, matcher.uncached(request, blocks[i]))
+                    + (adapter ? adapterTokens(adapters.slot(e, request.model(), now)) : 0)) / rates[i];
             best = Math.min(best, scores[i]);
         }
         for (int i = 0; i < n; i++) {

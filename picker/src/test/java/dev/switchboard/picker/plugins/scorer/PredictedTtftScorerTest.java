@@ -110,6 +110,29 @@ class PredictedTtftScorerTest {
         assertThat(s[1]).isGreaterThan(s[0]);
     }
 
+    static EndpointState learned(int i, long prefillTokens, double rate) {
+        return new EndpointState(endpoint(i), null, false, prefillTokens > 0 ? 1 : 0, 0, prefillTokens > 0 ? 1 : 0,
+                prefillTokens, rate);
+    }
+
+    @Test
+    void eachEndpointsTokensArePricedAtItsOwnLearnedSpeed() {
+        PickRequest r = request("w".repeat(400)); // 100 tokens
+        double[] s = new double[3];
+        // equal speeds: the shorter backlog wins, as in tokens
+        scorer.score(r, List.of(learned(1, 300, 10_000), learned(2, 500, 10_000)), s);
+        assertThat(s[0]).isEqualTo(1.0);
+        // endpoint 1 half as fast: its shorter backlog takes longer than endpoint 2's at twice the speed
+        scorer.score(r, List.of(learned(1, 300, 10_000), learned(2, 500, 20_000)), s);
+        assertThat(s[1]).isEqualTo(1.0);
+        assertThat(s[0]).isLessThan(0.8);
+        // an endpoint not learned yet takes the median of the others: 12,500 tokens/s, between 5,000 and 20,000
+        scorer.score(r, List.of(learned(1, 0, 5_000), learned(2, 0, 20_000), learned(3, 0, Double.NaN)), s);
+        assertThat(s[1]).isEqualTo(1.0);
+        assertThat(s[2]).isCloseTo(0.625, within(1e-9));
+        assertThat(s[0]).isCloseTo(0.25, within(1e-9));
+    }
+
     static EndpointState withAdapters(int i, int maxLoras, List<String> running, List<String> waiting) {
         return new EndpointState(endpoint(i), new ModelServerMetrics(0, 0, 0, 16, 1000, maxLoras, running, waiting),
                 true, 0, 0, 0, 0);
@@ -126,7 +149,7 @@ class PredictedTtftScorerTest {
                 local(4, 0, 0, 0));                                        // reports nothing about adapters
         double[] s = new double[4];
         lora.score(r, pool, s);
-        assertThat(s).containsExactly(1.0, 101.0 / 601, 101.0 / 50_101, 1.0);
+        assertThat(s).containsExactly(new double[] {1.0, 101.0 / 601, 101.0 / 50_101, 1.0}, within(1e-12));
     }
 
     @Test
@@ -151,12 +174,12 @@ class PredictedTtftScorerTest {
         // the same scrape: endpoint 1's one slot is now sql's, so chat would wait there; sql itself is loaded
         PickRequest chat = PickRequest.of("chat", "y".repeat(400), Map.of(), 0);
         lora.score(chat, pool, s);
-        assertThat(s).containsExactly(101.0 / 50_101, 1.0);
+        assertThat(s).containsExactly(new double[] {101.0 / 50_101, 1.0}, within(1e-12));
         lora.score(PickRequest.of("sql", "z".repeat(400), Map.of(), 0), pool, s);
         assertThat(s).containsExactly(1.0, 1.0);
         lora.endpointRemoved(endpoint(1));
         lora.score(chat, pool, s);
-        assertThat(s[0]).as("forgotten with the endpoint").isEqualTo(101.0 / 601);
+        assertThat(s[0]).as("forgotten with the endpoint").isCloseTo(101.0 / 601, within(1e-12));
     }
 
     @Test
