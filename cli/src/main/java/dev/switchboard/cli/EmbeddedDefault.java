@@ -117,10 +117,7 @@ final class EmbeddedDefault {
                 spec:
                   endpoints:
                 """);
-        for (var a : sims.addresses()) {
-            y.append("  - {address: 127.0.0.1, port: ").append(a.getPort()).append(", labels: {app: simulated}}\n");
-        }
-        return y.toString();
+        return y.append(sims.endpointsYaml("simulated")).toString();
     }
 
     /** The providers the embedded configuration includes, for the start banner. */

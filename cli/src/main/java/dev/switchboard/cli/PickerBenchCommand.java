@@ -250,7 +250,7 @@ final class PickerBenchCommand implements Callable<Integer> {
                 slowdowns[i] = i < slowEndpoints ? slowdown : 1;
                 sims.engine(i).slowdown(slowdowns[i]);
             }
-            var config = ConfigLoader.parse(gatewayYaml(sims.addresses(), profile, document), "bench-picker (" + profile + ")");
+            var config = ConfigLoader.parse(gatewayYaml(sims.endpointsYaml("sim"), profile, document), "bench-picker (" + profile + ")");
             try (GatewayServer gateway = GatewayServer.start(config, 2)) {
                 BenchConfig.Builder b = BenchConfig.builder()
                         .url("http://127.0.0.1:" + gateway.port())
@@ -271,7 +271,7 @@ final class PickerBenchCommand implements Callable<Integer> {
         }
     }
 
-    private static String gatewayYaml(List<InetSocketAddress> sims, String profile, String document) {
+    private static String gatewayYaml(String members, String profile, String document) {
         StringBuilder y = new StringBuilder("""
                 apiVersion: switchboard.dev/v1alpha1
                 kind: Gateway
@@ -300,9 +300,7 @@ final class PickerBenchCommand implements Callable<Integer> {
                 spec:
                   endpoints:
                 """.formatted(profile));
-        for (InetSocketAddress a : sims) {
-            y.append("  - {address: 127.0.0.1, port: ").append(a.getPort()).append(", labels: {app: sim}}\n");
-        }
+        y.append(members);
         if (!document.isEmpty()) {
             y.append("---\n").append(document).append('\n');
         }

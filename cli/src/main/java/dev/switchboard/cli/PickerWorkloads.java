@@ -28,8 +28,10 @@ final class PickerWorkloads {
      *   hash affinity overloads the hottest prompt's endpoint, pure load balancing wastes the cache;
      * - code-gen: 60 repository contexts of 12,000 tokens (60% of the cache), 400-token asks, 300-token answers:
      *   a miss costs 4x the shared-prefix one, so the price of breaking affinity is highest;
-     * - multi-turn: 1,000 conversations of 6 turns over a 1,000-token system prompt; each turn resends the history,
-     *   so its prefix is warm only where the previous turn ran.
+     * - multi-turn: 256 conversations of 16 turns over a 1,000-token system prompt each; each turn resends the
+     *   history (up to 7,400 tokens), so its prefix is warm only where the previous turn ran. A conversation's next
+     *   turn waits for its last, so at 100 req/s a conversation comes back every 2-3 s; with 1,000 conversations a
+     *   short stage saw first turns only.
      */
 
     @Option(names = "--workload", defaultValue = SHARED_PREFIX, description = "shared-prefix, zipf, code-gen or"
@@ -57,10 +59,10 @@ final class PickerWorkloads {
     @Option(names = "--zipf", description = "Zipf exponent of the groups' popularity, 0 uniform (zipf 1.0, else 0).")
     Double zipf;
 
-    @Option(names = "--conversations", description = "multi-turn: conversations (1000).")
+    @Option(names = "--conversations", description = "multi-turn: conversations (256).")
     Integer conversations;
 
-    @Option(names = "--turns", description = "multi-turn: turns per conversation (6).")
+    @Option(names = "--turns", description = "multi-turn: turns per conversation (16).")
     Integer turns;
 
     /** The workload the flags name; IllegalArgumentException with the flag at fault. */
@@ -69,7 +71,7 @@ final class PickerWorkloads {
             case SHARED_PREFIX -> prefix(150, 5, 6000, 1200, 200, 0);
             case ZIPF -> prefix(48, 20, 3000, 300, 200, 1.0);
             case CODE_GEN -> prefix(60, 10, 12_000, 400, 300, 0);
-            case MULTI_TURN -> new MultiTurnSpec(or(conversations, 1000), or(turns, 6), or(systemTokens, 1000),
+            case MULTI_TURN -> new MultiTurnSpec(or(conversations, 256), or(turns, 16), or(systemTokens, 1000),
                     or(questionTokens, 200), TokenRange.of(or(outputTokens, 200)));
             default -> throw new IllegalArgumentException("unknown --workload '" + name + "'; one of "
                     + String.join(", ", NAMES));

@@ -50,13 +50,7 @@ class PoolExtrasIT {
                 .withModel(BASE, List.of("food-review-v1", "food-review-v2"))
                 .withEngine(EngineConfig.defaults().withTimeScale(0).withLimits(256, 2048, 1024, 2, 16_384)));
         stickySims = SimServer.start(SimConfig.defaults().withEndpoints(0, 2));
-        StringBuilder members = new StringBuilder();
-        for (var a : reviewSims.addresses()) {
-            members.append("  - {address: 127.0.0.1, port: ").append(a.getPort()).append(", labels: {app: reviews}}\n");
-        }
-        for (var a : stickySims.addresses()) {
-            members.append("  - {address: 127.0.0.1, port: ").append(a.getPort()).append(", labels: {app: chat}}\n");
-        }
+        String members = reviewSims.endpointsYaml("reviews") + stickySims.endpointsYaml("chat");
         yaml = """
                 apiVersion: switchboard.dev/v1alpha1
                 kind: Gateway

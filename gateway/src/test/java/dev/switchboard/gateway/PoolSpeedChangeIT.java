@@ -34,10 +34,7 @@ class PoolSpeedChangeIT {
     void anEndpointThatSlowsDownMidRunIsLearnedAndGetsLessTraffic() throws Exception {
         try (SimServer sims = SimServer.start(SimConfig.defaults().withEndpoints(0, 3)
                 .withEngine(EngineConfig.defaults().withTimeScale(4)))) {
-            StringBuilder members = new StringBuilder();
-            for (var a : sims.addresses()) {
-                members.append("  - {address: 127.0.0.1, port: ").append(a.getPort()).append(", labels: {app: sim}}\n");
-            }
+            String members = sims.endpointsYaml("sim");
             String yaml = """
                     apiVersion: switchboard.dev/v1alpha1
                     kind: Gateway

@@ -70,10 +70,7 @@ class SharedStateIT {
     }
 
     void startReplicas(boolean share) throws Exception {
-        StringBuilder members = new StringBuilder();
-        for (var a : sims.addresses()) {
-            members.append("  - {address: 127.0.0.1, port: ").append(a.getPort()).append(", labels: {app: sim}}\n");
-        }
+        String members = sims.endpointsYaml("sim");
         String yaml = """
                 apiVersion: switchboard.dev/v1alpha1
                 kind: Gateway

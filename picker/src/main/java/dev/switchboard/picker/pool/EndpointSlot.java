@@ -68,7 +68,7 @@ final class EndpointSlot {
         EndpointLoad r = remote;
         return new EndpointState(endpoint, m, fresh, inFlight.get() + r.inFlight(),
                 inFlightTokens.get() + r.inFlightTokens(), prefill.get() + r.prefill(),
-                prefillTokens.get() + r.prefillTokens(), ttft.tokensPerSecond(now));
+                prefillTokens.get() + r.prefillTokens(), ttft.tokensPerSecond(now), ttft.samples(now));
     }
 
     long now() {

@@ -44,7 +44,7 @@ public final class Lease implements AutoCloseable {
         if (endPrefill()) {
             long now = slot.now();
             slot.ttft.scored(predictedMillis, (now - sentAt) / 1e6);
-            slot.ttft.observe(work, now - sentAt, now);
+            slot.ttft.observe(work, uncached, now - sentAt, now);
         }
     }
 

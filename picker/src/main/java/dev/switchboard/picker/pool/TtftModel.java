@@ -3,7 +3,7 @@ package dev.switchboard.picker.pool;
 /**
  * How fast one endpoint reaches its first token, learned from what the gateway sees: each attempt's prefill work
  * (the uncached prompt tokens of the requests ahead of it that the gateways sent, plus its own) over its time to
- * first token. A ratio of decayed sums, so it needs no constant per hardware, follows an endpoint that slows down
+ * first token, from attempts that were mostly their own work. A ratio of decayed sums, so it needs no constant per hardware, follows an endpoint that slows down
  * or speeds up within a few half-lives, and weighs a long prompt by its length rather than one sample per request.
  * It also keeps score of itself: each attempt's time predicted when it was sent (its work at the rate known then)
  * against the time it took.
@@ -47,9 +47,16 @@ public final class TtftModel {
         this.halfLifeNanos = halfLifeNanos;
     }
 
-    /** {@code work} tokens were prefilled in {@code nanos} (an attempt's time to first token), seen at {@code now}. */
-    public synchronized void observe(long work, long nanos, long now) {
-        if (work < MIN_TOKENS || nanos <= 0) {
+    /**
+     * An attempt whose own uncached prompt was {@code own} tokens, with {@code work} tokens of prefill ahead of its
+     * first token in all (its own included), reached that token in {@code nanos}, seen at {@code now}. Learned only
+     * when at least half the work was its own: behind a long queue the time says more about the queue than about
+     * the endpoint's speed, and a busy endpoint priced slower on top of its backlog would be counted twice (tried:
+     * learning from every attempt, predicted-ttft lost a fifth of its throughput past saturation, its warm endpoints
+     * priced slow and their prompts moved away and missed).
+     */
+    public synchronized void observe(long work, long own, long nanos, long now) {
+        if (work < MIN_TOKENS || nanos <= 0 || 2 * own < work) {
             return;
         }
         decay(now);
@@ -62,6 +69,12 @@ public final class TtftModel {
     public synchronized double tokensPerSecond(long now) {
         decay(now);
         return samples >= MIN_SAMPLES ? tokens / seconds : Double.NaN;
+    }
+
+    /** The samples the rate is learned from, decayed as the sums are. */
+    public synchronized double samples(long now) {
+        decay(now);
+        return samples;
     }
 
     /** The time to first token behind {@code work} tokens of prefill at the rate known now, ms; NaN while unknown. */

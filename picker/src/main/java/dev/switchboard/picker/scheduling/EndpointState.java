@@ -19,10 +19,18 @@ import dev.switchboard.picker.pool.Endpoint;
  * @param prefillTokens    their prompt tokens still to prefill, estimated (what the endpoint's cache did not hold)
  * @param prefillRate      the endpoint's prefill throughput as learned from its times to first token, tokens per
  *                         second, or NaN while not known ({@link dev.switchboard.picker.pool.TtftModel})
+ * @param prefillSamples   the answers that rate was learned from, decayed as it is (how much to trust it)
  */
 public record EndpointState(
         Endpoint endpoint, ModelServerMetrics metrics, boolean fresh, int inFlightRequests, long inFlightTokens,
-        int prefillRequests, long prefillTokens, double prefillRate) {
+        int prefillRequests, long prefillTokens, double prefillRate, double prefillSamples) {
+
+    /** A state whose prefill rate is given ({@code prefillRate} tokens per second, trusted fully). */
+    public EndpointState(Endpoint endpoint, ModelServerMetrics metrics, boolean fresh, int inFlightRequests,
+            long inFlightTokens, int prefillRequests, long prefillTokens, double prefillRate) {
+        this(endpoint, metrics, fresh, inFlightRequests, inFlightTokens, prefillRequests, prefillTokens, prefillRate,
+                prefillRate > 0 ? Double.POSITIVE_INFINITY : 0);
+    }
 
     /** A state whose prefill rate is not known. */
     public EndpointState(Endpoint endpoint, ModelServerMetrics metrics, boolean fresh, int inFlightRequests,

@@ -62,6 +62,19 @@ public final class SimServer implements AutoCloseable {
         return channels.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
     }
 
+    /**
+     * The endpoints as entries of a Switchboard {@code Endpoints} document's {@code spec.endpoints} list (two spaces
+     * in, one line each, labelled {@code app: <app>}), for the embedded default, the benchmarks and tests.
+     */
+    public String endpointsYaml(String app) {
+        StringBuilder y = new StringBuilder();
+        for (InetSocketAddress a : addresses()) {
+            y.append("  - {address: 127.0.0.1, port: ").append(a.getPort()).append(", labels: {app: ").append(app)
+                    .append("}}\n");
+        }
+        return y.toString();
+    }
+
     /** The engine behind endpoint {@code i}, for tests and embedding. */
     public Engine engine(int i) {
         return endpoints.get(i).engine;
