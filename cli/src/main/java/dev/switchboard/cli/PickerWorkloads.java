@@ -24,8 +24,9 @@ final class PickerWorkloads {
      * The presets, on bench-picker's pool (8 servers, 150k KV tokens each, 1.2M in all):
      * - shared-prefix: inference-perf's short-questions__many-system-prompts, 150 x 6,000-token system prompts
      *   (73% of the pool's cache) with 1,200-token questions;
-     * - zipf: 48 system prompts of 3,000 tokens, popularity 1/k (the first takes 22% of requests, the last 0.5%):
-     *   hash affinity overloads the hottest prompt's endpoint, pure load balancing wastes the cache;
+     * - zipf: 200 system prompts of 6,000 tokens (the pool's whole cache), popularity 1/k (the first takes 17% of
+     *   the requests, the last 0.1%): sticking to the hottest prompt's endpoint overloads it, spreading every prompt
+     *   wastes the cache. 48 prompts of 3,000 tokens, tried first, fit one server's cache: every profile hit 98%;
      * - code-gen: 60 repository contexts of 12,000 tokens (60% of the cache), 400-token asks, 300-token answers:
      *   a miss costs 4x the shared-prefix one, so the price of breaking affinity is highest;
      * - multi-turn: 256 conversations of 16 turns over a 1,000-token system prompt each; each turn resends the
@@ -38,18 +39,18 @@ final class PickerWorkloads {
             + " multi-turn (default: ${DEFAULT-VALUE}); the flags below override its values.")
     String name;
 
-    @Option(names = "--groups", description = "System prompts (shared-prefix 150, zipf 48, code-gen 60).")
+    @Option(names = "--groups", description = "System prompts (shared-prefix 150, zipf 200, code-gen 60).")
     Integer groups;
 
     @Option(names = "--prompts-per-group", description = "Questions per system prompt (shared-prefix 5, zipf 20,"
             + " code-gen 10).")
     Integer promptsPerGroup;
 
-    @Option(names = "--system-tokens", description = "System prompt length (shared-prefix 6000, zipf 3000, code-gen"
+    @Option(names = "--system-tokens", description = "System prompt length (shared-prefix 6000, zipf 6000, code-gen"
             + " 12000, multi-turn 1000).")
     Integer systemTokens;
 
-    @Option(names = "--question-tokens", description = "Question length (shared-prefix 1200, zipf 300, code-gen 400,"
+    @Option(names = "--question-tokens", description = "Question length (shared-prefix 1200, zipf 600, code-gen 400,"
             + " multi-turn 200).")
     Integer questionTokens;
 
@@ -69,7 +70,7 @@ final class PickerWorkloads {
     WorkloadSpec spec() {
         return switch (name) {
             case SHARED_PREFIX -> prefix(150, 5, 6000, 1200, 200, 0);
-            case ZIPF -> prefix(48, 20, 3000, 300, 200, 1.0);
+            case ZIPF -> prefix(200, 20, 6000, 600, 200, 1.0);
             case CODE_GEN -> prefix(60, 10, 12_000, 400, 300, 0);
             case MULTI_TURN -> new MultiTurnSpec(or(conversations, 256), or(turns, 16), or(systemTokens, 1000),
                     or(questionTokens, 200), TokenRange.of(or(outputTokens, 200)));

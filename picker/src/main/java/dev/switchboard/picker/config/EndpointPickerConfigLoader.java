@@ -73,9 +73,12 @@ public final class EndpointPickerConfigLoader {
                     - {pluginRef: max-score-picker}
                     """),
             PREDICTED_TTFT, profileYaml("""
+                    - type: prefix-cache-affinity-filter
+                      parameters: {affinityThreshold: 0.8, maxTTFTPenaltyMs: 1000}
                     - type: predicted-ttft-scorer
                     - type: max-score-picker
                     """, """
+                    - {pluginRef: prefix-cache-affinity-filter}
                     - {pluginRef: predicted-ttft-scorer}
                     - {pluginRef: max-score-picker}
                     """),
