@@ -106,9 +106,10 @@ class RedisSharedStateIT {
         Replica one = replica("t1");
         Replica two = replica("t1");
         awaitConnected(one, two);
+        int perPick = learners(one);
         for (int n = 0; n < 20; n++) {
             String warmed = pick(one.pool(), n);
-            awaitRecords(two, n + 1); // the record crosses Redis within a flush or two
+            awaitRecords(two, (n + 1) * perPick); // the records cross Redis within a flush or two
             assertThat(pick(two.pool(), n)).as("prompt %d", n).isEqualTo(warmed);
         }
         assertThat(two.sharing().stats().received()).isPositive();
@@ -119,6 +120,11 @@ class RedisSharedStateIT {
      * Waits until {@code r} has applied {@code n} of its peers' pick records (polling a counter: a pick to see
      * whether it arrived would itself record, and tell the peer).
      */
+    /** Pick records per pick: one from each plugin that learns prefixes (the default's filter and scorer). */
+    static int learners(Replica r) {
+        return r.pool().picker().profile().learners().size();
+    }
+
     static void awaitRecords(Replica r, long n) {
         Awaitility.await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(2))
                 .until(() -> r.sharing().stats().recordsApplied() >= n);
@@ -183,7 +189,7 @@ class RedisSharedStateIT {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> inFlight(two.pool(), ENDPOINTS.get(1)) == 1);
         long before = two.sharing().stats().recordsApplied();
         String warmed = pick(one.pool(), 1000);
-        awaitRecords(two, before + 1);
+        awaitRecords(two, before + learners(one));
         assertThat(pick(two.pool(), 1000)).isEqualTo(warmed);
         held.close();
 
