@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The prefill throughput the sticky plugins divide by: a configured one (llm-d's calibrated {@code
- * peakPrefillThroughput}, one number for the pool), or each endpoint's own as learned from its times to first
- * token ({@link dev.switchboard.picker.pool.TtftModel}); an endpoint not learned yet takes the median of those
+ * The prefill throughput the sticky plugins and the predicted-ttft scorer divide by: a configured one (llm-d's
+ * calibrated {@code peakPrefillThroughput}, one number for the pool), or each endpoint's own as learned from its
+ * times to first token ({@link dev.switchboard.picker.pool.TtftModel}); an endpoint not learned yet takes the median of those
  * that are, and a pool with none learned a prior whose value only matters until the first few answers. A learned
  * rate is pulled toward that median by {@value #PSEUDO_SAMPLES} answers' worth: a rate from three answers counts
  * half, one from thirty almost whole. Without it, an endpoint whose first few answers came slowly (the gateway's
