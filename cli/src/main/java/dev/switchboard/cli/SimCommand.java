@@ -79,11 +79,18 @@ final class SimCommand implements Callable<Integer> {
     int meanOutput;
     @Option(names = "--max-body-bytes", defaultValue = "67108864", description = "Largest request body (default: ${DEFAULT-VALUE}).")
     int maxBody;
+    @Option(names = "--kv-events", paramLabel = "ZMQ-ADDRESS", description = "Publish KV-cache events as vLLM does "
+            + "(msgpack over ZMQ PUB, topic kv@<host>:<port>@<model>): connect to the picker's address, e.g. "
+            + "tcp://127.0.0.1:5557 (what a precise-prefix-cache-scorer binds), or bind tcp://*:<port> (one endpoint).")
+    String kvEvents;
 
     @Override
     public Integer call() throws Exception {
         SimConfig config = config();
         SimServer server = SimServer.start(config);
+        if (kvEvents != null) {
+            server.publishKvEvents(kvEvents);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -100,6 +107,9 @@ final class SimCommand implements Callable<Integer> {
         System.out.printf("  try:    curl -s http://%s:%d/v1/chat/completions -H 'content-type: application/json' \\%n"
                 + "            -d '{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":8}'%n",
                 host, addrs.get(0).getPort(), config.model());
+        if (kvEvents != null) {
+            System.out.printf("  KV events: %s%n", kvEvents);
+        }
         System.out.printf("  metrics: http://%s:%d/metrics   (Ctrl-C stops)%n", host, addrs.get(0).getPort());
         System.out.flush();
         stopped.await();

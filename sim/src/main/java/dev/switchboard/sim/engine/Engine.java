@@ -1,5 +1,7 @@
 package dev.switchboard.sim.engine;
 
+import dev.switchboard.core.kvevents.KvEvent;
+import dev.switchboard.core.kvevents.KvEventBatch;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
@@ -8,6 +10,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * One simulated model server's engine: a thread that runs {@link StepScheduler} steps in real time, divided by the
@@ -36,6 +39,8 @@ public final class Engine implements AutoCloseable {
     private volatile boolean closed;
     /** Every step takes this many times its modelled duration: a slower GPU, or a server that slows down mid-run. */
     private volatile double slowdown = 1;
+    /** Where each step's KV-cache events go, or null: set from any thread, read by the engine thread. */
+    private volatile Consumer<KvEventBatch> kvEvents;
 
     public Engine(EngineConfig config, String name) {
         this.config = config;
@@ -61,6 +66,15 @@ public final class Engine implements AutoCloseable {
 
     public double slowdown() {
         return slowdown;
+    }
+
+    /**
+     * Hands every step's KV-cache events ({@code BlockStored}, {@code BlockRemoved}) to {@code sink}, on the engine
+     * thread (so the sink must not block). Blocks cached before this call are not told.
+     */
+    public void publishKvEvents(Consumer<KvEventBatch> sink) {
+        kvEvents = sink;
+        LockSupport.unpark(thread);
     }
 
     public EngineMetrics metrics() {
@@ -100,6 +114,9 @@ public final class Engine implements AutoCloseable {
     private void run() {
         long deadline = System.nanoTime();
         while (!closed) {
+            if (kvEvents != null && scheduler.kv.events == null) {
+                scheduler.kv.events = new KvEventLog(scheduler.kv.blockSize);
+            }
             drainInbox();
             long now = System.nanoTime();
             boolean work = scheduler.plan(now);
@@ -119,6 +136,18 @@ public final class Engine implements AutoCloseable {
             }
             scheduler.complete(System.nanoTime());
             publish();
+            publishKvEvents();
+        }
+    }
+
+    private void publishKvEvents() {
+        Consumer<KvEventBatch> sink = kvEvents;
+        if (sink == null) {
+            return;
+        }
+        List<KvEvent> events = scheduler.kv.events.drain();
+        if (!events.isEmpty()) {
+            sink.accept(new KvEventBatch(System.currentTimeMillis() / 1000.0, events, -1));
         }
     }
 

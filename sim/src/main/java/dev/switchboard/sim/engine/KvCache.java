@@ -42,6 +42,8 @@ final class KvCache {
     private int lruTail = NONE;
     private int lruSize;
     private int used;
+    /** Where evictions are told, when KV events are published. */
+    KvEventLog events;
 
     KvCache(int numBlocks, int blockSize) {
         this.numBlocks = numBlocks;
@@ -107,6 +109,9 @@ final class KvCache {
             unlink(block);
             blockByHash.remove(hashOf[block]);
             hashed[block] = false;
+            if (events != null) {
+                events.removed(hashOf[block]);
+            }
         } else {
             return NONE;
         }
@@ -115,14 +120,18 @@ final class KvCache {
         return block;
     }
 
-    /** Makes a computed full block findable by {@code hash}. A hash already cached elsewhere keeps its block. */
-    void register(int block, long hash) {
+    /**
+     * Makes a computed full block findable by {@code hash}; false when it was not (a hash already cached elsewhere
+     * keeps its block).
+     */
+    boolean register(int block, long hash) {
         if (hashed[block] || blockByHash.get(hash) != NONE) {
-            return;
+            return false;
         }
         hashed[block] = true;
         hashOf[block] = hash;
         blockByHash.put(hash, block);
+        return true;
     }
 
     /** Drops one reference; the last one frees the block (to the LRU if it is cached). */

@@ -232,7 +232,9 @@ final class StepScheduler {
         long[] hashes = s.request.blockHashes();
         int full = Math.min(hashes.length, s.computed / kv.blockSize);
         for (int b = s.registeredBlocks; b < full; b++) {
-            kv.register(s.block(b), hashes[b]);
+            if (kv.register(s.block(b), hashes[b]) && kv.events != null) {
+                kv.events.stored(s.request, b);
+            }
         }
         s.registeredBlocks = Math.max(s.registeredBlocks, full);
     }

@@ -1,12 +1,13 @@
 package dev.switchboard.sim.server;
 
+import dev.switchboard.core.model.ApproxChatTemplate;
 import dev.switchboard.providers.chat.ChatRequest;
 import dev.switchboard.providers.chat.Message;
 import dev.switchboard.providers.chat.Part;
 import java.util.List;
 
 /**
- * A provider request's conversation as prompt text, through the same {@link ChatTemplate} as an OpenAI request: the
+ * A provider request's conversation as prompt text, through the same {@link ApproxChatTemplate} as an OpenAI request: the
  * system parts as a {@code system} turn, then each turn under its role. A turn of tool results only is a {@code tool}
  * turn (what the same conversation is in OpenAI's format); a tool call is its name and arguments; thinking is its
  * text; images count nothing (the simulator reads text only).
@@ -17,16 +18,16 @@ final class ChatPrompt {
     static String render(ChatRequest request) {
         StringBuilder prompt = new StringBuilder();
         if (!request.system().isEmpty()) {
-            ChatTemplate.open(prompt, "system");
+            ApproxChatTemplate.open(prompt, "system");
             append(prompt, request.system());
-            ChatTemplate.close(prompt);
+            ApproxChatTemplate.close(prompt);
         }
         for (Message m : request.messages()) {
-            ChatTemplate.open(prompt, role(m));
+            ApproxChatTemplate.open(prompt, role(m));
             append(prompt, m.content());
-            ChatTemplate.close(prompt);
+            ApproxChatTemplate.close(prompt);
         }
-        return ChatTemplate.end(prompt);
+        return ApproxChatTemplate.end(prompt);
     }
 
     private static String role(Message m) {

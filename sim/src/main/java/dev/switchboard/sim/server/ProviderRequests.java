@@ -1,5 +1,6 @@
 package dev.switchboard.sim.server;
 
+import dev.switchboard.core.model.ApproxChatTemplate;
 import dev.switchboard.core.http.HeaderNames;
 import dev.switchboard.core.model.ApproxTokenizer;
 import dev.switchboard.providers.ResponseContext;
@@ -20,7 +21,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * Serves the provider personalities' routes ({@link ProviderRoute}): decodes the body with the provider's codec into a
- * {@link ChatRequest}, renders its prompt with the OpenAI path's {@link ChatTemplate}, and hands the generation to
+ * {@link ChatRequest}, renders its prompt with the OpenAI path's {@link ApproxChatTemplate}, and hands the generation to
  * the same launch as the OpenAI routes, with a {@link CodecResponseWriter}. Bad bodies, unknown models and requests
  * the codec cannot read are answered in the provider's error shape.
  *
@@ -109,7 +110,8 @@ final class ProviderRequests {
         boolean stream = e.stream != null ? e.stream : chat.stream();
         String seedName = adapter != null ? adapter : chat.model();
         GenerationRequest g = new GenerationRequest(ids.length,
-                BlockHasher.hash(ids, endpoint.engine.config().profile().blockSize(), seedName), output, maxTokens, adapter);
+                BlockHasher.hash(ids, endpoint.engine.config().profile().blockSize(), seedName), output, maxTokens, adapter,
+                ids);
         ResponseContext context = new ResponseContext(chat.model(), "sim" + Long.toHexString(seed ^ System.nanoTime()),
                 System.currentTimeMillis() / 1000, chat.includeUsage());
         var writer = new CodecResponseWriter(ctx, endpoint, e, stream, context, seed, ids.length, tool,

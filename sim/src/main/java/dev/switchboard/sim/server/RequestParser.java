@@ -1,5 +1,6 @@
 package dev.switchboard.sim.server;
 
+import dev.switchboard.core.model.ApproxChatTemplate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -123,7 +124,7 @@ final class RequestParser {
         return Math.max(1, meanOutputTokens / 2 + (int) Math.floorMod(h, (long) meanOutputTokens + 1));
     }
 
-    /** The chat template ({@link ChatTemplate}) applied to {@code messages}. */
+    /** The chat template ({@link ApproxChatTemplate}) applied to {@code messages}. */
     private static String chatPrompt(JsonNode root) throws Rejected {
         JsonNode messages = root.get("messages");
         if (messages == null || messages.isNull()) {
@@ -143,11 +144,11 @@ final class RequestParser {
             if (role == null || !role.isTextual() || !ROLES.contains(role.asText())) {
                 throw new Rejected(ApiError.badRequest(where + ".role must be one of " + ROLES + ".", where + ".role"));
             }
-            ChatTemplate.open(prompt, role.asText());
+            ApproxChatTemplate.open(prompt, role.asText());
             appendContent(prompt, m.get("content"), where + ".content");
-            ChatTemplate.close(prompt);
+            ApproxChatTemplate.close(prompt);
         }
-        return ChatTemplate.end(prompt);
+        return ApproxChatTemplate.end(prompt);
     }
 
     private static void appendContent(StringBuilder prompt, JsonNode content, String where) throws Rejected {

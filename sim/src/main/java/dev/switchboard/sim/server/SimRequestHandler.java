@@ -121,7 +121,7 @@ final class SimRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         String seedName = p.adapter() != null ? p.adapter() : p.model();
         GenerationRequest g = new GenerationRequest(p.promptIds().length,
                 BlockHasher.hash(p.promptIds(), endpoint.engine.config().profile().blockSize(), seedName),
-                p.outputTokens(), p.maxTokens(), p.adapter());
+                p.outputTokens(), p.maxTokens(), p.adapter(), p.promptIds());
         var writer = new OpenAiResponseWriter(ctx, endpoint, p, req.headers().get(HeaderNames.ENDPOINT_LOAD_METRICS_FORMAT),
                 keepAlive);
         launch(ctx, req, new Generation(g, p.stream(), p.outputTokens(), writer), ErrorReply.openAi(endpoint), keepAlive);

@@ -1,6 +1,7 @@
 package dev.switchboard.sim.server;
 
 import dev.switchboard.sim.SimConfig;
+import dev.switchboard.core.kvevents.KvEventCodec;
 import dev.switchboard.sim.engine.Engine;
 import dev.switchboard.sim.engine.EngineConfig;
 import dev.switchboard.transport.Transport;
@@ -21,6 +22,7 @@ public final class SimServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final List<SimEndpoint> endpoints = new ArrayList<>();
     private final List<Channel> channels = new ArrayList<>();
+    private final List<KvEventPublisher> publishers = new ArrayList<>();
 
     private SimServer(EventLoopGroup group) {
         this.group = group;
@@ -75,6 +77,26 @@ public final class SimServer implements AutoCloseable {
         return y.toString();
     }
 
+    /**
+     * Publishes every endpoint's KV-cache events on ZMQ as vLLM does, to {@code address}: bound when it has a
+     * wildcard ({@code tcp://*:5557}; one port for all endpoints then cannot work, so give one endpoint), else
+     * connected (the picker binds, {@code tcp://127.0.0.1:5557}); the topic is {@code kv@<host>:<port>@<model>}.
+     */
+    public synchronized void publishKvEvents(String address) {
+        if (address.contains("*") && endpoints.size() > 1) {
+            throw new IllegalArgumentException("a bound KV-event address (" + address + ") serves one endpoint; "
+                    + "with " + endpoints.size() + " give the subscriber's address to connect to");
+        }
+        for (int i = 0; i < endpoints.size(); i++) {
+            SimEndpoint e = endpoints.get(i);
+            InetSocketAddress at = addresses().get(i);
+            String host = at.getAddress().isAnyLocalAddress() ? "127.0.0.1" : at.getAddress().getHostAddress();
+            KvEventPublisher p = new KvEventPublisher(address, KvEventCodec.topic(host + ":" + at.getPort(), e.model));
+            publishers.add(p);
+            e.engine.publishKvEvents(p);
+        }
+    }
+
     /** The engine behind endpoint {@code i}, for tests and embedding. */
     public Engine engine(int i) {
         return endpoints.get(i).engine;
@@ -90,6 +112,9 @@ public final class SimServer implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         for (SimEndpoint e : endpoints) {
             e.engine.close();
+        }
+        synchronized (this) {
+            publishers.forEach(KvEventPublisher::close);
         }
     }
 }
