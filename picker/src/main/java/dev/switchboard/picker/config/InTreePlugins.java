@@ -15,6 +15,7 @@ import dev.switchboard.picker.plugins.picker.WeightedRandomPicker;
 import dev.switchboard.picker.plugins.scorer.ActiveRequestScorer;
 import dev.switchboard.picker.plugins.scorer.KvCacheUtilizationScorer;
 import dev.switchboard.picker.plugins.scorer.LoraAffinityScorer;
+import dev.switchboard.picker.plugins.scorer.PrecisePrefixCacheScorer;
 import dev.switchboard.picker.plugins.scorer.PredictedTtftScorer;
 import dev.switchboard.picker.plugins.scorer.PrefixAffinityFilter;
 import dev.switchboard.picker.plugins.scorer.TokenLoadScorer;
@@ -81,6 +82,7 @@ public final class InTreePlugins {
                     p.number("maxTTFTPenaltyMs", d.maxTtftPenaltyMs(), 0, 3_600_000),
                     p.number("peakPrefillThroughput", d.peakPrefillThroughput(), 0, 1e9)));
         });
+        FACTORIES.put(PrecisePrefixCacheScorer.TYPE, InTreePlugins::precisePrefix);
         FACTORIES.put(TokenLoadScorer.TYPE, (n, p) -> {
             p.only("perEndpointRate");
             return new TokenLoadScorer(n, p.bool("perEndpointRate", false));
@@ -124,6 +126,40 @@ public final class InTreePlugins {
                 p.integer("maxPrefixBlocksToMatch", d.maxPrefixBlocksToMatch(), 1, 1 << 20),
                 p.integer("lruCapacityPerServer", d.lruCapacityPerServer(), 1, 1 << 26),
                 p.bool("autoTune", d.autoTune()), maxIndexBytes);
+    }
+
+    private static PrecisePrefixCacheScorer precisePrefix(String name, Fields p) throws ConfigException {
+        List<String> names = new ArrayList<>(PREFIX_PARAMETERS);
+        names.addAll(List.of("kvEventsConfig", "tokenizer", "indexerConfig"));
+        p.only(names.toArray(String[]::new));
+        if (p.has("indexerConfig")) {
+            throw p.error("indexerConfig", "is llm-d's tokenizer and index setup, not supported: Switchboard keeps "
+                    + "its own index (the prefix parameters) and tokenizes with 'tokenizer'");
+        }
+        String tokenizer = p.optionalString("tokenizer", PrecisePrefixCacheScorer.SIMULATOR_TOKENIZER);
+        if (!tokenizer.equals(PrecisePrefixCacheScorer.SIMULATOR_TOKENIZER)) {
+            throw p.error("tokenizer", "only 'simulator' (Switchboard's simulator) is supported yet, got '" + tokenizer
+                    + "': matching a real engine's blocks needs its model's tokenizer and chat template; use "
+                    + PrefixCacheScorer.TYPE + " for it");
+        }
+        var d = PrecisePrefixCacheScorer.Params.DEFAULTS;
+        Fields events = p.optionalObject("kvEventsConfig");
+        String endpoint = d.zmqEndpoint();
+        String topics = d.topicFilter();
+        if (events != null) {
+            events.only("zmqEndpoint", "topicFilter");
+            endpoint = events.optionalString("zmqEndpoint", endpoint);
+            topics = events.optionalString("topicFilter", topics);
+            if (!endpoint.startsWith("tcp://") && !endpoint.startsWith("ipc://")) {
+                throw events.error("zmqEndpoint", "expected tcp://host:port or ipc://path, got '" + endpoint + "'");
+            }
+        }
+        try {
+            return new PrecisePrefixCacheScorer(name, new PrecisePrefixCacheScorer.Params(endpoint, topics,
+                    prefixParams(p, d.prefix())));
+        } catch (org.zeromq.ZMQException | IllegalArgumentException e) {
+            throw p.error("kvEventsConfig", "cannot receive KV events on " + endpoint + ": " + e.getMessage());
+        }
     }
 
     private static int maxEndpoints(Fields p) throws ConfigException {

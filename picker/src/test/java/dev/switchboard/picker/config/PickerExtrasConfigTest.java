@@ -87,6 +87,33 @@ class PickerExtrasConfigTest {
     }
 
     @Test
+    void thePreciseScorerRefusesWhatItCannotDoAndBindsWhereItIsTold() throws Exception {
+        expectError(plugin("precise-prefix-cache-scorer", "{tokenizer: hf}"), "plugins[0].parameters.tokenizer: only "
+                + "'simulator' (Switchboard's simulator) is supported yet, got 'hf': matching a real engine's blocks needs "
+                + "its model's tokenizer and chat template; use prefix-cache-scorer for it");
+        expectError(plugin("precise-prefix-cache-scorer", "{indexerConfig: {tokenProcessorConfig: {blockSize: 16}}}"),
+                "plugins[0].parameters.indexerConfig: is llm-d's tokenizer and index setup, not supported");
+        expectError(plugin("precise-prefix-cache-scorer", "{kvEventsConfig: {zmqEndpoint: \"localhost:5557\"}}"),
+                "plugins[0].parameters.kvEventsConfig.zmqEndpoint: expected tcp://host:port or ipc://path");
+        expectError(plugin("precise-prefix-cache-scorer", "{kvEventsConfig: {concurrency: 4}}"),
+                "plugins[0].parameters.kvEventsConfig.concurrency: unknown field");
+        int port;
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = taken.getLocalPort();
+            expectError(plugin("precise-prefix-cache-scorer", "{kvEventsConfig: {zmqEndpoint: \"tcp://127.0.0.1:"
+                    + port + "\"}}"), "plugins[0].parameters.kvEventsConfig: cannot receive KV events on tcp://127.0.0.1:"
+                    + port);
+        }
+        // free now: it binds, and a second config (a reload) shares the same socket
+        String yaml = plugin("precise-prefix-cache-scorer", "{kvEventsConfig: {zmqEndpoint: \"tcp://127.0.0.1:" + port
+                + "\"}}");
+        assertThat(EndpointPickerConfigLoader.parse(yaml, "epp.yaml")).isNotNull();
+        assertThat(EndpointPickerConfigLoader.parse(yaml, "epp.yaml")).isNotNull();
+        expectError(plugin("precise-prefix-cache-scorer", "{blockSize: 32, kvEventsConfig: {zmqEndpoint: "
+                + "\"tcp://127.0.0.1:" + port + "\"}}"), "already received with topicFilter 'kv@' and blockSize 16");
+    }
+
+    @Test
     void aGatewayFileDocumentLoadsWithItsMetadataAndReportsItsLocation() throws Exception {
         String doc = """
                 apiVersion: llm-d.ai/v1alpha1
