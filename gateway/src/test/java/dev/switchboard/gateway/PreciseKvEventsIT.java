@@ -123,6 +123,15 @@ class PreciseKvEventsIT {
                 assertThat(served(gateway.port(), messages)).as("routed to where the prefix is now")
                         .isEqualTo(sims.addresses().get(other).getPort());
                 assertThat(subscriber.rejected()).isZero();
+
+                // what the admin port shows: messages per address, blocks per publishing server
+                HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + gateway.adminPort() + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(metrics.body()).contains("switchboard_kv_event_messages_total{address=\"" + zmq + "\"} ")
+                        .contains("switchboard_kv_event_rejected_messages_total{address=\"" + zmq + "\"} 0.0")
+                        .containsPattern("switchboard_kv_event_blocks\\{address=\"" + java.util.regex.Pattern.quote(zmq)
+                                + "\",endpoint=\"" + servers[other] + "\"} [1-9]");
             }
         }
     }

@@ -39,6 +39,17 @@ public final class GenAiMetricNames {
     /** Mean (predicted - actual) / actual: above 0 the model predicts slow; a gauge. */
     public static final String ENDPOINT_TTFT_PREDICTION_BIAS = "switchboard_endpoint_ttft_prediction_bias_ratio";
     /** Label of the endpoint metrics: the endpoint's host:port. */
+    /** KV-event messages received per subscriber address (counter), and those refused (bad topic or payload). */
+    public static final String KV_EVENT_MESSAGES = "switchboard_kv_event_messages";
+    public static final String KV_EVENT_REJECTED = "switchboard_kv_event_rejected_messages";
+    /** Sequence gaps seen: messages a server sent that never arrived (the index may hold evicted blocks). */
+    public static final String KV_EVENT_GAPS = "switchboard_kv_event_sequence_gaps";
+    /** Blocks each publishing server holds, as its events say (gauge). */
+    public static final String KV_EVENT_BLOCKS = "switchboard_kv_event_blocks";
+    /** Stored blocks that could not be placed (adapter, block size, unknown parent, capacity) (counter). */
+    public static final String KV_EVENT_SKIPPED_BLOCKS = "switchboard_kv_event_skipped_blocks";
+    /** The subscriber's bound address, on the KV-event series. */
+    public static final String LABEL_KV_EVENTS_ADDRESS = "address";
     public static final String LABEL_ENDPOINT = "endpoint";
 
     /** 1 while this replica shares pool state with its peers (--share-state), 0 while it picks alone; a gauge. */

@@ -18,6 +18,7 @@ import static dev.switchboard.core.metrics.GenAiMetricNames.POOL_QUEUE_SIZE;
 import static dev.switchboard.core.metrics.GenAiMetricNames.TOKEN_USAGE;
 
 import dev.switchboard.core.model.UsageTail;
+import dev.switchboard.picker.kvevents.KvEventMetrics;
 import dev.switchboard.picker.pool.InferencePool;
 import dev.switchboard.picker.pool.InferencePools;
 import dev.switchboard.picker.pool.SharedPoolState;
@@ -79,6 +80,7 @@ public final class ExtProcMetrics {
                 })
                 .register(registry);
         TtftModelMetrics.register(registry, pools::all);
+        KvEventMetrics.register(registry);
         GaugeWithCallback.builder().name(STREAMS).help("ext_proc streams open now.")
                 .callback(cb -> cb.call(streams.get())).register(registry);
     }

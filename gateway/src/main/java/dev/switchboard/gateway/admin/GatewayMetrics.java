@@ -5,6 +5,7 @@ import static dev.switchboard.core.metrics.GenAiMetricNames.*;
 import dev.switchboard.core.model.UsageTail;
 import dev.switchboard.gateway.handler.RequestInfo;
 import dev.switchboard.gateway.routing.Attempt;
+import dev.switchboard.picker.kvevents.KvEventMetrics;
 import dev.switchboard.picker.pool.InferencePool;
 import dev.switchboard.picker.pool.SharedPoolState;
 import dev.switchboard.picker.pool.TtftModelMetrics;
@@ -149,6 +150,7 @@ public final class GatewayMetrics {
     /** Exports the endpoints' learned time-to-first-token models, read from {@code pools} at every scrape. Call once. */
     public void ttftModels(Supplier<Map<String, InferencePool>> pools) {
         TtftModelMetrics.register(registry, pools);
+        KvEventMetrics.register(registry);
     }
 
     /** Exports the access log's dropped lines, read from {@code dropped} at every scrape. Call once. */

@@ -6,6 +6,8 @@ import dev.switchboard.picker.plugins.filter.ByLabelFilter;
 import dev.switchboard.picker.plugins.filter.LabelSelectorFilter;
 import dev.switchboard.picker.plugins.filter.SessionAffinityFilter;
 import dev.switchboard.picker.flowcontrol.FlowControlConfig;
+import dev.switchboard.picker.kvevents.KvEventSubscriber;
+import dev.switchboard.picker.kvevents.KvEventsConfig;
 import dev.switchboard.picker.flowcontrol.UtilizationDetector;
 import dev.switchboard.picker.plugins.filter.UtilizationFilter;
 import dev.switchboard.picker.plugins.picker.MaxScorePicker;
@@ -15,7 +17,6 @@ import dev.switchboard.picker.plugins.picker.WeightedRandomPicker;
 import dev.switchboard.picker.plugins.scorer.ActiveRequestScorer;
 import dev.switchboard.picker.plugins.scorer.KvCacheUtilizationScorer;
 import dev.switchboard.picker.plugins.scorer.LoraAffinityScorer;
-import dev.switchboard.picker.plugins.scorer.PrecisePrefixCacheScorer;
 import dev.switchboard.picker.plugins.scorer.PredictedTtftScorer;
 import dev.switchboard.picker.plugins.scorer.PrefixAffinityFilter;
 import dev.switchboard.picker.plugins.scorer.TokenLoadScorer;
@@ -45,9 +46,11 @@ public final class InTreePlugins {
     public static final String SINGLE_PROFILE_HANDLER = "single-profile-handler";
 
     private static final Map<String, Factory> FACTORIES = new TreeMap<>();
-    /** The prefix index's parameters, read by both prefix-aware scorers. */
+    /** The prefix index's parameters, read by every prefix-aware plugin. */
     private static final List<String> PREFIX_PARAMETERS = List.of("blockSize", "maxPrefixBlocksToMatch",
-            "lruCapacityPerServer", "autoTune", "maxIndexBytes");
+            "lruCapacityPerServer", "autoTune", "maxIndexBytes", "kvEventsConfig", "tokenizer");
+    /** The one tokenizer a prompt can be matched against KV events with. */
+    private static final String SIMULATOR_TOKENIZER = "simulator";
 
     static {
         FACTORIES.put(QueueScorer.TYPE, (n, p) -> noParameters(p, new QueueScorer(n)));
@@ -82,7 +85,17 @@ public final class InTreePlugins {
                     p.number("maxTTFTPenaltyMs", d.maxTtftPenaltyMs(), 0, 3_600_000),
                     p.number("peakPrefillThroughput", d.peakPrefillThroughput(), 0, 1e9)));
         });
-        FACTORIES.put(PrecisePrefixCacheScorer.TYPE, InTreePlugins::precisePrefix);
+        FACTORIES.put(PrefixCacheScorer.PRECISE_TYPE, (n, p) -> {
+            List<String> names = new ArrayList<>(PREFIX_PARAMETERS);
+            names.add("indexerConfig");
+            p.only(names.toArray(String[]::new));
+            if (p.has("indexerConfig")) {
+                throw p.error("indexerConfig", "is llm-d's tokenizer and index setup, not supported: Switchboard keeps "
+                        + "its own index (the prefix parameters) and tokenizes with 'tokenizer'");
+            }
+            return new PrefixCacheScorer(PrefixCacheScorer.PRECISE_TYPE, n,
+                    prefixParams(p, PrefixCacheScorer.Params.DEFAULTS, KvEventsConfig.DEFAULTS));
+        });
         FACTORIES.put(TokenLoadScorer.TYPE, (n, p) -> {
             p.only("perEndpointRate");
             return new TokenLoadScorer(n, p.bool("perEndpointRate", false));
@@ -117,49 +130,49 @@ public final class InTreePlugins {
     }
 
     private static PrefixCacheScorer.Params prefixParams(Fields p, PrefixCacheScorer.Params d) throws ConfigException {
+        return prefixParams(p, d, null);
+    }
+
+    /** @param events the KV-event setting when {@code kvEventsConfig} is absent (null: none) */
+    private static PrefixCacheScorer.Params prefixParams(Fields p, PrefixCacheScorer.Params d, KvEventsConfig events)
+            throws ConfigException {
+        if (p.has("kvEventsConfig")) {
+            Fields f = p.object("kvEventsConfig");
+            f.only("zmqEndpoint", "topicFilter");
+            try {
+                events = new KvEventsConfig(f.optionalString("zmqEndpoint", KvEventsConfig.DEFAULTS.zmqEndpoint()),
+                        f.optionalString("topicFilter", KvEventsConfig.DEFAULTS.topicFilter()));
+            } catch (IllegalArgumentException e) {
+                throw f.error("zmqEndpoint", e.getMessage());
+            }
+        }
+        String tokenizer = p.optionalString("tokenizer", SIMULATOR_TOKENIZER);
+        if (!tokenizer.equals(SIMULATOR_TOKENIZER)) {
+            throw p.error("tokenizer", "only 'simulator' (Switchboard's simulator) is supported yet, got '" + tokenizer
+                    + "': matching a real engine's blocks needs its model's tokenizer and chat template; use "
+                    + PrefixCacheScorer.TYPE + " without kvEventsConfig for it");
+        }
+        if (p.has("tokenizer") && events == null) {
+            throw p.error("tokenizer", "applies to KV events only: set kvEventsConfig too, or leave tokenizer out");
+        }
+        int blockSize = p.integer("blockSize", d.blockSize(), 1, 4096);
+        if (events != null) {
+            try { // bound here, so that a taken port is this field's error; the plugin gets the same subscriber
+                KvEventSubscriber.shared(events.zmqEndpoint(), events.topicFilter(), blockSize);
+            } catch (RuntimeException e) { // ZMQException, a malformed address, or another setting on the address
+                throw p.error("kvEventsConfig", "cannot receive KV events on " + events.zmqEndpoint() + ": "
+                        + e.getMessage());
+            }
+        }
         long maxIndexBytes = p.quantity("maxIndexBytes", d.maxIndexBytes());
         if (maxIndexBytes < PrefixCacheScorer.MIN_INDEX_BYTES || maxIndexBytes > PrefixCacheScorer.MAX_INDEX_BYTES) {
             throw p.error("maxIndexBytes", "expected a size from 1Mi to 16Gi, got "
                     + p.node().get("maxIndexBytes").asText());
         }
-        return new PrefixCacheScorer.Params(p.integer("blockSize", d.blockSize(), 1, 4096),
+        return new PrefixCacheScorer.Params(blockSize,
                 p.integer("maxPrefixBlocksToMatch", d.maxPrefixBlocksToMatch(), 1, 1 << 20),
                 p.integer("lruCapacityPerServer", d.lruCapacityPerServer(), 1, 1 << 26),
-                p.bool("autoTune", d.autoTune()), maxIndexBytes);
-    }
-
-    private static PrecisePrefixCacheScorer precisePrefix(String name, Fields p) throws ConfigException {
-        List<String> names = new ArrayList<>(PREFIX_PARAMETERS);
-        names.addAll(List.of("kvEventsConfig", "tokenizer", "indexerConfig"));
-        p.only(names.toArray(String[]::new));
-        if (p.has("indexerConfig")) {
-            throw p.error("indexerConfig", "is llm-d's tokenizer and index setup, not supported: Switchboard keeps "
-                    + "its own index (the prefix parameters) and tokenizes with 'tokenizer'");
-        }
-        String tokenizer = p.optionalString("tokenizer", PrecisePrefixCacheScorer.SIMULATOR_TOKENIZER);
-        if (!tokenizer.equals(PrecisePrefixCacheScorer.SIMULATOR_TOKENIZER)) {
-            throw p.error("tokenizer", "only 'simulator' (Switchboard's simulator) is supported yet, got '" + tokenizer
-                    + "': matching a real engine's blocks needs its model's tokenizer and chat template; use "
-                    + PrefixCacheScorer.TYPE + " for it");
-        }
-        var d = PrecisePrefixCacheScorer.Params.DEFAULTS;
-        Fields events = p.optionalObject("kvEventsConfig");
-        String endpoint = d.zmqEndpoint();
-        String topics = d.topicFilter();
-        if (events != null) {
-            events.only("zmqEndpoint", "topicFilter");
-            endpoint = events.optionalString("zmqEndpoint", endpoint);
-            topics = events.optionalString("topicFilter", topics);
-            if (!endpoint.startsWith("tcp://") && !endpoint.startsWith("ipc://")) {
-                throw events.error("zmqEndpoint", "expected tcp://host:port or ipc://path, got '" + endpoint + "'");
-            }
-        }
-        try {
-            return new PrecisePrefixCacheScorer(name, new PrecisePrefixCacheScorer.Params(endpoint, topics,
-                    prefixParams(p, d.prefix())));
-        } catch (org.zeromq.ZMQException | IllegalArgumentException e) {
-            throw p.error("kvEventsConfig", "cannot receive KV events on " + endpoint + ": " + e.getMessage());
-        }
+                p.bool("autoTune", d.autoTune()), maxIndexBytes, events);
     }
 
     private static int maxEndpoints(Fields p) throws ConfigException {

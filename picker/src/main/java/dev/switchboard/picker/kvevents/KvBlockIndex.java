@@ -133,6 +133,11 @@ public final class KvBlockIndex {
         return n;
     }
 
+    /** The servers that have published, by the name their topics give. */
+    public java.util.Set<String> servers() {
+        return java.util.Collections.unmodifiableSet(servers.keySet());
+    }
+
     /** Blocks {@code server} holds now. */
     public int blocks(String server) {
         Server s = servers.get(server);

@@ -71,6 +71,11 @@ public final class KvEventSubscriber {
         return s;
     }
 
+    /** Every subscriber started in this process. */
+    public static synchronized java.util.List<KvEventSubscriber> all() {
+        return java.util.List.copyOf(SHARED.values());
+    }
+
     public String address() {
         return address;
     }

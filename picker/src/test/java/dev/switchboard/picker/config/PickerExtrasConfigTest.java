@@ -90,7 +90,9 @@ class PickerExtrasConfigTest {
     void thePreciseScorerRefusesWhatItCannotDoAndBindsWhereItIsTold() throws Exception {
         expectError(plugin("precise-prefix-cache-scorer", "{tokenizer: hf}"), "plugins[0].parameters.tokenizer: only "
                 + "'simulator' (Switchboard's simulator) is supported yet, got 'hf': matching a real engine's blocks needs "
-                + "its model's tokenizer and chat template; use prefix-cache-scorer for it");
+                + "its model's tokenizer and chat template; use prefix-cache-scorer without kvEventsConfig for it");
+        expectError(plugin("prefix-cache-scorer", "{tokenizer: simulator}"), "plugins[0].parameters.tokenizer: applies to "
+                + "KV events only: set kvEventsConfig too");
         expectError(plugin("precise-prefix-cache-scorer", "{indexerConfig: {tokenProcessorConfig: {blockSize: 16}}}"),
                 "plugins[0].parameters.indexerConfig: is llm-d's tokenizer and index setup, not supported");
         expectError(plugin("precise-prefix-cache-scorer", "{kvEventsConfig: {zmqEndpoint: \"localhost:5557\"}}"),
@@ -111,6 +113,9 @@ class PickerExtrasConfigTest {
         assertThat(EndpointPickerConfigLoader.parse(yaml, "epp.yaml")).isNotNull();
         expectError(plugin("precise-prefix-cache-scorer", "{blockSize: 32, kvEventsConfig: {zmqEndpoint: "
                 + "\"tcp://127.0.0.1:" + port + "\"}}"), "already received with topicFilter 'kv@' and blockSize 16");
+        // any prefix-aware plugin takes the same events (the predicted-ttft profile's filter and scorer)
+        assertThat(EndpointPickerConfigLoader.parse(HEAD + "- name: p\n  type: predicted-ttft-scorer\n  parameters: "
+                + "{kvEventsConfig: {zmqEndpoint: \"tcp://127.0.0.1:" + port + "\"}}\n" + PROFILE, "epp.yaml")).isNotNull();
     }
 
     @Test

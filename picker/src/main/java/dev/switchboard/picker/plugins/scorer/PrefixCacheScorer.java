@@ -1,5 +1,6 @@
 package dev.switchboard.picker.plugins.scorer;
 
+import dev.switchboard.picker.kvevents.KvEventsConfig;
 import dev.switchboard.picker.pool.Endpoint;
 import dev.switchboard.picker.scheduling.EndpointListener;
 import dev.switchboard.picker.scheduling.EndpointState;
@@ -20,10 +21,16 @@ import java.util.List;
  * {@code autoTune} (default true) is off or the endpoint does not report its cache size. Switchboard's own:
  * {@code maxIndexBytes} (64 MiB, a quantity such as {@code 64Mi} or a number of bytes), the most memory the index
  * takes; when the endpoints' capacities add up to more blocks than that holds, each endpoint's is cut to a fair
- * share (see {@link PrefixIndex}).
+ * share (see {@link PrefixIndex}); {@code kvEventsConfig} ({@code zmqEndpoint}, {@code topicFilter}): receive the
+ * servers' KV-cache events there, and score an endpoint that publishes them on what it really holds
+ * ({@link PrefixMatcher}); {@code tokenizer}, with events: how a prompt becomes the servers' tokens (only
+ * {@code simulator} exists).
+ *
+ * <p>Type {@value #PRECISE_TYPE} (llm-d's name) is this scorer with {@code kvEventsConfig} on by default.
  */
 public final class PrefixCacheScorer implements Scorer, PickObserver, EndpointListener, SharedLearner {
     public static final String TYPE = "prefix-cache-scorer";
+    public static final String PRECISE_TYPE = "precise-prefix-cache-scorer";
     /**
      * The index's default memory bound, 64 MiB: about 3.0 million (block, endpoint) entries, so 100 endpoints of
      * 30,000 blocks each (480,000 tokens of cache in 16-token blocks, an H100 serving an 8B model) are remembered
@@ -41,9 +48,10 @@ public final class PrefixCacheScorer implements Scorer, PickObserver, EndpointLi
      * @param lruCapacityPerServer   blocks remembered per endpoint
      * @param autoTune               size each endpoint's memory from the cache it reports
      * @param maxIndexBytes          the most memory the index takes, in bytes
+     * @param kvEvents               where to receive the servers' KV-cache events, or null for none
      */
     public record Params(int blockSize, int maxPrefixBlocksToMatch, int lruCapacityPerServer, boolean autoTune,
-            long maxIndexBytes) {
+            long maxIndexBytes, KvEventsConfig kvEvents) {
         public static final Params DEFAULTS = new Params(16, 256, 31_250, true);
 
         public Params {
@@ -59,13 +67,24 @@ public final class PrefixCacheScorer implements Scorer, PickObserver, EndpointLi
         public Params(int blockSize, int maxPrefixBlocksToMatch, int lruCapacityPerServer, boolean autoTune) {
             this(blockSize, maxPrefixBlocksToMatch, lruCapacityPerServer, autoTune, DEFAULT_MAX_INDEX_BYTES);
         }
+
+        /** Without KV events. */
+        public Params(int blockSize, int maxPrefixBlocksToMatch, int lruCapacityPerServer, boolean autoTune,
+                long maxIndexBytes) {
+            this(blockSize, maxPrefixBlocksToMatch, lruCapacityPerServer, autoTune, maxIndexBytes, null);
+        }
     }
 
     private final TypedName name;
     private final PrefixMatcher matcher;
 
     public PrefixCacheScorer(String name, Params params) {
-        this.name = new TypedName(TYPE, name);
+        this(TYPE, name, params);
+    }
+
+    /** As {@code type}: {@link #TYPE}, or {@link #PRECISE_TYPE}. */
+    public PrefixCacheScorer(String type, String name, Params params) {
+        this.name = new TypedName(type, name);
         this.matcher = new PrefixMatcher(name, params);
     }
 

@@ -1,5 +1,9 @@
 package dev.switchboard.picker.plugins.scorer;
 
+import dev.switchboard.picker.kvevents.KvBlockIndex;
+import dev.switchboard.picker.kvevents.KvEventSubscriber;
+import dev.switchboard.picker.kvevents.KvEventsConfig;
+import dev.switchboard.picker.kvevents.SimulatorPromptTokens;
 import dev.switchboard.picker.pool.Endpoint;
 import dev.switchboard.picker.scheduling.AttrKey;
 import dev.switchboard.picker.scheduling.EndpointState;
@@ -12,6 +16,11 @@ import java.util.List;
  * the per-endpoint match, and recording the pick. With {@code autoTune}, an endpoint's LRU is sized from the cache it
  * reports ({@code num_gpu_blocks × block_size} tokens), so the index forgets about when the server evicts; the index
  * cuts that size down when all endpoints' would not fit in {@code maxIndexBytes}.
+ *
+ * <p>With {@code kvEvents}, an endpoint that publishes KV-cache events is matched on what it says it holds
+ * ({@link KvBlockIndex}, the prompt tokenized as the simulator does): an evicted prefix stops counting, a prefix
+ * cached by another sender counts. The approximate index still learns every pick, for the endpoints that publish
+ * nothing. Both count blocks of {@code blockSize} tokens, so one request's matches compare across the two.
  */
 final class PrefixMatcher {
     private static final long[] NONE = {};
@@ -21,6 +30,10 @@ final class PrefixMatcher {
     private final int defaultCapacity;
     private final boolean autoTune;
     private final AttrKey<long[]> hashesKey;
+    /** What publishing servers hold, or null without KV events. */
+    private final KvBlockIndex precise;
+    private final int maxBlocks;
+    private final AttrKey<long[]> chainKey;
 
     PrefixMatcher(String owner, PrefixCacheScorer.Params params) {
         this.index = new PrefixIndex(params.blockSize() * PickRequest.CHARS_PER_TOKEN, params.maxPrefixBlocksToMatch(),
@@ -30,6 +43,11 @@ final class PrefixMatcher {
         this.autoTune = params.autoTune();
         // per instance: two prefix scorers with different block sizes in one profile must not share hashes
         this.hashesKey = AttrKey.of("prefix-hashes/" + owner + "/" + System.identityHashCode(this), long[].class);
+        this.maxBlocks = params.maxPrefixBlocksToMatch();
+        KvEventsConfig events = params.kvEvents();
+        this.precise = events == null ? null
+                : KvEventSubscriber.shared(events.zmqEndpoint(), events.topicFilter(), blockTokens).index();
+        this.chainKey = AttrKey.of("prefix-chain/" + owner + "/" + System.identityHashCode(this), long[].class);
     }
 
     int blockTokens() {
@@ -53,12 +71,40 @@ final class PrefixMatcher {
     int match(PickRequest request, List<EndpointState> endpoints, int[] blocks) {
         long[] hashes = hashes(request);
         int[] matched = index.matches(hashes);
+        long[] chain = null;
         for (int i = 0; i < endpoints.size(); i++) {
             Endpoint e = endpoints.get(i).endpoint();
-            blocks[i] = index.matched(matched, e.address());
+            String server = precise == null ? null : publisher(e);
+            if (server == null) {
+                blocks[i] = index.matched(matched, e.address());
+            } else {
+                if (chain == null) {
+                    chain = chain(request);
+                }
+                blocks[i] = Math.min(hashes.length, precise.matched(server, chain));
+            }
             UncachedTokens.put(request, e, uncached(request, blocks[i]));
         }
         return hashes.length;
+    }
+
+    /** The name {@code e} publishes KV events under ({@code host:port}, or its IP alone), or null for none. */
+    private String publisher(Endpoint e) {
+        String address = e.address();
+        if (precise.knows(address)) {
+            return address;
+        }
+        return precise.knows(e.host()) ? e.host() : null;
+    }
+
+    /** The prompt's full blocks in the servers' tokens (computed on first use in a pick). */
+    private long[] chain(PickRequest request) {
+        long[] c = request.attributes().get(chainKey);
+        if (c == null) {
+            c = precise.chain(SimulatorPromptTokens.ids(request.prompt()), maxBlocks);
+            request.attributes().put(chainKey, c);
+        }
+        return c;
     }
 
     /** Prompt tokens left to prefill when {@code matchedBlocks} leading blocks are cached. */
