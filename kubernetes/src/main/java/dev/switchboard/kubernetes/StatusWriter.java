@@ -11,11 +11,12 @@ import dev.switchboard.core.config.PoolConfig;
 import dev.switchboard.core.config.SkippingLoader;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,14 +146,14 @@ final class StatusWriter {
             var resources = client.genericKubernetesResources(r.kind().context());
             var one = r.namespace() == null ? resources.withName(r.name())
                     : resources.inNamespace(r.namespace()).withName(r.name());
-            Map<String, Object> value = JSON.convertValue(status, JSON.getTypeFactory()
-                    .constructMapType(Map.class, String.class, Object.class));
-            one.editStatus(current -> {
-                current.setAdditionalProperty("status", value);
-                return current;
-            });
+            // a merge patch of the whole status on the status subresource: no read-modify-write, so a change to the
+            // object between a read and the write (a user's apply, another writer) cannot make the patch stale
+            // (editStatus's JSON patch, computed from a read, failed on the mock API server when it raced one)
+            ObjectNode body = F.objectNode();
+            body.set("status", status);
+            one.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), JSON.writeValueAsString(body));
             return true;
-        } catch (KubernetesClientException e) {
+        } catch (KubernetesClientException | com.fasterxml.jackson.core.JsonProcessingException e) {
             LOG.warn("could not write the status of {} {}/{}: {} (tried again shortly)", r.kind().kind(),
                     r.namespace(), r.name(), e.getMessage());
             return false;
