@@ -119,7 +119,9 @@ class PreciseKvEventsIT {
                 JsonNode usage = direct(sims.addresses().get(other).getPort(), messages);
                 assertThat(usage.path("prompt_tokens_details").path("cached_tokens").asInt()).isZero();
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                        assertThat(index.matched(servers[other], chain)).isEqualTo(chain.length));
+                        assertThat(index.matched(servers[other], chain)).as("messages %d, gaps %d, blocks there %d, "
+                                + "skipped %d", subscriber.messages(), subscriber.gaps(), index.blocks(servers[other]),
+                                index.skipped()).isEqualTo(chain.length));
                 assertThat(served(gateway.port(), messages)).as("routed to where the prefix is now")
                         .isEqualTo(sims.addresses().get(other).getPort());
                 assertThat(subscriber.rejected()).isZero();

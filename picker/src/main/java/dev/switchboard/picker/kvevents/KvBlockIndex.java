@@ -40,6 +40,11 @@ public final class KvBlockIndex {
         final ConcurrentHashMap<Long, Long> chainByEngineHash = new ConcurrentHashMap<>();
         final ConcurrentHashMap<Long, Integer> held = new ConcurrentHashMap<>();
 
+        void clear() {
+            chainByEngineHash.clear();
+            held.clear();
+        }
+
         void drop(long engineHash) {
             Long chain = chainByEngineHash.remove(engineHash);
             if (chain != null) {
@@ -79,10 +84,7 @@ public final class KvBlockIndex {
                     }
                     removed.add(r.blockHashes().length);
                 }
-                case KvEvent.AllBlocksCleared c -> {
-                    s.chainByEngineHash.clear();
-                    s.held.clear();
-                }
+                case KvEvent.AllBlocksCleared c -> s.clear();
             }
         }
     }
@@ -113,6 +115,14 @@ public final class KvBlockIndex {
             }
         }
         stored.add(n);
+    }
+
+    /** Forgets what {@code server} held (it restarted: its sequence numbers began again). */
+    public void clear(String server) {
+        Server s = servers.get(server);
+        if (s != null) {
+            s.clear();
+        }
     }
 
     /** Whether {@code server} has published anything (else a scorer falls back to the approximate index). */

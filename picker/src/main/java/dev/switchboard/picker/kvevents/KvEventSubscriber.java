@@ -25,9 +25,10 @@ public final class KvEventSubscriber {
      * One subscriber per bound address for the process's life (shared()): a config reload builds new scorers, and
      * a second socket on the same port could not bind; servers reconnect to it on their own (ZMQ does), so
      * nothing is lost across reloads. The thread is a daemon: the gateway's exit ends it.
-     * A sequence gap (messages dropped by a high-water mark, or a server restart) is counted: the index may then
-     * think a block held that was evicted, until the block's next removal or a clear; vLLM's replay socket would
-     * close the gap, and is not used yet.
+     * A sequence gap (messages dropped by a high-water mark) is counted: the index may then think a block held that
+     * was evicted, until the block's next removal or a clear; vLLM's replay socket would close the gap, and is not
+     * used yet. A sequence that goes back is a restarted server (its publisher counts from 0 again): what it held is
+     * forgotten, since its cache started empty.
      */
     private static final Logger log = LoggerFactory.getLogger(KvEventSubscriber.class);
     private static final Map<String, KvEventSubscriber> SHARED = new HashMap<>();
@@ -84,7 +85,7 @@ public final class KvEventSubscriber {
         return index;
     }
 
-    /** Messages received, sequence gaps seen, and messages refused (bad topic, frames or payload). */
+    /** Messages received, sequence gaps seen (not counting restarts), and messages refused (bad topic, frames or payload). */
     public long messages() {
         return messages.sum();
     }
@@ -98,10 +99,22 @@ public final class KvEventSubscriber {
     }
 
     private void run(ZMQ.Socket socket) {
-        while (!Thread.currentThread().isInterrupted()) {
-            ZMsg msg = ZMsg.recvMsg(socket, true);
+        while (true) {
+            ZMsg msg;
+            try {
+                msg = ZMsg.recvMsg(socket, true);
+            } catch (org.zeromq.ZMQException e) {
+                if (e.getErrorCode() == zmq.ZError.ETERM) {
+                    return; // the context was closed
+                }
+                log.warn("KV events on {}: receiving failed ({}); receiving on", address, e.getMessage());
+                continue;
+            }
             if (msg == null) {
-                return; // the context was closed
+                if (socket.errno() == zmq.ZError.ETERM) {
+                    return;
+                }
+                continue; // an interrupted or empty receive: the socket is still good
             }
             try {
                 receive(msg);
@@ -127,8 +140,10 @@ public final class KvEventSubscriber {
         long seq = KvEventCodec.sequence(msg.pop().getData());
         KvEventBatch batch = KvEventCodec.decode(msg.pop().getData());
         Long last = lastSequence.put(server, seq);
-        if (last != null && seq != last + 1) {
-            gaps.increment(); // missed messages, or the server restarted its count
+        if (last != null && seq <= last) {
+            index.clear(server); // the count began again: a restarted server, whose cache is empty
+        } else if (last != null && seq != last + 1) {
+            gaps.increment(); // missed messages
         }
         index.apply(server, batch);
         messages.increment();

@@ -52,6 +52,10 @@ class KvBlockIndexTest {
         assertThat(index.matched("a", chain)).isZero();
         assertThat(index.blocks("a")).isZero();
         assertThat(index.knows("a")).as("still a publisher: scored precisely, as holding nothing").isTrue();
+
+        index.apply("a", batch(stored(0, new long[] {201, 202}, Arrays.copyOf(TOKENS, 4))));
+        index.clear("a");
+        assertThat(index.matched("a", chain)).as("a restart forgets too").isZero();
     }
 
     @Test

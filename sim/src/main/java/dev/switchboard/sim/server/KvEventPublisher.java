@@ -14,7 +14,7 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 /**
- * One endpoint's KV-event publisher, as vLLM's {@code ZmqEventPublisher}: a ZMQ PUB socket sending
+ * One endpoint's KV-event publisher, as vLLM's {@code ZmqEventPublisher}: a ZMQ PUB (XPUB) socket sending
  * {@code [topic, 8-byte sequence, msgpack batch]} for every engine step that changed the cache. It binds when the
  * address has a wildcard ({@code tcp://*:5557}, vLLM's default) and connects otherwise (llm-d's setup, where every
  * server connects to the endpoint picker's one SUB socket). The engine thread hands batches over a bounded queue and
@@ -24,6 +24,8 @@ final class KvEventPublisher implements Consumer<KvEventBatch>, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KvEventPublisher.class);
     /** Batches waiting for the socket; a step makes one, so this is seconds of backlog. */
     private static final int QUEUE = 4096;
+    /** Connections tried, a second each, for the subscriber's subscription to come before publishing anyway. */
+    private static final int CONNECT_ATTEMPTS = 5;
 
     private final ZContext context = new ZContext(1);
     private final BlockingQueue<KvEventBatch> queue = new ArrayBlockingQueue<>(QUEUE);
@@ -34,14 +36,12 @@ final class KvEventPublisher implements Consumer<KvEventBatch>, AutoCloseable {
 
     KvEventPublisher(String address, String topic) {
         this.topic = topic;
-        ZMQ.Socket socket = context.createSocket(SocketType.PUB);
-        socket.setSndHWM(100_000);
+        // XPUB: a PUB on the wire (vLLM's subscribers see no difference) that also hands over the subscriptions it
+        // receives, so a connecting publisher can wait for the subscriber's: a PUB drops what it sends before the
+        // subscription arrives (ZMQ's slow joiner), and the first batches would be lost
+        ZMQ.Socket socket;
         try {
-            if (address.contains("*")) {
-                socket.bind(address);
-            } else {
-                socket.connect(address);
-            }
+            socket = open(address);
         } catch (RuntimeException e) { // ZMQException, or a malformed address's NumberFormatException
             context.close();
             throw new IllegalArgumentException("cannot publish KV events on " + address + " (expected tcp://host:port,"
@@ -49,6 +49,33 @@ final class KvEventPublisher implements Consumer<KvEventBatch>, AutoCloseable {
         }
         this.thread = Thread.ofPlatform().name("sim-kv-events").daemon().unstarted(() -> run(socket));
         thread.start();
+    }
+
+    /**
+     * A bound socket, or a connected one once the subscriber's subscription has come: a new connection is tried
+     * when none comes within a second (seen on a loaded machine: a connection whose subscription never arrived),
+     * up to {@value #CONNECT_ATTEMPTS} times, then the last is used as it is.
+     */
+    private ZMQ.Socket open(String address) {
+        for (int attempt = 1; ; attempt++) {
+            ZMQ.Socket socket = context.createSocket(SocketType.XPUB);
+            socket.setSndHWM(100_000);
+            if (address.contains("*")) {
+                socket.bind(address);
+                return socket;
+            }
+            socket.connect(address);
+            socket.setReceiveTimeOut(1000);
+            if (socket.recv() != null) {
+                return socket;
+            }
+            if (attempt == CONNECT_ATTEMPTS) {
+                log.warn("KV events: no subscriber at {} after {} connections; publishing anyway", address, attempt);
+                return socket;
+            }
+            log.info("KV events: no subscription from {} within 1 s; connecting again", address);
+            context.destroySocket(socket);
+        }
     }
 
     @Override
@@ -63,6 +90,9 @@ final class KvEventPublisher implements Consumer<KvEventBatch>, AutoCloseable {
         try {
             while (!closed) {
                 KvEventBatch b = queue.poll(100, TimeUnit.MILLISECONDS);
+                while (socket.recv(ZMQ.DONTWAIT) != null) {
+                    // subscriptions (and unsubscriptions) of later subscribers: nothing to do but read them
+                }
                 if (b == null) {
                     continue;
                 }

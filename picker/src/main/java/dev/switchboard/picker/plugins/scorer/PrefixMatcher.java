@@ -47,7 +47,9 @@ final class PrefixMatcher {
         KvEventsConfig events = params.kvEvents();
         this.precise = events == null ? null
                 : KvEventSubscriber.shared(events.zmqEndpoint(), events.topicFilter(), blockTokens).index();
-        this.chainKey = AttrKey.of("prefix-chain/" + owner + "/" + System.identityHashCode(this), long[].class);
+        // per index and length, not per plugin: the affinity filter and the scorer of one profile tokenize once
+        this.chainKey = precise == null ? null : AttrKey.of("prefix-chain/" + System.identityHashCode(precise) + "/"
+                + maxBlocks, long[].class);
     }
 
     int blockTokens() {
