@@ -77,13 +77,16 @@ public final class InTreePlugins {
         });
         FACTORIES.put(PrefixAffinityFilter.TYPE, (n, p) -> {
             List<String> names = new ArrayList<>(PREFIX_PARAMETERS);
-            names.addAll(List.of("affinityThreshold", "maxTTFTPenaltyMs", "peakPrefillThroughput"));
+            names.addAll(List.of("affinityThreshold", "maxTTFTPenaltyMs", "peakPrefillThroughput",
+                    "penaltyUpToSavedPrefill", "saturatedKvUsage"));
             p.only(names.toArray(String[]::new));
             var d = PrefixAffinityFilter.Params.DEFAULTS;
             return new PrefixAffinityFilter(n, new PrefixAffinityFilter.Params(prefixParams(p, d.prefix()),
                     p.number("affinityThreshold", d.affinityThreshold(), 0.01, 1),
                     p.number("maxTTFTPenaltyMs", d.maxTtftPenaltyMs(), 0, 3_600_000),
-                    p.number("peakPrefillThroughput", d.peakPrefillThroughput(), 0, 1e9)));
+                    p.number("peakPrefillThroughput", d.peakPrefillThroughput(), 0, 1e9),
+                    p.bool("penaltyUpToSavedPrefill", d.penaltyUpToSavedPrefill()),
+                    p.number("saturatedKvUsage", d.saturatedKvUsage(), 0.01, 1)));
         });
         FACTORIES.put(PrefixCacheScorer.PRECISE_TYPE, (n, p) -> {
             List<String> names = new ArrayList<>(PREFIX_PARAMETERS);
