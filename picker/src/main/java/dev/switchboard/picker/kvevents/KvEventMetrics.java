@@ -11,6 +11,7 @@ import static dev.switchboard.core.metrics.GenAiMetricNames.LABEL_KV_EVENTS_ADDR
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.function.ToLongFunction;
 
 /**
  * The KV-event subscribers' health, one home for the gateway's and the endpoint picker's admin ports: messages,
@@ -22,33 +23,27 @@ public final class KvEventMetrics {
 
     /** Exports every subscriber of this process, read at every scrape. Once per registry. */
     public static void register(PrometheusRegistry registry) {
-        CounterWithCallback.builder().name(KV_EVENT_MESSAGES)
-                .help("KV-cache event messages received and applied, per subscriber address.")
-                .labelNames(LABEL_KV_EVENTS_ADDRESS)
-                .callback(cb -> KvEventSubscriber.all().forEach(s -> cb.call(s.messages(), s.address())))
-                .register(registry);
-        CounterWithCallback.builder().name(KV_EVENT_REJECTED)
-                .help("KV-cache event messages refused: a topic not kv@<pod>@<model>, bad frames or payload.")
-                .labelNames(LABEL_KV_EVENTS_ADDRESS)
-                .callback(cb -> KvEventSubscriber.all().forEach(s -> cb.call(s.rejected(), s.address())))
-                .register(registry);
-        CounterWithCallback.builder().name(KV_EVENT_GAPS)
-                .help("Sequence gaps: messages a server sent that never arrived (or a restart of its count); blocks"
-                        + " it evicted meanwhile may still be scored as held until it evicts or clears again.")
-                .labelNames(LABEL_KV_EVENTS_ADDRESS)
-                .callback(cb -> KvEventSubscriber.all().forEach(s -> cb.call(s.gaps(), s.address())))
-                .register(registry);
-        CounterWithCallback.builder().name(KV_EVENT_SKIPPED_BLOCKS)
-                .help("Stored blocks not indexed: a LoRA adapter's, another block size, an unknown parent, or over"
-                        + " the per-server capacity.")
-                .labelNames(LABEL_KV_EVENTS_ADDRESS)
-                .callback(cb -> KvEventSubscriber.all().forEach(s -> cb.call(s.index().skipped(), s.address())))
-                .register(registry);
+        perAddress(registry, KV_EVENT_MESSAGES, "KV-cache event messages received and applied, per subscriber address.",
+                KvEventSubscriber::messages);
+        perAddress(registry, KV_EVENT_REJECTED, "KV-cache event messages refused: a topic not kv@<pod>@<model>, bad"
+                + " frames or payload.", KvEventSubscriber::rejected);
+        perAddress(registry, KV_EVENT_GAPS, "Sequence gaps: messages a server sent that never arrived; blocks it"
+                + " evicted meanwhile may still be scored as held until it evicts or clears again.",
+                KvEventSubscriber::gaps);
+        perAddress(registry, KV_EVENT_SKIPPED_BLOCKS, "Stored blocks not indexed: a LoRA adapter's, another block size,"
+                + " an unknown parent, or over the per-server capacity.", s -> s.index().skipped());
         GaugeWithCallback.builder().name(KV_EVENT_BLOCKS)
                 .help("KV blocks each publishing server holds, as its events say.")
                 .labelNames(LABEL_KV_EVENTS_ADDRESS, LABEL_ENDPOINT)
                 .callback(cb -> KvEventSubscriber.all().forEach(s -> s.index().servers().forEach(server ->
                         cb.call(s.index().blocks(server), s.address(), server))))
+                .register(registry);
+    }
+
+    private static void perAddress(PrometheusRegistry registry, String name, String help,
+            ToLongFunction<KvEventSubscriber> count) {
+        CounterWithCallback.builder().name(name).help(help).labelNames(LABEL_KV_EVENTS_ADDRESS)
+                .callback(cb -> KvEventSubscriber.all().forEach(s -> cb.call(count.applyAsLong(s), s.address())))
                 .register(registry);
     }
 }
