@@ -106,16 +106,18 @@ public final class KvEventCodec {
 
     /** The batch in {@code payload}; an {@link IllegalArgumentException} says what is wrong with a bad one. */
     public static KvEventBatch decode(byte[] payload) {
-        try (MessageUnpacker u = MessagePack.newDefaultUnpacker(payload)) {
-            int fields = arrayHeader(u, "the batch");
+        int size = payload.length;
+        // a string cannot be longer than the payload either (msgpack would size its buffer from the header)
+        try (MessageUnpacker u = new MessagePack.UnpackerConfig().withStringSizeLimit(size).newUnpacker(payload)) {
+            int fields = arrayHeader(u, "the batch", size);
             if (fields < 2) {
                 throw new IllegalArgumentException("a KV-event batch is [ts, events, ...], got " + fields + " fields");
             }
             double ts = u.getNextFormat().getValueType() == ValueType.INTEGER ? u.unpackLong() : u.unpackDouble();
-            int n = arrayHeader(u, "the events");
+            int n = arrayHeader(u, "the events", size);
             List<KvEvent> events = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                events.add(event(u));
+                events.add(event(u, size));
             }
             int rank = -1;
             if (fields >= 3) {
@@ -133,8 +135,8 @@ public final class KvEventCodec {
         }
     }
 
-    private static KvEvent event(MessageUnpacker u) throws IOException {
-        int fields = arrayHeader(u, "an event");
+    private static KvEvent event(MessageUnpacker u, int size) throws IOException {
+        int fields = arrayHeader(u, "an event", size);
         if (fields < 1) {
             throw new IllegalArgumentException("an event is [type, ...], got an empty array");
         }
@@ -144,10 +146,10 @@ public final class KvEventCodec {
         switch (type) {
             case "BlockStored" -> {
                 need(type, fields, 5);
-                long[] hashes = hashes(u);
+                long[] hashes = hashes(u, size);
                 boolean hasParent = !u.tryUnpackNil();
-                long parent = hasParent ? hash(u) : KvEvent.NO_PARENT;
-                long[] tokens = longs(u);
+                long parent = hasParent ? hash(u, size) : KvEvent.NO_PARENT;
+                long[] tokens = longs(u, size);
                 int blockSize = u.unpackInt();
                 int lora = u.tryUnpackNil() ? -1 : u.unpackInt();
                 String medium = fields > 6 ? optionalString(u) : null;
@@ -156,7 +158,7 @@ public final class KvEventCodec {
             }
             case "BlockRemoved" -> {
                 need(type, fields, 2);
-                long[] hashes = hashes(u);
+                long[] hashes = hashes(u, size);
                 String medium = fields > 2 ? optionalString(u) : null;
                 read = Math.min(fields, 3);
                 e = new KvEvent.BlockRemoved(hashes, medium);
@@ -179,27 +181,40 @@ public final class KvEventCodec {
         }
     }
 
-    private static int arrayHeader(MessageUnpacker u, String what) throws IOException {
+    private static int arrayHeader(MessageUnpacker u, String what, int size) throws IOException {
         if (!u.hasNext() || u.getNextFormat().getValueType() != ValueType.ARRAY) {
             throw new IllegalArgumentException(what + " should be a msgpack array");
         }
-        return u.unpackArrayHeader();
+        return claimed(u, u.unpackArrayHeader(), what, size);
     }
 
-    private static long[] hashes(MessageUnpacker u) throws IOException {
-        int n = arrayHeader(u, "block_hashes");
+    /**
+     * {@code n} when the payload has room for that many values (each takes a byte at least): a header that claims
+     * more is refused before anything is allocated for it, so a few hostile bytes cannot ask for gigabytes.
+     */
+    private static int claimed(MessageUnpacker u, int n, String what, int size) {
+        long left = size - u.getTotalReadBytes();
+        if (n < 0 || n > left) {
+            throw new IllegalArgumentException(what + " claims " + Integer.toUnsignedString(n) + " values with " + left
+                    + " bytes left");
+        }
+        return n;
+    }
+
+    private static long[] hashes(MessageUnpacker u, int size) throws IOException {
+        int n = arrayHeader(u, "block_hashes", size);
         long[] out = new long[n];
         for (int i = 0; i < n; i++) {
-            out[i] = hash(u);
+            out[i] = hash(u, size);
         }
         return out;
     }
 
     /** An int hash as it is; a bytes hash (newer vLLM's sha256) folded to its first eight bytes. */
-    private static long hash(MessageUnpacker u) throws IOException {
+    private static long hash(MessageUnpacker u, int size) throws IOException {
         MessageFormat f = u.getNextFormat();
         if (f.getValueType() == ValueType.BINARY) {
-            byte[] b = u.readPayload(u.unpackBinaryHeader());
+            byte[] b = u.readPayload(claimed(u, u.unpackBinaryHeader(), "a block hash", size));
             long h = 0;
             for (int i = 0; i < Math.min(8, b.length); i++) {
                 h = (h << 8) | (b[i] & 0xff);
@@ -212,8 +227,8 @@ public final class KvEventCodec {
         return u.unpackLong();
     }
 
-    private static long[] longs(MessageUnpacker u) throws IOException {
-        int n = arrayHeader(u, "token_ids");
+    private static long[] longs(MessageUnpacker u, int size) throws IOException {
+        int n = arrayHeader(u, "token_ids", size);
         long[] out = new long[n];
         for (int i = 0; i < n; i++) {
             out[i] = u.getNextFormat() == MessageFormat.UINT64 ? u.unpackBigInteger().longValue() : u.unpackLong();

@@ -90,6 +90,28 @@ class KvEventCodecTest {
     }
 
     @Test
+    void headersThatClaimMoreThanThePayloadHoldsAreRefusedBeforeAllocating() throws Exception {
+        // a few bytes that would ask for 2 billion events, 2 billion hashes, a 2 GB hash and a 2 GB string
+        MessageBufferPacker events = MessagePack.newDefaultBufferPacker();
+        events.packArrayHeader(2).packDouble(1).packArrayHeader(Integer.MAX_VALUE);
+        assertThatThrownBy(() -> KvEventCodec.decode(events.toByteArray())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the events claims 2147483647 values with 0 bytes left");
+        MessageBufferPacker hashes = MessagePack.newDefaultBufferPacker();
+        hashes.packArrayHeader(2).packDouble(1).packArrayHeader(1).packArrayHeader(2).packString("BlockRemoved")
+                .packArrayHeader(Integer.MAX_VALUE);
+        assertThatThrownBy(() -> KvEventCodec.decode(hashes.toByteArray())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("block_hashes claims 2147483647 values");
+        MessageBufferPacker bytes = MessagePack.newDefaultBufferPacker();
+        bytes.packArrayHeader(2).packDouble(1).packArrayHeader(1).packArrayHeader(2).packString("BlockRemoved")
+                .packArrayHeader(1).packBinaryHeader(Integer.MAX_VALUE);
+        assertThatThrownBy(() -> KvEventCodec.decode(bytes.toByteArray())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a block hash claims 2147483647 values");
+        MessageBufferPacker string = MessagePack.newDefaultBufferPacker();
+        string.packArrayHeader(2).packDouble(1).packArrayHeader(1).packArrayHeader(1).packRawStringHeader(Integer.MAX_VALUE);
+        assertThatThrownBy(() -> KvEventCodec.decode(string.toByteArray())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void topicsAndSequenceFrames() {
         assertThat(KvEventCodec.topic("10.0.0.7", "llama")).isEqualTo("kv@10.0.0.7@llama");
         assertThat(KvEventCodec.pod("kv@10.0.0.7:8000@llama")).isEqualTo("10.0.0.7:8000");

@@ -32,6 +32,8 @@ public final class KvBlockIndex {
 
     /** 262,144 blocks: 4.2 million tokens of 16-token blocks, 8x an H100's cache for an 8B model. */
     public static final int DEFAULT_MAX_BLOCKS_PER_SERVER = 1 << 18;
+    /** Servers kept at most: a publisher that invents a name a message cannot grow the heap past this. */
+    public static final int MAX_SERVERS = 4096;
 
     private static final long SEED = 0x51_7c_c1_b7_27_22_0a_95L;
 
@@ -74,7 +76,14 @@ public final class KvBlockIndex {
 
     /** Applies one batch from {@code server} (the pod part of its topic). One thread per server calls this. */
     public void apply(String server, KvEventBatch batch) {
-        Server s = servers.computeIfAbsent(server, k -> new Server());
+        Server s = servers.get(server);
+        if (s == null) {
+            if (servers.size() >= MAX_SERVERS) {
+                throw new IllegalArgumentException(MAX_SERVERS + " servers publish already; events from '" + server
+                        + "' are not kept");
+            }
+            s = servers.computeIfAbsent(server, k -> new Server());
+        }
         for (KvEvent e : batch.events()) {
             switch (e) {
                 case KvEvent.BlockStored b -> store(s, b);

@@ -32,6 +32,8 @@ public final class KvEventSubscriber {
      */
     private static final Logger log = LoggerFactory.getLogger(KvEventSubscriber.class);
     private static final Map<String, KvEventSubscriber> SHARED = new HashMap<>();
+    /** Distinct refusals logged at most: a hostile publisher's endless new errors are counted, not remembered. */
+    private static final int MAX_WARNINGS = 100;
 
     private final String address;
     private final String topicFilter;
@@ -85,7 +87,7 @@ public final class KvEventSubscriber {
         return index;
     }
 
-    /** Messages received, sequence gaps seen (not counting restarts), and messages refused (bad topic, frames or payload). */
+    /** Messages received, sequence gaps seen (not restarts), and messages refused (bad topic, frames or payload). */
     public long messages() {
         return messages.sum();
     }
@@ -120,7 +122,7 @@ public final class KvEventSubscriber {
                 receive(msg);
             } catch (RuntimeException e) {
                 rejected.increment();
-                if (warned.add(e.getClass().getName() + e.getMessage()) && warned.size() < 100) {
+                if (warned.size() < MAX_WARNINGS && warned.add(e.getClass().getName() + e.getMessage())) {
                     log.warn("KV events on {}: a message was refused: {}", address, e.getMessage());
                 }
             }
@@ -139,6 +141,10 @@ public final class KvEventSubscriber {
         }
         long seq = KvEventCodec.sequence(msg.pop().getData());
         KvEventBatch batch = KvEventCodec.decode(msg.pop().getData());
+        if (!lastSequence.containsKey(server) && lastSequence.size() >= KvBlockIndex.MAX_SERVERS) {
+            throw new IllegalArgumentException(KvBlockIndex.MAX_SERVERS + " servers publish already; '" + server
+                    + "' is not kept");
+        }
         Long last = lastSequence.put(server, seq);
         if (last != null && seq <= last) {
             index.clear(server); // the count began again: a restarted server, whose cache is empty

@@ -83,6 +83,18 @@ class KvBlockIndexTest {
     }
 
     @Test
+    void atMostMaxServersAreKept() {
+        for (int i = 0; i < KvBlockIndex.MAX_SERVERS; i++) {
+            index.apply("s" + i, batch());
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> index.apply("one-more", batch(
+                stored(0, new long[] {1}, new long[] {1, 2})))).hasMessageContaining("4096 servers publish already");
+        assertThat(index.knows("one-more")).isFalse();
+        index.apply("s7", batch(stored(0, new long[] {1}, new long[] {1, 2})));
+        assertThat(index.blocks("s7")).as("the known ones go on").isEqualTo(1);
+    }
+
+    @Test
     void aPromptHasOnlyItsFullBlocksAndAtMostTheLimit() {
         assertThat(index.chain(new long[] {1, 2, 3}, 64)).hasSize(1);
         assertThat(index.chain(TOKENS, 3)).hasSize(3);
