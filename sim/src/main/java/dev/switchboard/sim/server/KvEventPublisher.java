@@ -85,6 +85,11 @@ final class KvEventPublisher implements Consumer<KvEventBatch>, AutoCloseable {
         }
     }
 
+    /** Batches dropped because the socket could not keep up (the queue was full). */
+    long dropped() {
+        return dropped.get();
+    }
+
     private void run(ZMQ.Socket socket) {
         long seq = 0;
         try {
