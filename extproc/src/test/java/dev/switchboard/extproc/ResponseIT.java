@@ -57,6 +57,7 @@ class ResponseIT {
         double tokensBefore = outputTokens();
         FakeEnvoy.Stream s = request(body);
         FakeEnvoy.Forwarded fw = s.forwarded();
+        double promptBefore = promptTokensCompared(fw.destination().split(",")[0]);
         HttpResponse<byte[]> upstream = f.upstream(fw, "/v1/chat/completions");
         assertThat(upstream.statusCode()).isEqualTo(200);
         String sse = new String(upstream.body(), StandardCharsets.UTF_8);
@@ -92,6 +93,9 @@ class ResponseIT {
         assertThat(completion).isEqualTo(12);
         await().atMost(Duration.ofSeconds(5)).until(() -> f.inFlight("sims", picked) == 0);
         assertThat(outputTokens()).isEqualTo(tokensBefore + 12);
+        long prompt = JSON.readTree(usageEvent(sse)).get("usage").get("prompt_tokens").asLong();
+        assertThat(promptTokensCompared(picked)).as("the usage's cached tokens compared with the pick's estimate")
+                .isEqualTo(promptBefore + prompt);
         s.halfClose();
         s.awaitEnd();
     }
@@ -101,6 +105,13 @@ class ResponseIT {
         Matcher m = Pattern.compile("gen_ai_client_token_usage_sum\\{gen_ai_provider_name=\"openai\","
                 + "gen_ai_token_type=\"output\",inference_pool=\"sims\",switchboard_backend=\"\"} ([0-9.]+)")
                 .matcher(f.metrics());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    /** Prompt tokens whose cached share the endpoint reported and the pool compared with its estimate; 0 before. */
+    private static double promptTokensCompared(String endpoint) throws Exception {
+        Matcher m = Pattern.compile("switchboard_endpoint_prefix_prompt_tokens_total\\{[^}]*endpoint=\""
+                + Pattern.quote(endpoint) + "\"[^}]*\\} ([0-9.E]+)").matcher(f.metrics());
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 

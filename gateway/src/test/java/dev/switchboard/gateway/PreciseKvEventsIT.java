@@ -40,33 +40,11 @@ class PreciseKvEventsIT {
             zmqPort = s.getLocalPort();
         }
         String zmq = "tcp://127.0.0.1:" + zmqPort;
-        try (SimServer sims = SimServer.start(SimConfig.defaults().withEndpoints(0, 2)
-                .withEngine(EngineConfig.defaults().withLimits(256, 2048, 1024, 1, 8_192)
-                        .withProfile(SMALL_CACHE).withTimeScale(0)))) {
-            String yaml = """
-                    apiVersion: switchboard.dev/v1alpha1
-                    kind: Gateway
-                    metadata: {name: gw}
-                    spec: {listen: {host: 127.0.0.1, port: 0}, admin: {port: 0}, accessLog: false}
-                    ---
-                    apiVersion: aigateway.envoyproxy.io/v1beta1
-                    kind: AIGatewayRoute
-                    metadata: {name: main}
-                    spec:
-                      rules:
-                      - backendRefs: [{name: sims, kind: InferencePool, group: inference.networking.k8s.io}]
-                    ---
-                    apiVersion: inference.networking.k8s.io/v1
-                    kind: InferencePool
-                    metadata: {name: sims}
-                    spec:
-                      selector: {matchLabels: {app: sim}}
-                      targetPorts: [{number: 8000}]
-                      endpointPickerRef: {kind: EndpointPickerConfig, name: precise}
-                    ---
+        try (SimServer sims = smallCacheSims()) {
+            String yaml = poolGateway("""
                     apiVersion: llm-d.ai/v1alpha1
                     kind: EndpointPickerConfig
-                    metadata: {name: precise}
+                    metadata: {name: picker}
                     plugins:
                     - type: precise-prefix-cache-scorer
                       parameters: {kvEventsConfig: {zmqEndpoint: "%s"}}
@@ -76,13 +54,7 @@ class PreciseKvEventsIT {
                       plugins:
                       - {pluginRef: precise-prefix-cache-scorer}
                       - {pluginRef: max-score-picker}
-                    ---
-                    apiVersion: switchboard.dev/v1alpha1
-                    kind: Endpoints
-                    metadata: {name: members}
-                    spec:
-                      endpoints:
-                    %s""".formatted(zmq, sims.endpointsYaml("sim"));
+                    """.formatted(zmq), sims);
             try (GatewayServer gateway = GatewayServer.start(ConfigLoader.parse(yaml, "precise.yaml"), 1)) {
                 sims.publishKvEvents(zmq);
                 KvEventSubscriber subscriber = KvEventSubscriber.shared(zmq, "kv@", 16);
@@ -136,6 +108,48 @@ class PreciseKvEventsIT {
                                 + "\",endpoint=\"" + servers[other] + "\"} [1-9]");
             }
         }
+    }
+
+    /** Two simulated servers of {@link #SMALL_CACHE} in instant time. */
+    static SimServer smallCacheSims() throws InterruptedException {
+        return SimServer.start(SimConfig.defaults().withEndpoints(0, 2)
+                .withEngine(EngineConfig.defaults().withLimits(256, 2048, 1024, 1, 8_192)
+                        .withProfile(SMALL_CACHE).withTimeScale(0)));
+    }
+
+    /**
+     * A gateway routing everything to one pool of {@code sims} whose endpoint picker is {@code pickerConfig} (an
+     * EndpointPickerConfig named "picker").
+     */
+    static String poolGateway(String pickerConfig, SimServer sims) {
+        return """
+                apiVersion: switchboard.dev/v1alpha1
+                kind: Gateway
+                metadata: {name: gw}
+                spec: {listen: {host: 127.0.0.1, port: 0}, admin: {port: 0}, accessLog: false}
+                ---
+                apiVersion: aigateway.envoyproxy.io/v1beta1
+                kind: AIGatewayRoute
+                metadata: {name: main}
+                spec:
+                  rules:
+                  - backendRefs: [{name: sims, kind: InferencePool, group: inference.networking.k8s.io}]
+                ---
+                apiVersion: inference.networking.k8s.io/v1
+                kind: InferencePool
+                metadata: {name: sims}
+                spec:
+                  selector: {matchLabels: {app: sim}}
+                  targetPorts: [{number: 8000}]
+                  endpointPickerRef: {kind: EndpointPickerConfig, name: picker}
+                ---
+                %s---
+                apiVersion: switchboard.dev/v1alpha1
+                kind: Endpoints
+                metadata: {name: members}
+                spec:
+                  endpoints:
+                %s""".formatted(pickerConfig, sims.endpointsYaml("sim"));
     }
 
     /** The {@code messages} JSON of a system prompt and a question, {@code words} words each side. */

@@ -38,6 +38,14 @@ public final class GenAiMetricNames {
     public static final String ENDPOINT_TTFT_PREDICTION_ERROR = "switchboard_endpoint_ttft_prediction_error_ratio";
     /** Mean (predicted - actual) / actual: above 0 the model predicts slow; a gauge. */
     public static final String ENDPOINT_TTFT_PREDICTION_BIAS = "switchboard_endpoint_ttft_prediction_bias_ratio";
+    /** Prompt tokens of the answers whose usage reported cached tokens, per endpoint; a counter. */
+    public static final String ENDPOINT_PREFIX_PROMPT_TOKENS = "switchboard_endpoint_prefix_prompt_tokens";
+    /** Of those, the tokens the picks expected cached there; a counter. */
+    public static final String ENDPOINT_PREFIX_ESTIMATED_TOKENS = "switchboard_endpoint_prefix_estimated_tokens";
+    /** Of those, the tokens the endpoint reported cached; a counter. */
+    public static final String ENDPOINT_PREFIX_REPORTED_TOKENS = "switchboard_endpoint_prefix_reported_tokens";
+    /** Answers expected at least half cached where less than half of that was; a counter. */
+    public static final String ENDPOINT_PREFIX_FALSE_HITS = "switchboard_endpoint_prefix_false_hits";
     /** Label of the endpoint metrics: the endpoint's host:port. */
     /** KV-event messages received per subscriber address (counter), and those refused (bad topic or payload). */
     public static final String KV_EVENT_MESSAGES = "switchboard_kv_event_messages";

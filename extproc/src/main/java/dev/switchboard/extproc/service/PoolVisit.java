@@ -79,6 +79,13 @@ final class PoolVisit {
         }
     }
 
+    /** The answer's usage: {@code cachedTokens} of its {@code promptTokens} from the endpoint's cache (-1: unsaid). */
+    void usage(long promptTokens, long cachedTokens) {
+        if (lease != null) {
+            lease.usage(promptTokens, cachedTokens);
+        }
+    }
+
     /** An ORCA load report from the response headers. */
     void loadReport(String header) {
         if (lease != null && header != null) {

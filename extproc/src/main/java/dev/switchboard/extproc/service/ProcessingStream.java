@@ -570,6 +570,9 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     private void responseComplete() {
         UsageTail.Usage usage = relay == null ? null : relay.usage();
         if (usage != null) {
+            if (visit != null) {
+                visit.usage(usage.promptTokens(), usage.cachedTokens());
+            }
             context.metrics().usage(pool == null ? "" : pool.name(),
                     translated == null ? "" : translated.ref.backend().name(),
                     (translated == null ? ApiSchema.OPENAI : translated.ref.backend().schema().name()).providerName(), usage);

@@ -716,9 +716,20 @@ final class ProxyExchange implements UpstreamListener {
         if (connection != null) {
             gateway.pool().release(connection, reusable);
             connection = null;
+            if (poolLease != null) {
+                UsageTail.Usage u = usage();
+                if (u != null) {
+                    poolLease.usage(u.promptTokens(), u.cachedTokens());
+                }
+            }
             poolAttemptEnded();
         }
         end(true);
+    }
+
+    /** The answer's usage as the backend reported it, or null. */
+    private UsageTail.Usage usage() {
+        return translation != null ? usage(translation.usage()) : usageTail != null ? usageTail.usage() : null;
     }
 
     private void end(boolean complete) {
@@ -733,8 +744,7 @@ final class ProxyExchange implements UpstreamListener {
         body.release();
         long now = System.nanoTime();
         long firstByte = firstByteNanos < 0 ? -1 : firstByteNanos - info.startNanos();
-        UsageTail.Usage usage = !complete ? null : translation != null ? usage(translation.usage())
-                : usageTail != null ? usageTail.usage() : null;
+        UsageTail.Usage usage = complete ? usage() : null;
         if (governance != null) {
             governance.settle(translation != null ? translation.usage() : usage == null ? null
                     : new Usage(usage.promptTokens(), usage.completionTokens(), usage.cachedTokens(), -1, -1),

@@ -31,6 +31,8 @@ final class EndpointSlot {
     final AtomicLong prefillTokens = new AtomicLong();
     /** Learned from this gateway's times to first token here (Lease). */
     final TtftModel ttft = new TtftModel(TTFT_HALF_LIFE_NANOS);
+    /** The picks' expected cached prefix here against what the answers reported (Lease). */
+    final PrefixEstimate prefixEstimate = new PrefixEstimate();
     /**
      * 10 s: a busy endpoint gives dozens of samples in that time, one that slows down is seen within 20 s, and one
      * that stopped getting requests after a few slow ones (a cold start) is tried again within seconds. 30 s was

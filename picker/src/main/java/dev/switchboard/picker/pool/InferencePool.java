@@ -150,13 +150,17 @@ public final class InferencePool {
         return members.states(env.nanoClock().getAsLong());
     }
 
-    /** Each endpoint's time-to-first-token model now, and how its predictions went, in pool order. */
+    /**
+     * Each endpoint's time-to-first-token model now, how its predictions went and how the picks' cached-prefix
+     * estimates compared with the answers, in pool order.
+     */
     public List<EndpointTtft> ttftModels() {
         long now = env.nanoClock().getAsLong();
         List<EndpointSlot> slots = members.slots;
         List<EndpointTtft> out = new ArrayList<>(slots.size());
         for (EndpointSlot s : slots) {
-            out.add(new EndpointTtft(s.endpoint.address(), s.ttft.tokensPerSecond(now), s.ttft.predictionError()));
+            out.add(new EndpointTtft(s.endpoint.address(), s.ttft.tokensPerSecond(now), s.ttft.predictionError(),
+                    s.prefixEstimate.totals()));
         }
         return out;
     }
@@ -165,8 +169,10 @@ public final class InferencePool {
      * One endpoint's learned time-to-first-token model ({@link TtftModel}) and its record.
      *
      * @param prefillRate tokens per second, NaN while not known
+     * @param prefix      the picks' cached-prefix estimates against the answers' usage ({@link PrefixEstimate})
      */
-    public record EndpointTtft(String address, double prefillRate, TtftModel.PredictionError error) {}
+    public record EndpointTtft(String address, double prefillRate, TtftModel.PredictionError error,
+            PrefixEstimate.Totals prefix) {}
 
     /** The endpoints now, in pool order. */
     public List<Endpoint> endpoints() {

@@ -65,6 +65,16 @@ public final class Lease implements AutoCloseable {
         return false;
     }
 
+    /**
+     * The answer's usage: of its {@code promptTokens} (as the endpoint counted them), {@code cachedTokens} came from
+     * the endpoint's prefix cache; negative when the endpoint did not say. Compared with what the pick expected.
+     */
+    public void usage(long promptTokens, long cachedTokens) {
+        if (tokens > 0 && cachedTokens >= 0) {
+            slot.prefixEstimate.answered((double) (tokens - uncached) / tokens, promptTokens, cachedTokens);
+        }
+    }
+
     /** The endpoint's ORCA load report from a response header (null or unreadable: ignored). */
     public void loadReport(String header) {
         ModelServerMetrics m = OrcaReport.apply(slot.metrics(), header);
