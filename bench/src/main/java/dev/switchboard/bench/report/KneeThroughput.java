@@ -27,6 +27,20 @@ public final class KneeThroughput {
         return knee;
     }
 
+    /**
+     * Whether a stage below the knee missed the objective: a run that collapsed at a lower rate (a cache still
+     * warming, a herd on one server) and recovered; the knee alone would hide it.
+     */
+    public static boolean missedBelowKnee(BenchReport report, double sloMs) {
+        double knee = of(report, sloMs);
+        for (StageReport s : report.stages()) {
+            if (s.rate() < knee && !within(s, sloMs)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The stage at {@code rate}, or null. */
     public static StageReport at(BenchReport report, double rate) {
         for (StageReport s : report.stages()) {

@@ -18,6 +18,17 @@ class KneeThroughputTest {
         assertThat(KneeThroughput.of(r, 100)).as("no stage within it").isZero();
     }
 
+    @Test
+    void aCollapseBelowTheKneeIsReportedBesideIt() {
+        BenchReport recovered = report(new double[][] {{48, 48, 200}, {96, 61, 2478}, {144, 140, 50}, {192, 180, 300}});
+        assertThat(KneeThroughput.of(recovered, 500)).isEqualTo(192);
+        assertThat(KneeThroughput.missedBelowKnee(recovered, 500)).as("96 req/s missed it").isTrue();
+        BenchReport steady = report(new double[][] {{48, 48, 200}, {96, 95, 300}, {144, 120, 900}});
+        assertThat(KneeThroughput.missedBelowKnee(steady, 500)).as("only above the knee").isFalse();
+        assertThat(KneeThroughput.missedBelowKnee(report(new double[][] {{48, 40, 900}}), 500))
+                .as("no knee: nothing below it").isFalse();
+    }
+
     /** Stages of one second each: {rate, achieved req/s, TTFT p90 ms}. */
     static BenchReport report(double[][] stages) {
         List<StageReport> list = new java.util.ArrayList<>();
