@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,14 @@ class PickerBenchCommandTest {
         assertThat(models.lines().filter(l -> l.startsWith("sim-")).map(l -> l.split("\\s+")[1]).limit(2))
                 .containsExactly("3.0", "1.0");
         assertThat(models).containsPattern("TTFT prediction error over \\d+ predicted requests: (\\d+|NaN)%");
+        // and from the servers' own metrics: every finished request on one of the two, each server's mean TTFT
+        assertThat(models.lines().skip(1).findFirst().orElseThrow()).contains("requests", "hits", "est", "false",
+                "ttft avg");
+        List<String[]> servers = models.lines().filter(l -> l.startsWith("sim-")).limit(2).map(l -> l.split("\\s+"))
+                .toList();
+        assertThat(servers.stream().mapToDouble(f -> Double.parseDouble(f[6].replace("%", ""))).sum())
+                .isCloseTo(100, org.assertj.core.api.Assertions.within(0.2));
+        assertThat(servers).allSatisfy(f -> assertThat(f[10]).matches("\\d+ms"));
         String knees = r.out().substring(r.out().indexOf("== knee throughput: the highest rate with TTFT p90 <= 10000 ms"));
         // the one stage, well within 10 s and with nothing failed, is each profile's knee
         assertThat(knees.lines().filter(l -> l.contains("[")).toList())
