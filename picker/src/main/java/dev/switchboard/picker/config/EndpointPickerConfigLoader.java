@@ -74,8 +74,7 @@ public final class EndpointPickerConfigLoader {
                     """),
             PREDICTED_TTFT, profileYaml("""
                     - type: prefix-cache-affinity-filter
-                      parameters: {affinityThreshold: 0.8, maxTTFTPenaltyMs: 1000, penaltyUpToSavedPrefill: true,
-                        saturatedKvUsage: 0.9}
+                      parameters: {affinityThreshold: 0.8, maxTTFTPenaltyMs: 1000, penaltyUpToSavedPrefill: true}
                     - type: predicted-ttft-scorer
                     - type: max-score-picker
                     """, """

@@ -31,11 +31,11 @@ import java.util.List;
  * objective (bench-picker's code-gen workload), while the saved prefill is what the request gives up by moving,
  * in the endpoint's own time. The same exchange rate as the predicted-ttft scorer's recompute charge.
  *
- * <p>With {@code saturatedKvUsage} below 1 (Switchboard's; the predicted-ttft profile sets 0.9, the predicted-ttft
- * scorer's KV pressure threshold), a warm endpoint whose fresh KV-cache use is at least that is not warm: its
- * running sequences hold the cache, so the engine queues new requests until one ends (bench-picker's code-gen
- * workload herded 12,000-token contexts onto one server until its cache held no more of them, and TTFT p90 went
- * past a second where the token estimate said 650 ms).
+ * <p>With {@code saturatedKvUsage} below 1 (Switchboard's, off by default), a warm endpoint whose fresh KV-cache
+ * use is at least that is not warm: its running sequences hold the cache, so the engine queues new requests until
+ * one ends. The predicted-ttft profile set 0.9 for a while and no longer does: past the knee the released contexts
+ * missed on other servers and filled their caches in turn (bench-picker's code-gen workload at 192 req/s served 73
+ * and 93 req/s in two runs of three, where without the rule it served 126-132; docs/picker.md).
  *
  * <p>Keeps its own prefix index (as the prefix scorers), recorded on each pick and, with shared state, on the
  * other replicas' picks.
