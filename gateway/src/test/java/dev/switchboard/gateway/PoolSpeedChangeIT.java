@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -34,34 +33,7 @@ class PoolSpeedChangeIT {
     void anEndpointThatSlowsDownMidRunIsLearnedAndGetsLessTraffic() throws Exception {
         try (SimServer sims = SimServer.start(SimConfig.defaults().withEndpoints(0, 3)
                 .withEngine(EngineConfig.defaults().withTimeScale(4)))) {
-            String members = sims.endpointsYaml("sim");
-            String yaml = """
-                    apiVersion: switchboard.dev/v1alpha1
-                    kind: Gateway
-                    metadata: {name: gw}
-                    spec: {listen: {host: 127.0.0.1, port: 0}, admin: {port: 0}, accessLog: false}
-                    ---
-                    apiVersion: aigateway.envoyproxy.io/v1beta1
-                    kind: AIGatewayRoute
-                    metadata: {name: main}
-                    spec:
-                      rules:
-                      - backendRefs: [{name: sims, kind: InferencePool, group: inference.networking.k8s.io}]
-                    ---
-                    apiVersion: inference.networking.k8s.io/v1
-                    kind: InferencePool
-                    metadata: {name: sims}
-                    spec:
-                      selector: {matchLabels: {app: sim}}
-                      targetPorts: [{number: 8000}]
-                      endpointPickerRef: {name: predicted-ttft, port: {number: 9002}}
-                    ---
-                    apiVersion: switchboard.dev/v1alpha1
-                    kind: Endpoints
-                    metadata: {name: members}
-                    spec:
-                      endpoints:
-                    %s""".formatted(members);
+            String yaml = PreciseKvEventsIT.poolGateway("{name: predicted-ttft, port: {number: 9002}}", "", sims);
             try (GatewayServer gateway = GatewayServer.start(ConfigLoader.parse(yaml, "speed.yaml"), 1)) {
                 String slow = String.valueOf(sims.addresses().get(0).getPort());
                 Load load = new Load(gateway.port());

@@ -122,6 +122,14 @@ class PreciseKvEventsIT {
      * EndpointPickerConfig named "picker").
      */
     static String poolGateway(String pickerConfig, SimServer sims) {
+        return poolGateway("{kind: EndpointPickerConfig, name: picker}", pickerConfig + "---\n", sims);
+    }
+
+    /**
+     * A gateway routing everything to one pool of {@code sims} whose {@code endpointPickerRef} is {@code pickerRef}
+     * (a built-in profile's name, or a config among {@code documents}, which end with "---").
+     */
+    static String poolGateway(String pickerRef, String documents, SimServer sims) {
         return """
                 apiVersion: switchboard.dev/v1alpha1
                 kind: Gateway
@@ -141,15 +149,14 @@ class PreciseKvEventsIT {
                 spec:
                   selector: {matchLabels: {app: sim}}
                   targetPorts: [{number: 8000}]
-                  endpointPickerRef: {kind: EndpointPickerConfig, name: picker}
+                  endpointPickerRef: %s
                 ---
-                %s---
-                apiVersion: switchboard.dev/v1alpha1
+                %sapiVersion: switchboard.dev/v1alpha1
                 kind: Endpoints
                 metadata: {name: members}
                 spec:
                   endpoints:
-                %s""".formatted(pickerConfig, sims.endpointsYaml("sim"));
+                %s""".formatted(pickerRef, documents, sims.endpointsYaml("sim"));
     }
 
     /** The {@code messages} JSON of a system prompt and a question, {@code words} words each side. */
