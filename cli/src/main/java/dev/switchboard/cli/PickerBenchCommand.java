@@ -201,10 +201,10 @@ final class PickerBenchCommand implements Callable<Integer> {
         for (String profile : runs.get(0).keySet()) {
             List<Double> knees = runs.stream().map(r -> KneeThroughput.of(r.get(profile), sloMs)).toList();
             List<String> shown = new ArrayList<>();
-            for (Map<String, BenchReport> r : runs) {
-                boolean below = KneeThroughput.missedBelowKnee(r.get(profile), sloMs);
+            for (int i = 0; i < runs.size(); i++) {
+                boolean below = KneeThroughput.missedBelowKnee(runs.get(i).get(profile), sloMs);
                 missed |= below;
-                shown.add(String.format(Locale.ROOT, "%.0f%s", KneeThroughput.of(r.get(profile), sloMs), below ? "*" : ""));
+                shown.add(String.format(Locale.ROOT, "%.0f%s", knees.get(i), below ? "*" : ""));
             }
             t.append(String.format(Locale.ROOT, "%-16s %-28s %s%n", profile, shown, KneeThroughput.spread(knees, "%.0f")));
         }

@@ -136,6 +136,9 @@ final class ProxyExchange implements UpstreamListener {
     private boolean done;
     /** The response's last bytes, for its token usage (successful responses only). */
     private UsageTail usageTail;
+    /** The answer's usage once read ({@link #usage()}). */
+    private UsageTail.Usage answered;
+    private boolean usageRead;
     private String lastFailure = "no backend was available";
     /** Why the gateway answered with its own error or cut the response, for the access log; null otherwise. */
     private String error;
@@ -727,9 +730,16 @@ final class ProxyExchange implements UpstreamListener {
         end(true);
     }
 
-    /** The answer's usage as the backend reported it, or null. */
+    /**
+     * The answer's usage as the backend reported it, or null; read once, when the answer is over (the pool's lease
+     * and the request's metrics both want it, and reading a tail parses it).
+     */
     private UsageTail.Usage usage() {
-        return translation != null ? usage(translation.usage()) : usageTail != null ? usageTail.usage() : null;
+        if (!usageRead) {
+            usageRead = true;
+            answered = translation != null ? usage(translation.usage()) : usageTail != null ? usageTail.usage() : null;
+        }
+        return answered;
     }
 
     private void end(boolean complete) {
