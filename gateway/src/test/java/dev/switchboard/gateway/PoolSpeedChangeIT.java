@@ -33,7 +33,7 @@ class PoolSpeedChangeIT {
     void anEndpointThatSlowsDownMidRunIsLearnedAndGetsLessTraffic() throws Exception {
         try (SimServer sims = SimServer.start(SimConfig.defaults().withEndpoints(0, 3)
                 .withEngine(EngineConfig.defaults().withTimeScale(4)))) {
-            String yaml = PreciseKvEventsIT.poolGateway("{name: predicted-ttft, port: {number: 9002}}", "", sims);
+            String yaml = TestConfigs.pool("{name: predicted-ttft, port: {number: 9002}}", sims.endpointsYaml("sim"));
             try (GatewayServer gateway = GatewayServer.start(ConfigLoader.parse(yaml, "speed.yaml"), 1)) {
                 String slow = String.valueOf(sims.addresses().get(0).getPort());
                 Load load = new Load(gateway.port());

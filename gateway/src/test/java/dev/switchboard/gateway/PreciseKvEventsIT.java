@@ -117,46 +117,9 @@ class PreciseKvEventsIT {
                         .withProfile(SMALL_CACHE).withTimeScale(0)));
     }
 
-    /**
-     * A gateway routing everything to one pool of {@code sims} whose endpoint picker is {@code pickerConfig} (an
-     * EndpointPickerConfig named "picker").
-     */
+    /** A gateway in front of {@code sims} whose pool is picked by {@code pickerConfig}, a config named "picker". */
     static String poolGateway(String pickerConfig, SimServer sims) {
-        return poolGateway("{kind: EndpointPickerConfig, name: picker}", pickerConfig + "---\n", sims);
-    }
-
-    /**
-     * A gateway routing everything to one pool of {@code sims} whose {@code endpointPickerRef} is {@code pickerRef}
-     * (a built-in profile's name, or a config among {@code documents}, which end with "---").
-     */
-    static String poolGateway(String pickerRef, String documents, SimServer sims) {
-        return """
-                apiVersion: switchboard.dev/v1alpha1
-                kind: Gateway
-                metadata: {name: gw}
-                spec: {listen: {host: 127.0.0.1, port: 0}, admin: {port: 0}, accessLog: false}
-                ---
-                apiVersion: aigateway.envoyproxy.io/v1beta1
-                kind: AIGatewayRoute
-                metadata: {name: main}
-                spec:
-                  rules:
-                  - backendRefs: [{name: sims, kind: InferencePool, group: inference.networking.k8s.io}]
-                ---
-                apiVersion: inference.networking.k8s.io/v1
-                kind: InferencePool
-                metadata: {name: sims}
-                spec:
-                  selector: {matchLabels: {app: sim}}
-                  targetPorts: [{number: 8000}]
-                  endpointPickerRef: %s
-                ---
-                %sapiVersion: switchboard.dev/v1alpha1
-                kind: Endpoints
-                metadata: {name: members}
-                spec:
-                  endpoints:
-                %s""".formatted(pickerRef, documents, sims.endpointsYaml("sim"));
+        return TestConfigs.pool("{kind: EndpointPickerConfig, name: picker}", sims.endpointsYaml("sim"), pickerConfig);
     }
 
     /** The {@code messages} JSON of a system prompt and a question, {@code words} words each side. */

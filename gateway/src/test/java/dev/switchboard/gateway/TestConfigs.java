@@ -52,6 +52,38 @@ public final class TestConfigs {
                 """.formatted(name, endpoint);
     }
 
+    /**
+     * A gateway whose route {@code main} sends everything to the InferencePool {@code sims}: the endpoints listed in
+     * {@code members} (YAML list items, as {@code SimServer.endpointsYaml("sim")} gives them) labelled
+     * {@code app: sim}, port 8000, picked by {@code pickerRef} (a built-in profile, or a config among
+     * {@code documents}).
+     */
+    public static String pool(String pickerRef, String members, String... documents) {
+        String pool = """
+                apiVersion: inference.networking.k8s.io/v1
+                kind: InferencePool
+                metadata: {name: sims}
+                spec:
+                  selector: {matchLabels: {app: sim}}
+                  targetPorts: [{number: 8000}]
+                  endpointPickerRef: %s
+                """.formatted(pickerRef);
+        String endpoints = """
+                apiVersion: switchboard.dev/v1alpha1
+                kind: Endpoints
+                metadata: {name: members}
+                spec:
+                  endpoints:
+                """ + members;
+        String[] all = new String[documents.length + 4];
+        all[0] = gateway("accessLog: false");
+        all[1] = route("  - backendRefs: [{name: sims, kind: InferencePool, group: inference.networking.k8s.io}]");
+        all[2] = pool;
+        System.arraycopy(documents, 0, all, 3, documents.length);
+        all[all.length - 1] = endpoints;
+        return of(all);
+    }
+
     /** The documents as one multi-document YAML file. */
     public static String of(String... documents) {
         return String.join("---\n", documents);
